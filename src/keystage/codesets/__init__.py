@@ -1,0 +1,21 @@
+"""The year's code reference tables, loaded from data files. Pure Python: never imports Django."""
+
+from keystage.codesets.model import (
+    COLLECTIONS,
+    AssessmentType,
+    Codeset,
+    CodesetError,
+    ResultSet,
+)
+from keystage.codesets.load import available_years, load, year_for
+
+__all__ = [
+    "COLLECTIONS",
+    "AssessmentType",
+    "Codeset",
+    "CodesetError",
+    "ResultSet",
+    "available_years",
+    "load",
+    "year_for",
+]
