@@ -1,11 +1,170 @@
-"""The `keystage` command line."""
+"""The `keystage` command line: one command for people and tests.
+
+Exit status: 0 all well, 1 a checked file has an error, 2 a usage problem.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from keystage import codesets
+from keystage.codesets import COLLECTIONS, Codeset
+from keystage.ctf.errors import CTFError
+from keystage.ctf.model import Pupil
+from keystage.ctf.reader import read_all
+from keystage.report import render_all
+from keystage.validate import (
+    DEFAULT_MAX_BYTES,
+    FileResult,
+    default_codeset,
+    school_from_laestab,
+    validate_file,
+)
+
+USAGE_ERROR = 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    del argv
-    print("keystage: not yet", file=sys.stderr)
-    return 2
+class UsageError(Exception):
+    """Something the person typed cannot be acted on; the message says what to change."""
+
+
+def _files(paths: Sequence[str]) -> list[Path]:
+    """The files named, with a folder standing for the files directly inside it."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix != ".json"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"{name}: no such file or folder")
+    if not found:
+        raise UsageError("no files to check")
+    return found
+
+
+def _codeset(year: str | None) -> Codeset:
+    if year is None:
+        return default_codeset()
+    try:
+        return codesets.load(year)
+    except codesets.CodesetError as problem:
+        raise UsageError(str(problem)) from None
+
+
+def _previous(path: str | None) -> dict[str, Pupil] | None:
+    """The pupils of an earlier version of the same school's file, by UPN."""
+    if path is None:
+        return None
+    try:
+        _, pupils = read_all(path)
+    except (CTFError, OSError) as problem:
+        raise UsageError(f"--previous {path}: {problem}") from None
+    return {p.upn: p for p in pupils if p.upn}
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        school = school_from_laestab(args.school) if args.school else None
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+    codeset = _codeset(args.year)
+    previous = _previous(args.previous)
+    results: list[FileResult] = [
+        validate_file(
+            path,
+            codeset=codeset,
+            collection=args.collection,
+            school=school,
+            previous=previous,
+            max_bytes=int(args.max_mb * 1024 * 1024),
+        )
+        for path in _files(args.files)
+    ]
+    if args.json:
+        json.dump({"files": [r.to_json() for r in results]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_all(results))
+    return 1 if any(r.errors for r in results) else 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from keystage.synth import write_la
+
+    result = write_la(
+        la=args.la,
+        schools=args.schools,
+        collection=args.collection,
+        seed=args.seed,
+        out=Path(args.out),
+        defects=args.defects,
+        academic_year=args.year or default_codeset().academic_year,
+    )
+    print(result.summary())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from keystage.demo import serve
+
+    return serve(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="keystage", description="Keystage: collect, check and report assessment results."
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check CTF files with the portal's rules")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="CTF files, or folders of them")
+    validate.add_argument("--json", action="store_true", help="print the stable JSON shape")
+    validate.add_argument("--collection", choices=COLLECTIONS, help="default: from the content")
+    validate.add_argument("--school", metavar="LAESTAB", help="the school sending the files")
+    validate.add_argument("--year", help="code table year, e.g. 2025-26 (default: this year's)")
+    validate.add_argument("--previous", metavar="FILE", help="the school's earlier version")
+    validate.add_argument(
+        "--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help=argparse.SUPPRESS
+    )
+    validate.set_defaults(run=cmd_validate)
+
+    synth = commands.add_parser("synth", help="write a realistic synthetic LA")
+    synth.add_argument("--la", default="330", help="LA number (default 330, Birmingham)")
+    synth.add_argument("--schools", type=int, default=300)
+    synth.add_argument("--collection", choices=(*COLLECTIONS, "ALL"), default="ALL")
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--out", required=True, metavar="DIR")
+    synth.add_argument(
+        "--defects",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="chance per pupil of a planted defect, listed in defects.json",
+    )
+    synth.add_argument("--year", help="code table year (default: this year's)")
+    synth.set_defaults(run=cmd_synth)
+
+    serve = commands.add_parser("serve", help="start Keystage on its embedded default")
+    serve.add_argument("--data", default="var", help="the data folder (default ./var)")
+    serve.set_defaults(run=cmd_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except UsageError as problem:
+        print(f"keystage {args.command}: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

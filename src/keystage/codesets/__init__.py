@@ -1,5 +1,6 @@
 """The year's code reference tables, loaded from data files. Pure Python: never imports Django."""
 
+from keystage.codesets.load import available_years, load, year_for
 from keystage.codesets.model import (
     COLLECTIONS,
     AssessmentType,
@@ -7,7 +8,6 @@ from keystage.codesets.model import (
     CodesetError,
     ResultSet,
 )
-from keystage.codesets.load import available_years, load, year_for
 
 __all__ = [
     "COLLECTIONS",

@@ -16,13 +16,30 @@ from keystage.codesets.model import COLLECTIONS, AssessmentType, Codeset, Codese
 from keystage.ctf.model import AssessmentKey
 
 _TOP = {
-    "academic_year", "start_year", "assessment_year", "ctf_versions", "phonics_threshold",
-    "gld", "results", "codes", "aliases", "assessment",
-}  # fmt: skip
+    "academic_year",
+    "start_year",
+    "assessment_year",
+    "ctf_versions",
+    "phonics_threshold",
+    "gld",
+    "results",
+    "codes",
+    "aliases",
+    "assessment",
+}
 _ASSESSMENT = {
-    "role", "collection", "stage", "subject", "method", "qualifier", "results", "required",
-    "required_one_of", "area", "components",
-}  # fmt: skip
+    "role",
+    "collection",
+    "stage",
+    "subject",
+    "method",
+    "qualifier",
+    "results",
+    "required",
+    "required_one_of",
+    "area",
+    "components",
+}
 _RESULT_SET = {"codes", "marks"}
 
 
@@ -75,7 +92,9 @@ def _assessments(
     found: list[AssessmentType] = []
     for number, entry in enumerate(entries, start=1):
         where = f"{source}: assessment {number}"
-        _keys(where, entry, _ASSESSMENT, _ASSESSMENT - {"role", "required", "required_one_of", "area"})
+        _keys(
+            where, entry, _ASSESSMENT, _ASSESSMENT - {"role", "required", "required_one_of", "area"}
+        )
         if entry["collection"] not in COLLECTIONS:
             raise CodesetError(f"{where}: unknown collection {entry['collection']!r}")
         if entry["results"] not in result_sets:

@@ -35,7 +35,9 @@ class ResultSet:
         if result in self.codes:
             return True
         mark = as_mark(result)
-        return mark is not None and self.marks is not None and self.marks[0] <= mark <= self.marks[1]
+        return (
+            mark is not None and self.marks is not None and self.marks[0] <= mark <= self.marks[1]
+        )
 
     def describe(self) -> str:
         parts = []

@@ -1,0 +1,210 @@
+"""Who the pupil is: UPN, name, date of birth, sex."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+
+from keystage.checks.model import ERROR, QUERY, Finding
+from keystage.checks.registry import Accumulator, finding, rule
+from keystage.checks.run import Run
+from keystage.checks.text import FIX, join, who
+from keystage.ctf import upn
+from keystage.ctf.model import Pupil
+
+# NCyearActual as a primary school writes it: R for Reception, else the year's number.
+_NC_YEARS = {"R": 0, **{str(n): n for n in range(1, 7)}}
+# The year group a collection is for, when the file does not say.
+USUAL_YEAR = {"EYFSP": "R", "PHON": "1", "KS1": "2", "KS2": "6"}
+RECHECK_YEAR = "2"  # NCyearActual of a pupil taking the phonics re-check
+
+
+@rule(code="UPN-MISSING", severity=ERROR, scope="pupil", fields=("UPN",), summary="No UPN.")
+def upn_missing(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if pupil.upn:
+        return ()
+    message = f"{who(pupil)} has no UPN. Add the pupil's UPN in your MIS and make the file again."
+    return (finding("UPN-MISSING", message, pupil, "UPN"),)
+
+
+def upn_problem(value: str) -> str:
+    """Why a UPN is invalid, in words a school office can act on."""
+    if len(value) != 13:
+        return f"it has {len(value)} characters, not 13"
+    body_ok = value[1:12].isdigit() and (value[12].isdigit() or value[12] in upn.ALPHABET)
+    if value[0] not in upn.ALPHABET or not body_ok:
+        return (
+            "it has characters a UPN cannot have (a letter, then 11 digits, then a digit or letter)"
+        )
+    return "its check letter does not fit the rest: a character has probably been mistyped"
+
+
+@rule(
+    code="UPN-INVALID",
+    severity=ERROR,
+    scope="pupil",
+    fields=("UPN",),
+    summary="Not 13 characters of the UPN pattern, or the check letter is wrong.",
+)
+def upn_invalid(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if upn.status(pupil.upn) is not upn.UPNStatus.INVALID:
+        return ()
+    message = f"{who(pupil)}: the UPN is not valid ({upn_problem(pupil.upn or '')}). {FIX}"
+    return (finding("UPN-INVALID", message, pupil, "UPN"),)
+
+
+@rule(
+    code="UPN-TEMPORARY",
+    severity=QUERY,
+    scope="pupil",
+    fields=("UPN",),
+    summary="A temporary UPN.",
+)
+def upn_temporary(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if upn.status(pupil.upn) is not upn.UPNStatus.TEMPORARY:
+        return ()
+    message = (
+        f"{who(pupil)} has a temporary UPN. If the pupil now has a permanent UPN, record it in "
+        "your MIS and make the file again; otherwise confirm the temporary one."
+    )
+    return (finding("UPN-TEMPORARY", message, pupil, "UPN"),)
+
+
+@rule(
+    code="UPN-DUPLICATE",
+    severity=ERROR,
+    scope="file",
+    fields=("UPN",),
+    summary="The same UPN twice in the file (reported on the second and later pupils).",
+)
+class DuplicateUPN(Accumulator):
+    def __init__(self, run: Run) -> None:
+        super().__init__(run)
+        self.position = 0
+        self.first: dict[str, tuple[str, str]] = {}  # UPN -> (name, where), kept small
+
+    def pupil(self, pupil: Pupil) -> Iterable[Finding]:
+        self.position += 1
+        if not pupil.upn:
+            return ()
+        first = self.first.get(pupil.upn)
+        if first is None:
+            where = f"line {pupil.line}" if pupil.line else f"pupil {self.position} in the file"
+            self.first[pupil.upn] = (pupil.display_name, where)
+            return ()
+        message = (
+            f"{who(pupil)}: the same UPN is given to {first[0]} ({first[1]}). Each pupil has "
+            f"their own UPN. {FIX}"
+        )
+        return (finding("UPN-DUPLICATE", message, pupil, "UPN"),)
+
+
+@rule(
+    code="NAME-MISSING",
+    severity=ERROR,
+    scope="pupil",
+    fields=("Surname", "Forename"),
+    summary="Surname or forename empty.",
+)
+def name_missing(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if pupil.surname and pupil.forename:
+        return ()
+    missing = [f for f, v in (("Surname", pupil.surname), ("Forename", pupil.forename)) if not v]
+    return [
+        finding(
+            "NAME-MISSING",
+            f"{who(pupil)} has no {name.lower()}. Add it in your MIS and make the file again.",
+            pupil,
+            name,
+        )
+        for name in missing
+    ]
+
+
+@rule(
+    code="DOB-INVALID",
+    severity=ERROR,
+    scope="pupil",
+    fields=("DOB",),
+    summary="Date of birth missing or not a real date.",
+)
+def dob_invalid(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if pupil.dob_date is not None:
+        return ()
+    if pupil.dob:
+        problem = f"the date of birth '{pupil.dob}' is not a real date (year-month-day)"
+    else:
+        problem = "there is no date of birth"
+    return (finding("DOB-INVALID", f"{who(pupil)}: {problem}. {FIX}", pupil, "DOB"),)
+
+
+@functools.cache
+def year_group_range(start_year: int, nc_year: int) -> tuple[dt.date, dt.date]:
+    """Born 1 Sep (Y-n-5) to 31 Aug (Y-n-4) for year n of the academic year starting in Y."""
+    return dt.date(start_year - nc_year - 5, 9, 1), dt.date(start_year - nc_year - 4, 8, 31)
+
+
+def _year_name(nc_year: int) -> str:
+    return "Reception" if nc_year == 0 else f"Year {nc_year}"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _usual_year(pupil: Pupil, run: Run) -> int | None:
+    """The collection's year group, for a pupil whose file does not give NCyearActual; a
+    phonics pupil with an earlier year's mark is a Year 2 re-check pupil."""
+    if run.collection is None:
+        return None
+    if run.collection == "PHON":
+        this_year = run.codeset.assessment_year
+        if any(a.year and a.year < this_year for a, _ in run.results(pupil).own):
+            return _NC_YEARS[RECHECK_YEAR]
+    return _NC_YEARS[USUAL_YEAR[run.collection]]
+
+
+@rule(
+    code="DOB-RANGE",
+    severity=QUERY,
+    scope="pupil",
+    fields=("DOB", "NCyearActual"),
+    summary="Date of birth outside the year group's normal range (by NCyearActual).",
+)
+def dob_range(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    born = pupil.dob_date
+    nc_year = _NC_YEARS.get(pupil.nc_year or "")
+    if nc_year is None:
+        nc_year = _usual_year(pupil, run)
+    if born is None or nc_year is None:
+        return ()
+    first, last = year_group_range(run.codeset.start_year, nc_year)
+    if first <= born <= last:
+        return ()
+    message = (
+        f"{who(pupil)}: born {born.isoformat()}, outside the usual range for "
+        f"{_year_name(nc_year)} ({_day(first)} to {_day(last)}). If the pupil is taught out of "
+        "their year group, confirm it; otherwise correct the date of birth or NC year in your MIS."
+    )
+    return (finding("DOB-RANGE", message, pupil, "DOB"),)
+
+
+@rule(
+    code="SEX-INVALID",
+    severity=ERROR,
+    scope="pupil",
+    fields=("Sex",),
+    summary="Sex (or Gender) not one of the code table's values (M or F).",
+)
+def sex_invalid(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    allowed = run.codeset.code_set("sex")
+    if pupil.sex in allowed:
+        return ()
+    # never guessed from a forename: the school records what it holds
+    said = f"'{pupil.sex}'" if pupil.sex else "missing"
+    message = (
+        f"{who(pupil)}: sex is {said}; it must be {join(sorted(allowed), 'or')}. "
+        "Check the pupil's record in your MIS and make the file again."
+    )
+    return (finding("SEX-INVALID", message, pupil, "Sex"),)

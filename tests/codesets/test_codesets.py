@@ -1,0 +1,113 @@
+"""The code tables: loaded from data, strict about their schema, never a crash on the unknown."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tomllib
+from importlib import resources
+
+import pytest
+
+from keystage import codesets
+from keystage.codesets import CodesetError
+from keystage.codesets.load import parse
+from keystage.ctf.model import Assessment, AssessmentKey
+
+
+def raw(year: str = "2025-26") -> dict:
+    path = resources.files("keystage.codesets").joinpath("data", f"{year}.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_both_years_load():
+    assert codesets.available_years() == ("2024-25", "2025-26")
+    for year in codesets.available_years():
+        table = codesets.load(year)
+        assert table.academic_year == year
+        assert table.start_year == int(year[:4])
+        assert table.ctf_versions[0] == f"{(table.start_year) % 100}.0"
+
+
+def test_loaded_once_and_immutable():
+    table = codesets.load("2025-26")
+    assert codesets.load("2025-26") is table
+    with pytest.raises(AttributeError):
+        table.phonics_threshold = 30  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        table.codes["la_only"] = frozenset()  # type: ignore[index]
+
+
+def test_the_collections_hold_the_reference_tuples():
+    table = codesets.load("2025-26")
+    assert len(table.for_collection("EYFSP")) == 17
+    assert [a.role for a in table.for_collection("KS1")] == [
+        "ks1_reading",
+        "ks1_writing",
+        "ks1_maths",
+        "ks1_science",
+    ]
+    assert table.role("phonics_mark").results.accepts("40")
+    assert not table.role("phonics_mark").results.accepts("41")
+    assert table.role("phonics_mark").results.accepts("D")
+    assert table.role("ks2_reading_test").results.accepts("120")
+    assert not table.role("ks2_reading_test").results.accepts("79")
+    assert table.role("ks1_science").results.accepts("HNM")
+    assert not table.role("ks1_science").results.accepts("PK4")
+    assert table.gld == tuple(f"elg{n:02d}" for n in range(1, 13))
+    assert table.phonics_threshold == 32
+
+
+def test_an_unknown_tuple_is_none_not_a_crash():
+    table = codesets.load("2025-26")
+    assert table.lookup(AssessmentKey("KS1", "ENG", "TA", "RDG", "TA")) is None
+    assert table.lookup(Assessment(stage="KS9")) is None
+
+
+def test_aliases_map_to_the_tables_own_spelling():
+    table = codesets.load("2025-26")
+    assert table.lookup(AssessmentKey("FSP", "COM", "TA", "G01", "EL")) == table.role("elg01")
+    local = table.with_aliases({"component": {"RDG": "READ"}})
+    assert local.lookup(AssessmentKey("KS1", "ENG", "TA", "RDG", "TA")) == local.role("ks1_reading")
+    assert table.lookup(AssessmentKey("KS1", "ENG", "TA", "RDG", "TA")) is None  # unchanged
+    with pytest.raises(CodesetError):
+        table.with_aliases({"colour": {"a": "b"}})
+
+
+def test_year_for_a_date():
+    assert codesets.year_for(dt.date(2026, 6, 26)) == "2025-26"
+    assert codesets.year_for(dt.date(2026, 9, 1)) == "2026-27"
+    assert codesets.year_for(dt.date(2099, 12, 31)) == "2099-00"
+
+
+def test_an_unknown_year_is_refused_with_the_years_there_are():
+    with pytest.raises(CodesetError, match="2024-25, 2025-26"):
+        codesets.load("1999-00")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "complaint"),
+    [
+        (lambda d: d.update(colour="red"), "unknown key"),
+        (lambda d: d.pop("phonics_threshold"), "missing key"),
+        (lambda d: d["assessment"][0].update(colour="red"), "unknown key"),
+        (lambda d: d["assessment"][0].update(collection="KS3"), "unknown collection"),
+        (lambda d: d["assessment"][0].update(results="nope"), "unknown result set"),
+        (lambda d: d["results"]["elg"].update(marks=[1]), "marks"),
+        (lambda d: d["assessment"].append(d["assessment"][0]), "declared twice"),
+        (lambda d: d.update(gld=["ELG99"]), "unknown goals"),
+        (lambda d: d["aliases"].update(colour={}), "unknown field"),
+    ],
+)
+def test_the_schema_is_strict(mutate, complaint):
+    data = copy.deepcopy(raw())
+    mutate(data)
+    with pytest.raises(CodesetError, match=complaint):
+        parse(data)
+
+
+def test_the_two_years_differ_only_in_their_dates_and_versions():
+    older, newer = raw("2024-25"), raw("2025-26")
+    for key in ("academic_year", "start_year", "assessment_year", "ctf_versions"):
+        older.pop(key), newer.pop(key)
+    assert older == newer
