@@ -97,15 +97,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from keystage.synth import write_la
 
-    result = write_la(
-        la=args.la,
-        schools=args.schools,
-        collection=args.collection,
-        seed=args.seed,
-        out=Path(args.out),
-        defects=args.defects,
-        academic_year=args.year or default_codeset().academic_year,
-    )
+    try:
+        result = write_la(
+            la=args.la,
+            schools=args.schools,
+            collection=args.collection,
+            seed=args.seed,
+            out=Path(args.out),
+            defects=args.defects,
+            academic_year=args.year or default_codeset().academic_year,
+        )
+    except ValueError as problem:  # SynthConfig refuses impossible settings
+        raise UsageError(str(problem)) from None
     print(result.summary())
     return 0
 

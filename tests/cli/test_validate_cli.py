@@ -136,6 +136,8 @@ def test_plain_report_groups_by_pupil_with_errors_first(defective_la, capsys):
         ["validate", "--school", "12", "x.xml"],
         ["validate", "--year", "1999-00", "x.xml"],
         ["validate"],
+        ["synth", "--out", "o", "--defects", "2"],
+        ["synth", "--out", "o", "--la", "33"],
     ],
 )
 def test_usage_problems_exit_2(args, tmp_path, monkeypatch, capsys):
