@@ -7,11 +7,18 @@ setup:  ## install Python deps into .venv (finds Python 3.12+, pinned by uv.lock
 run: setup  ## start Keystage on its embedded default
 	@.venv/bin/keystage serve
 
-test: setup  ## the whole suite, plus lint and type checks
+TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/keystage
+
+test: setup  ## the whole suite on SQLite, the database tests again on PostgreSQL, lint, types
+	@scripts/install-browser
+	@scripts/ensure-postgres
 	@.venv/bin/ruff check src tests benchmarks
 	@.venv/bin/ruff format --check src tests benchmarks
 	@.venv/bin/mypy
+	@echo "== the whole suite, on SQLite"
 	@.venv/bin/pytest -q
+	@echo "== the database-backed tests, on PostgreSQL"
+	@DATABASE_URL=$(TEST_POSTGRES) .venv/bin/pytest -q tests/web tests/e2e
 
 lint: setup
 	@.venv/bin/ruff check src tests benchmarks
@@ -19,3 +26,4 @@ lint: setup
 
 bench: setup  ## benchmarks print figures; they never fail the build
 	@.venv/bin/python benchmarks/ingest.py
+	@.venv/bin/python benchmarks/upload.py

@@ -114,9 +114,21 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from keystage.demo import serve
+    from keystage.web.serve import serve
 
     return serve(args)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from keystage.web.serve import worker
+
+    return worker(args)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from keystage.web.serve import manage
+
+    return manage(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -155,7 +167,25 @@ def parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start Keystage on its embedded default")
     serve.add_argument("--data", default="var", help="the data folder (default ./var)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-demo", dest="demo", action="store_false", help="start empty: no demo LA or demo date"
+    )
     serve.set_defaults(run=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run one task worker (checks uploads)")
+    worker.add_argument("--data", default="var", help="the data folder (default ./var)")
+    worker.add_argument("--interval", default="0.5", help="seconds between polls when idle")
+    worker.add_argument("--worker-id", help="a name for this worker in the task table")
+    worker.set_defaults(run=cmd_worker)
+
+    manage = commands.add_parser(
+        "manage", help="Django management commands (migrate, createsuperuser, loadschools, ...)"
+    )
+    manage.add_argument("--data", default="var", help="the data folder (default ./var)")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=cmd_manage)
     return top
 
 

@@ -1,0 +1,1 @@
+"""The portal: the Django shell around the pure core (accounts, collections, uploads, sign-off)."""

@@ -1,0 +1,108 @@
+"""Forms: each error message says what to do, for the GOV.UK error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from keystage.web.models import Role, User
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload your CTF",
+        help_text="The XML file your MIS exports for this collection, up to 50 MB.",
+        error_messages={
+            "required": "Select the CTF file to upload",
+            "empty": "The file is empty. Export the CTF from your MIS again and upload it.",
+        },
+    )
+
+
+class AnswerForm(forms.Form):
+    upn = forms.CharField(max_length=13, required=False, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Your explanation",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter an explanation for this query"},
+    )
+
+
+class ConfirmationForm(forms.Form):
+    signer_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    signer_role = forms.CharField(
+        label="Your role",
+        max_length=200,
+        help_text="For example, head teacher.",
+        error_messages={"required": "Enter your role"},
+    )
+    responsible = forms.CharField(
+        label="Who made the assessments",
+        help_text="The names and roles of the staff responsible for these assessments.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the staff responsible for the assessments"},
+    )
+    moderation_done = forms.BooleanField(
+        label="Internal moderation of these assessments is complete.",
+        error_messages={"required": "Confirm that internal moderation is complete"},
+    )
+    outcomes_agreed = forms.BooleanField(
+        label="The outcomes have been agreed with the staff responsible for them.",
+        error_messages={"required": "Confirm that the outcomes have been agreed"},
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="Enter your password again to sign.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("The password is not right. Enter the password you sign in with")
+        return password
+
+
+class StaffForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter a first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter a last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They sign in with this address and set their password from an email we send.",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the right form, like name@school.sch.uk",
+        },
+    )
+    can_sign = forms.BooleanField(label="Allow them to sign the confirmation form", required=False)
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("Someone already has an account with this email address")
+        return email
+
+
+class StaffRightsForm(forms.Form):
+    can_sign = forms.BooleanField(label="Allow them to sign the confirmation form", required=False)
+    active = forms.BooleanField(label="Account is active", required=False)
+
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]

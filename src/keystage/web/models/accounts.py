@@ -1,0 +1,72 @@
+"""Schools and the people who sign in: a head (username = URN), staff, the LA's team."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class School(models.Model):
+    laestab = models.CharField("LAESTAB", max_length=7, unique=True)
+    urn = models.CharField("URN", max_length=6, unique=True)
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=60, blank=True)
+    type = models.CharField(max_length=80, blank=True)
+    main_email = models.EmailField(blank=True)
+    district = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.laestab})"
+
+    @property
+    def la(self) -> str:
+        return self.laestab[:3]
+
+    @property
+    def estab(self) -> str:
+        return self.laestab[3:]
+
+
+class Role(models.TextChoices):
+    HEAD = "head", "Head teacher"
+    STAFF = "staff", "School staff"
+    LA_DATA = "la_data", "LA data team"
+    LA_ADMIN = "la_admin", "LA administrator"
+
+
+SCHOOL_ROLES = (Role.HEAD, Role.STAFF)
+LA_ROLES = (Role.LA_DATA, Role.LA_ADMIN)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    can_sign = models.BooleanField(
+        default=False, help_text="Staff only: the head has allowed this person to sign."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="school_users_have_a_school",
+                condition=models.Q(role__in=["la_data", "la_admin"])
+                | models.Q(school__isnull=False),
+            )
+        ]
+
+    @property
+    def is_school_user(self) -> bool:
+        return self.role in SCHOOL_ROLES
+
+    @property
+    def is_la(self) -> bool:
+        return self.role in LA_ROLES
+
+    @property
+    def may_sign(self) -> bool:
+        return self.role == Role.HEAD or (self.role == Role.STAFF and self.can_sign)

@@ -1,0 +1,58 @@
+"""A collection window: one kind of assessment in one summer, with its dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from keystage.checks import COLLECTION_NAMES
+
+
+class Collection(models.Model):
+    class Kind(models.TextChoices):
+        EYFSP = "EYFSP", "Early Years Foundation Stage Profile"
+        PHON = "PHON", "Phonics screening check"
+        KS1 = "KS1", "Key Stage 1 teacher assessment"
+        KS2 = "KS2", "Key Stage 2"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    academic_year = models.CharField(max_length=7, help_text="As the code tables name it: 2025-26")
+    opens = models.DateField()
+    deadline = models.DateField()
+    closes = models.DateField(help_text="Uploads after the deadline and up to here are late.")
+
+    class Meta:
+        ordering = ["-academic_year", "deadline", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "academic_year"], name="one_window_a_year"),
+            models.CheckConstraint(
+                name="dates_in_order",
+                condition=models.Q(opens__lte=models.F("deadline"))
+                & models.Q(deadline__lte=models.F("closes")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.summer}"
+
+    @property
+    def summer(self) -> str:
+        return "20" + self.academic_year[-2:]
+
+    @property
+    def short_name(self) -> str:
+        return f"{self.kind} {self.summer}"
+
+    @property
+    def long_name(self) -> str:
+        return COLLECTION_NAMES.get(self.kind, self.kind)
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.opens <= today <= self.closes
+
+    def is_late(self, today: dt.date) -> bool:
+        return today > self.deadline
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days

@@ -1,0 +1,159 @@
+"""What a school sends and what became of it: versions, pupils, findings, answers, sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from keystage.web.models.accounts import School
+from keystage.web.models.collections import Collection
+
+
+def stored_name(instance: Submission, filename: str) -> str:
+    """Where the file lies: by school and collection, never by the name the school gave."""
+    return (
+        f"submissions/{instance.school.laestab}/{instance.collection.kind}-"
+        f"{instance.collection.academic_year}/v{instance.version:03d}-{instance.sha256[:16]}.xml"
+    )
+
+
+class Submission(models.Model):
+    """One uploaded file, kept exactly as received, and the outcome of checking it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        CHECKED = "checked", "Checked"
+        REFUSED = "refused", "Refused"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "Uploaded by the school"
+        LA = "la", "Uploaded by the LA for the school"
+        IMPORT = "import", "Imported from secure transfer"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="submissions")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="submissions")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to=stored_name, max_length=300)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    is_current = models.BooleanField(default=False)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    pupils = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(default=0)
+    refusal_code = models.CharField(max_length=40, blank=True)
+    refusal_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "collection", "version"], name="one_number_a_version"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "collection"],
+                condition=models.Q(is_current=True),
+                name="one_current_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["collection", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.school.laestab} {self.collection.short_name} v{self.version}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.CHECKING)
+
+
+class PupilRecord(models.Model):
+    """A pupil as one version of a file gave them: identity in columns, the rest as data."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="pupil_set")
+    upn = models.CharField(max_length=13, db_index=True)
+    surname = models.CharField(max_length=100)
+    forename = models.CharField(max_length=100)
+    dob = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    nc_year = models.CharField(max_length=4, blank=True)
+    data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["surname", "forename"]
+
+    def __str__(self) -> str:
+        return f"{self.surname.upper()}, {self.forename} ({self.upn})"
+
+
+class FindingRecord(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="finding_set")
+    code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=5)
+    message = models.TextField()
+    upn = models.CharField(max_length=13, blank=True)
+    pupil = models.CharField(max_length=210, blank=True)
+    field = models.CharField(max_length=80, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    @property
+    def answer_key(self) -> tuple[str, str]:
+        return (self.upn, self.code)
+
+
+class Answer(models.Model):
+    """A school's explanation of a query; it stands for every version where the query recurs."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="answers")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="answers")
+    upn = models.CharField(max_length=13, blank=True)
+    code = models.CharField(max_length=40)
+    text = models.TextField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+    first_submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "collection", "upn", "code"], name="one_answer_a_query"
+            )
+        ]
+
+
+class Confirmation(models.Model):
+    """The head's declaration, tied to one version; a later upload voids it."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="confirmations"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200)
+    signer_role = models.CharField(max_length=200)
+    responsible = models.TextField()
+    moderation_done = models.BooleanField()
+    outcomes_agreed = models.BooleanField()
+    signed_at = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_at"]

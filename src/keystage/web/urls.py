@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from keystage.web.views import codes, confirm, home, la, people, school
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+portal = (
+    [
+        path("", home.home, name="home"),
+        path("collections/<int:collection_id>/", school.collection, name="collection"),
+        path("collections/<int:collection_id>/confirm/", confirm.confirm, name="confirm"),
+        path("files/<int:submission_id>/", school.submission, name="submission"),
+        path("files/<int:submission_id>/status/", school.submission_status, name="status"),
+        path("files/<int:submission_id>/findings.csv", school.findings_csv, name="findings_csv"),
+        path("files/<int:submission_id>/download/", school.submission_file, name="download"),
+        path("files/<int:submission_id>/answer/", school.answer, name="answer"),
+        path("people/", people.people, name="people"),
+        path("people/<int:user_id>/", people.person, name="person"),
+        path("codes/", codes.codes, name="codes"),
+        path("codes/<str:year>/", codes.codes, name="codes_year"),
+        path("la/", la.overview, name="la"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("health", health, name="health"),
+]

@@ -1,0 +1,66 @@
+"""The head's confirmation form: open once the current version is clean and every query answered."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from keystage.web.access import school_of, school_user_required
+from keystage.web.clock import today
+from keystage.web.forms import ConfirmationForm
+from keystage.web.models import Collection, Confirmation, Submission, User
+from keystage.web.state import Standing, State, standing
+
+
+def why_closed(now: Standing, user: User) -> str | None:
+    """Why this person cannot sign now, in words for the page; None when they can."""
+    if not user.may_sign:
+        return "Only the head teacher, or someone the head teacher has allowed, can sign."
+    if now.step == State.SUBMITTED:
+        return "This collection is already confirmed."
+    if now.step != State.READY:
+        return {
+            State.NOT_STARTED: "Upload your file first.",
+            State.CHECKING: "Wait until we have finished checking your file.",
+            State.ERRORS: "Fix the errors in your file and upload it again first.",
+            State.QUERIES: "Answer every query first, or fix them and upload again.",
+        }.get(now.step, "You cannot sign yet.")
+    return None
+
+
+@school_user_required
+def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
+    school = school_of(request)
+    window = get_object_or_404(Collection, pk=collection_id)
+    user = request.user
+    assert isinstance(user, User)
+    now = standing(school, window, today())
+    blocked = why_closed(now, user)
+    form = ConfirmationForm(request.POST or None, user=user)
+    if request.method == "POST" and blocked is None and form.is_valid():
+        assert now.current is not None
+        _sign(now.current, user, form)
+        messages.success(request, f"You have confirmed your {window.short_name} data. Thank you.")
+        return redirect("portal:collection", collection_id=window.pk)
+    return render(
+        request,
+        "portal/confirm.html",
+        {"school": school, "standing": now, "form": form, "blocked": blocked},
+        status=400 if form.errors and blocked is None else 200,
+    )
+
+
+def _sign(current: Submission, user: User, form: ConfirmationForm) -> Confirmation:
+    data = form.cleaned_data
+    return Confirmation.objects.create(
+        submission=current,
+        signed_by=user,
+        signer_name=data["signer_name"],
+        signer_role=data["signer_role"],
+        responsible=data["responsible"],
+        moderation_done=data["moderation_done"],
+        outcomes_agreed=data["outcomes_agreed"],
+        signed_at=timezone.now(),
+    )

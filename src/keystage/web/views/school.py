@@ -1,0 +1,231 @@
+"""The school's pages: home, the file request page for a collection, a version's findings."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+from itertools import groupby
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from keystage.web.access import own_submission, school_of, school_user_required
+from keystage.web.clock import today
+from keystage.web.forms import AnswerForm, UploadForm
+from keystage.web.models import (
+    Answer,
+    Collection,
+    Confirmation,
+    FindingRecord,
+    School,
+    Submission,
+    User,
+)
+from keystage.web.state import collections_for_home, standing, unanswered_queries
+from keystage.web.uploads import UploadRefusedError, receive
+
+
+@school_user_required
+def home(request: HttpRequest) -> HttpResponse:
+    school = school_of(request)
+    standings = [standing(school, c, today()) for c in collections_for_home(today())]
+    return render(request, "portal/home.html", {"school": school, "standings": standings})
+
+
+@school_user_required
+def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """The file request page: upload, state, the current version's findings, every version."""
+    school = school_of(request)
+    window = get_object_or_404(Collection, pk=collection_id)
+    now = standing(school, window, today())
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if not now.can_upload:
+            form.add_error(None, _closed_message(window))
+        elif form.is_valid():
+            try:
+                submission = receive(
+                    school=school,
+                    collection=window,
+                    upload=form.cleaned_data["file"],
+                    user=_user(request),
+                )
+            except UploadRefusedError as refused:
+                form.add_error("file", str(refused))
+            else:
+                messages.success(
+                    request,
+                    f"We have your file “{submission.original_name}” (version "
+                    f"{submission.version}). We are checking it now.",
+                )
+                return redirect("portal:submission", submission_id=submission.pk)
+    versions = Submission.objects.filter(school=school, collection=window).select_related(
+        "uploaded_by"
+    )
+    return render(
+        request,
+        "portal/collection.html",
+        {
+            "school": school,
+            "standing": now,
+            "form": form,
+            "versions": versions,
+            "findings": _findings_context(now.current) if now.current else None,
+            "voided": None if now.confirmation else _last_voided(school, window),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _closed_message(window: Collection) -> str:
+    if today() < window.opens:
+        return f"This collection opens on {window.opens:%-d %B %Y}. You cannot upload yet."
+    return (
+        f"This collection closed on {window.closes:%-d %B %Y}. "
+        "Contact the data team if you need to send a file."
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _last_voided(school: School, window: Collection) -> Confirmation | None:
+    return (
+        Confirmation.objects.filter(
+            submission__school=school, submission__collection=window, voided_at__isnull=False
+        )
+        .select_related("submission", "voided_by")
+        .order_by("-voided_at")
+        .first()
+    )
+
+
+@school_user_required
+def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+    version = own_submission(request, submission_id)
+    return render(
+        request,
+        "portal/submission.html",
+        {
+            "school": version.school,
+            "version": version,
+            "window": version.collection,
+            "findings": _findings_context(version),
+        },
+    )
+
+
+@school_user_required
+def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
+    version = own_submission(request, submission_id)
+    return JsonResponse(
+        {
+            "status": version.status,
+            "in_progress": version.in_progress,
+            "errors": version.errors,
+            "queries": version.queries,
+        }
+    )
+
+
+def _findings_context(version: Submission) -> dict[str, object]:
+    """Errors then queries, grouped by pupil, each query with its answer where there is one."""
+    answers = {
+        (a.upn, a.code): a
+        for a in Answer.objects.filter(school=version.school_id, collection=version.collection_id)
+    }
+    rows = list(version.finding_set.all())
+    for row in rows:
+        row.answer = answers.get(row.answer_key) if row.severity == "query" else None  # type: ignore[attr-defined]
+    unanswered = len(unanswered_queries(version)) if version.is_current else None
+    return {
+        "errors": _by_pupil([r for r in rows if r.severity == "error"]),
+        "queries": _by_pupil([r for r in rows if r.severity == "query"]),
+        "error_count": version.errors,
+        "query_count": version.queries,
+        "unanswered": unanswered,
+    }
+
+
+def _by_pupil(rows: list[FindingRecord]) -> list[tuple[str, list[FindingRecord]]]:
+    def key(row: FindingRecord) -> str:
+        return f"{row.pupil} (UPN {row.upn})" if row.upn else "The whole file"
+
+    ordered = sorted(rows, key=lambda r: (r.upn != "", r.pupil, r.upn, r.id))
+    return [(name, list(group)) for name, group in groupby(ordered, key=key)]
+
+
+@school_user_required
+def findings_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
+    version = own_submission(request, submission_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    out = csv.writer(response)
+    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "message"])
+    for row in version.finding_set.order_by("severity", "pupil", "upn", "id"):  # errors first
+        out.writerow(
+            [row.severity, row.code, row.upn, row.pupil, row.field, row.line or "", row.message]
+        )
+    return response
+
+
+@school_user_required
+def submission_file(request: HttpRequest, submission_id: int) -> FileResponse:
+    """The file exactly as the school sent it."""
+    version = own_submission(request, submission_id)
+    return FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type="application/xml",
+    )
+
+
+@school_user_required
+def answer(request: HttpRequest, submission_id: int) -> HttpResponse:
+    version = own_submission(request, submission_id)  # before anything else: 404 for others
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AnswerForm(request.POST)
+    back = redirect("portal:submission", submission_id=version.pk)
+    if not form.is_valid():
+        messages.error(request, "Enter an explanation before you save your answer.")
+        return back
+    upn, code = form.cleaned_data["upn"] or "", form.cleaned_data["code"]
+    if not version.finding_set.filter(severity="query", upn=upn, code=code).exists():
+        messages.error(request, "That query is not in this version of your file.")
+        return back
+    # Two people answering at the same moment: the first answer stands.
+    with contextlib.suppress(IntegrityError):
+        Answer.objects.update_or_create(
+            school=version.school,
+            collection=version.collection,
+            upn=upn,
+            code=code,
+            defaults={
+                "text": form.cleaned_data["text"],
+                "answered_by": _user(request),
+                "answered_at": timezone.now(),
+            },
+            create_defaults={
+                "text": form.cleaned_data["text"],
+                "answered_by": _user(request),
+                "answered_at": timezone.now(),
+                "first_submission": version,
+            },
+        )
+    messages.success(request, "Your answer is saved.")
+    return redirect(f"{back.url}#query-{code}-{upn}")

@@ -1,0 +1,111 @@
+"""Bad files: a clear message on the page, never a 500, and the current version unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import time_machine
+from conftest import ctf_bytes, run_tasks, signed_in, upload
+from django.test import Client, override_settings
+
+from keystage.web.models import Collection, School, Submission, User
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<CTfile><Header><DocumentName>&lol2;</DocumentName></Header></CTfile>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE CTfile [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<CTfile><Header><DocumentName>&xxe;</DocumentName></Header></CTfile>"""
+
+
+@pytest.fixture
+def accepted(head_a: Client, school_a: School, ks1: Collection, la_folder: Path) -> Submission:
+    upload(head_a, ks1, ctf_bytes(la_folder, school_a))
+    run_tasks()
+    return Submission.objects.get(school=school_a, is_current=True)
+
+
+def assert_unchanged(accepted: Submission) -> None:
+    current = Submission.objects.get(school=accepted.school, is_current=True)
+    assert current.pk == accepted.pk
+    assert current.pupil_set.count() == accepted.pupils > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.xml", b"", "The file is empty"),
+        ("report.xml", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "This file is a PDF"),
+        ("results.xml", b"PK\x03\x04" + b"\0" * 200, "spreadsheet or a zip file"),
+        ("results.csv", b"UPN,Surname\n", "is not an XML file"),
+    ],
+)
+def test_refused_before_storing(
+    head_a: Client, ks1: Collection, accepted: Submission, name: str, content: bytes, message: str
+) -> None:
+    response = upload(head_a, ks1, content, name=name)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "govuk-error-summary" in page
+    assert Submission.objects.count() == 1
+    assert_unchanged(accepted)
+
+
+@override_settings(MAX_UPLOAD_BYTES=1024)
+def test_over_the_cap_is_refused(head_a: Client, ks1: Collection, accepted: Submission) -> None:
+    response = upload(head_a, ks1, b"<?xml version='1.0'?><CTfile>" + b" " * 2048 + b"</CTfile>")
+    assert response.status_code == 400
+    assert "the largest we accept is 0 MB" not in response.content.decode()
+    assert "the largest we accept" in response.content.decode()
+    assert_unchanged(accepted)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (BILLION_LAUGHS, "FILE-HOSTILE"),
+        (EXTERNAL_ENTITY, "FILE-HOSTILE"),
+        (b"<?xml version='1.0'?><CTfile><Header>", "FILE-NOT-XML"),
+        (b"<?xml version='1.0'?><ATfile><Header/></ATfile>", "FILE-NOT-CTF"),
+        (b"\xff\xfe<\x00C\x00", "FILE-NOT-XML"),
+    ],
+)
+def test_hostile_or_malformed_files_are_refused_after_storing(
+    head_a: Client, ks1: Collection, accepted: Submission, content: bytes, code: str
+) -> None:
+    response = upload(head_a, ks1, content)
+    assert response.status_code == 302
+    run_tasks()
+    refused = Submission.objects.get(school=accepted.school, version=2)
+    assert refused.status == "refused" and refused.refusal_code == code
+    assert refused.refusal_message
+    page = head_a.get(f"/files/{refused.pk}/")
+    assert page.status_code == 200
+    assert "We could not accept this file" in page.content.decode()
+    assert "root:" not in page.content.decode()  # nothing of /etc/passwd
+    assert_unchanged(accepted)
+
+
+def test_another_schools_file_leaves_the_current_version(
+    head_a: Client, ks1: Collection, accepted: Submission, school_b: School, la_folder: Path
+) -> None:
+    upload(head_a, ks1, ctf_bytes(la_folder, school_b))
+    run_tasks()
+    page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
+    assert "was refused" in page
+    assert_unchanged(accepted)
+
+
+def test_a_closed_collection_refuses_uploads(
+    ks1: Collection, accepted: Submission, school_a: School, la_folder: Path
+) -> None:
+    after = dt.datetime.combine(ks1.closes + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
+    with time_machine.travel(after, tick=False):
+        head = signed_in(User.objects.get(username=school_a.urn))
+        response = upload(head, ks1, ctf_bytes(la_folder, school_a))
+    assert response.status_code == 400
+    assert "This collection closed on" in response.content.decode()
+    assert_unchanged(accepted)

@@ -1,0 +1,70 @@
+"""Schools from a GIAS-style register, and the demo the run command loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from keystage.web.demo import load
+from keystage.web.models import Collection, Confirmation, School, Submission, User
+from keystage.web.register import RegisterError, load_register
+from keystage.web.state import State, standing
+
+HEADER = "URN,LA (code),EstablishmentNumber,EstablishmentName,PhaseOfEducation (name),MainEmail\n"
+
+
+def test_the_register_adds_then_updates_by_urn(db: None, tmp_path: Path) -> None:
+    register = tmp_path / "schools.csv"
+    register.write_text(HEADER + "103456,330,2001,Oak Primary,Primary,office@oak.example\n")
+    assert load_register(register).created == 1
+    register.write_text(HEADER + "103456,330,2001,Oak Primary School,Primary,office@oak.example\n")
+    loaded = load_register(register)
+    assert (loaded.created, loaded.updated) == (0, 1)
+    school = School.objects.get()
+    assert school.laestab == "3302001"
+    assert (school.name, school.phase) == ("Oak Primary School", "Primary")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("ABC,330,2001,Oak,Primary,x@y.z\n", "URN 'ABC'"),
+        ("103456,33,20011,Oak,Primary,x@y.z\n", "EstablishmentNumber '20011'"),
+    ],
+)
+def test_a_bad_register_row_loads_nothing(db: None, tmp_path: Path, row: str, message: str) -> None:
+    register = tmp_path / "schools.csv"
+    register.write_text(HEADER + "103999,330,2002,Ash,Primary,a@b.c\n" + row)
+    with pytest.raises(RegisterError, match=message):
+        load_register(register)
+    assert not School.objects.exists()
+
+
+def test_a_register_without_its_columns_is_refused(db: None, tmp_path: Path) -> None:
+    register = tmp_path / "schools.csv"
+    register.write_text("Name,Code\nOak,1\n")
+    with pytest.raises(RegisterError, match="no column URN"):
+        load_register(register)
+
+
+@pytest.mark.slow
+def test_the_demo_has_schools_in_every_state(db: None, tmp_path: Path) -> None:
+    password = load(tmp_path)
+    assert load(tmp_path) == password  # a second run loads nothing more
+    assert Collection.objects.count() == 3
+    ks1 = Collection.objects.get(kind="KS1")
+    assert str(ks1.deadline) == "2026-06-26"
+    states = {standing(s, ks1, dt.date(2026, 6, 19)).state for s in School.objects.all()}
+    assert {State.NOT_STARTED, State.ERRORS, State.READY, State.SUBMITTED} <= states
+    assert Confirmation.objects.exists() and Submission.objects.filter(errors__gt=0).exists()
+    eyfsp = Collection.objects.get(kind="EYFSP")
+    eyfsp_states = {standing(s, eyfsp, dt.date(2026, 6, 19)).state for s in School.objects.all()}
+    assert State.LATE in eyfsp_states
+    head = School.objects.order_by("laestab").first()
+    assert head is not None
+    client = Client()
+    assert client.login(username=head.urn, password=password)
+    assert User.objects.filter(username="data.team", role="la_data").exists()

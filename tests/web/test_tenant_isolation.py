@@ -1,0 +1,116 @@
+"""A school user can never see or touch another school's objects, by any URL.
+
+The test walks every URL pattern of the portal. Each object a pattern can take is named by its
+keyword; each keyword is mapped to another school's object. A new view with a keyword not in
+the map fails here until someone says whose object it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ctf_bytes, make_user, run_tasks, signed_in, upload
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from keystage.web.models import Collection, Role, School, Submission, User
+
+# keyword -> how to find school B's object; collections are shared by every school.
+SCHOOL_OWNED = {"submission_id", "user_id"}
+SHARED = {"collection_id", "year"}
+
+
+def portal_patterns() -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> None:
+        for item in patterns:
+            if isinstance(item, URLResolver):
+                walk(item.url_patterns, prefix + str(item.pattern), item.namespace or namespace)
+            elif namespace == "portal":
+                found.append((prefix + str(item.pattern), item))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+@pytest.fixture
+def other_school(
+    school_a: School, school_b: School, ks1: Collection, la_folder: Path
+) -> dict[str, object]:
+    """School B's things: a checked version with pupils, and a staff account."""
+    head_b = signed_in(User.objects.get(username=school_b.urn))
+    upload(head_b, ks1, ctf_bytes(la_folder, school_b))
+    run_tasks()
+    version = Submission.objects.get(school=school_b)
+    staff = make_user("staff.b@example.org", Role.STAFF, school=school_b, email="staff.b@x.org")
+    pupil = version.pupil_set.first()
+    assert pupil is not None
+    return {
+        "submission_id": version.pk,
+        "user_id": staff.pk,
+        "collection_id": ks1.pk,
+        "year": "2025-26",
+        "markers": [school_b.name, school_b.laestab, pupil.upn, pupil.surname, staff.username],
+    }
+
+
+def url_for(route: str, values: dict[str, object]) -> str:
+    path = "/" + route
+    for name in [*SCHOOL_OWNED, *SHARED]:
+        for converter in ("int", "str"):
+            path = path.replace(f"<{converter}:{name}>", str(values[name]))
+    assert "<" not in path, f"{route}: a keyword the isolation test does not know; add it"
+    return path
+
+
+def test_every_portal_pattern_is_known_to_this_test() -> None:
+    for route, pattern in portal_patterns():
+        keywords = set(pattern.pattern.converters)
+        unknown = keywords - SCHOOL_OWNED - SHARED
+        assert not unknown, f"{route} takes {unknown}: say whose object it is in this test"
+
+
+def test_a_school_user_gets_404_for_every_other_school_object(
+    other_school: dict[str, object], school_a: School
+) -> None:
+    head_a = signed_in(User.objects.get(username=school_a.urn))
+    markers = [str(m) for m in other_school["markers"]]  # type: ignore[attr-defined]
+    checked = 0
+    for route, pattern in portal_patterns():
+        keywords = set(pattern.pattern.converters)
+        url = url_for(route, other_school)
+        for method in ("get", "post"):
+            response = getattr(head_a, method)(url)
+            body = response.content.decode(errors="replace")
+            leaked = [m for m in markers if m in body]
+            assert not leaked, f"{method.upper()} {url} shows school B's {leaked}"
+            if keywords & SCHOOL_OWNED:
+                assert response.status_code == 404, f"{method.upper()} {url}"
+                checked += 1
+            else:
+                assert response.status_code in (200, 302, 400, 404, 405), f"{method} {url}"
+    assert checked >= 12  # every school-owned pattern, both methods
+
+
+def test_the_la_pages_refuse_school_users(head_a: Client) -> None:
+    assert head_a.get("/la/").status_code == 404
+
+
+def test_signed_out_users_are_sent_to_sign_in(other_school: dict[str, object]) -> None:
+    anonymous = Client()
+    for route, _ in portal_patterns():
+        if route.startswith("codes/"):
+            continue  # the code tables are public
+        response = anonymous.get(url_for(route, other_school))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], route
+
+
+def test_staff_of_one_school_cannot_manage_anothers(
+    other_school: dict[str, object], school_a: School
+) -> None:
+    head_a = signed_in(User.objects.get(username=school_a.urn))
+    staff_id = other_school["user_id"]
+    head_a.post(f"/people/{staff_id}/", {"can_sign": "on", "active": "on"})
+    assert not User.objects.get(pk=staff_id).can_sign
