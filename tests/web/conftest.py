@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -11,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+
+# Re-exported for the tests here, which import their helpers from conftest.
+from portal_support import run_tasks, with_bad_result, with_old_pupil  # noqa: F401
 
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
@@ -29,21 +29,6 @@ def la_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("la")
     write_la(out=folder, la="330", schools=3, collection="ALL", seed=7)
     return folder
-
-
-def run_tasks() -> None:
-    """Runs every queued task in this thread, as a worker process would.
-
-    Claims and runs them one by one without the worker's loop, which closes the database
-    connection between tasks and would end the test's transaction.
-    """
-    worker = Worker(
-        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="tests", excluded_queue_names=[],
-    )  # fmt: skip
-    while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        queued.claim("tests")
-        worker.run_task(queued)
 
 
 @pytest.fixture
@@ -109,22 +94,6 @@ def ctf_bytes(
     with read_ctf(path) as reader:
         header, pupils = reader.header, list(reader)
     return to_bytes(header, change(pupils))
-
-
-def with_bad_result(pupils: list[Pupil]) -> list[Pupil]:
-    """The first pupil's first result becomes a code no table has: RESULT-INVALID, an error."""
-    first = pupils[0]
-    bad = dataclasses.replace(first.assessments[0], result="XYZ")
-    return [dataclasses.replace(first, assessments=(bad, *first.assessments[1:])), *pupils[1:]]
-
-
-def with_old_pupil(pupils: list[Pupil]) -> list[Pupil]:
-    """The first pupil is two years too old for the year group: DOB-RANGE, a query."""
-    first = pupils[0]
-    born = first.dob_date
-    assert born is not None
-    older = born.replace(year=born.year - 2).isoformat()
-    return [dataclasses.replace(first, dob=older), *pupils[1:]]
 
 
 def upload(client: Client, collection: Collection, content: bytes, name: str = "ks1.xml") -> object:
