@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from portal_support import make_user, signed_in
 
-# Re-exported for the tests here, which import their helpers from conftest.
-from portal_support import run_tasks, with_bad_result, with_old_pupil  # noqa: F401
-
-from keystage.ctf.model import Pupil
-from keystage.ctf.reader import read_ctf
-from keystage.ctf.writer import to_bytes
 from keystage.synth import write_la
 from keystage.web.models import Collection, Role, School, User
 from keystage.web.register import load_register
-
-PASSWORD = "correct-horse-battery-1"
 
 
 @pytest.fixture(scope="session")
@@ -38,13 +29,6 @@ def schools(db: None, la_folder: Path) -> list[School]:
     for school in found:
         make_user(school.urn, Role.HEAD, school=school, email=school.main_email)
     return found
-
-
-def make_user(username: str, role: str, *, school: School | None = None, **extra: object) -> User:
-    user = User(username=username, role=role, school=school, **extra)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
 
 
 @pytest.fixture
@@ -66,38 +50,6 @@ def ks1(db: None) -> Collection:
     )  # fmt: skip
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
-
-
 @pytest.fixture
 def head_a(school_a: School) -> Client:
     return signed_in(User.objects.get(username=school_a.urn))
-
-
-def ctf_path(la_folder: Path, school: School, kind: str = "KS1") -> Path:
-    return next((la_folder / kind).glob(f"{school.laestab}_*.xml"))
-
-
-def ctf_bytes(
-    la_folder: Path,
-    school: School,
-    kind: str = "KS1",
-    change: Callable[[list[Pupil]], Iterable[Pupil]] | None = None,
-) -> bytes:
-    """A school's clean synthetic file, with an optional change to its pupils."""
-    path = ctf_path(la_folder, school, kind)
-    if change is None:
-        return path.read_bytes()
-    with read_ctf(path) as reader:
-        header, pupils = reader.header, list(reader)
-    return to_bytes(header, change(pupils))
-
-
-def upload(client: Client, collection: Collection, content: bytes, name: str = "ks1.xml") -> object:
-    return client.post(
-        f"/collections/{collection.pk}/",
-        {"file": SimpleUploadedFile(name, content, content_type="text/xml")},
-    )

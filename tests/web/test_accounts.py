@@ -13,9 +13,9 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from conftest import PASSWORD, make_user, signed_in
 from django.core import mail
 from django.test import Client
+from portal_support import PASSWORD, make_user, signed_in
 
 from keystage.web.models import Role, School, User
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from conftest import ctf_bytes, run_tasks, signed_in, upload
 from django.test import Client, override_settings
+from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.web.models import Collection, School, Submission, User
 

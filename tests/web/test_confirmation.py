@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, ctf_bytes, make_user, run_tasks, signed_in, upload, with_old_pupil
 from django.test import Client
+from portal_support import (
+    PASSWORD,
+    ctf_bytes,
+    make_user,
+    run_tasks,
+    signed_in,
+    upload,
+    with_old_pupil,
+)
 
 from keystage.web.models import Collection, Confirmation, Role, School, Submission
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import (
+from django.test import Client
+from portal_support import (
     ctf_bytes,
     run_tasks,
     upload,
     with_bad_result,
     with_old_pupil,
 )
-from django.test import Client
 
 from keystage.web.models import Answer, Collection, School, Submission
 
@@ -131,7 +131,7 @@ def test_another_schools_file_is_kept_but_refused(
 def test_a_pupil_in_another_schools_current_file_is_a_query(
     head_a: Client, school_a: School, school_b: School, ks1: Collection, la_folder: Path
 ) -> None:
-    from conftest import signed_in
+    from portal_support import signed_in
 
     from keystage.web.models import User
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from conftest import ctf_bytes, make_user, run_tasks, signed_in, upload
 from django.test import Client
+from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
 from keystage import codesets
 from keystage.web.models import Collection, Role, School

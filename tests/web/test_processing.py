@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ctf_bytes, upload, with_bad_result
 from django.test import Client
+from portal_support import ctf_bytes, upload, with_bad_result
 
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
 from keystage.web.processing import check_submission

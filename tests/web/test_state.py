@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import time_machine
-from conftest import ctf_bytes, run_tasks, signed_in, upload, with_bad_result
 from django.test import Client
 from django.utils import timezone
+from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_result
 
 from keystage.web.models import Collection, School, User
 from keystage.web.state import State, standing

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ctf_bytes, make_user, run_tasks, signed_in, upload
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
 from keystage.web.models import Collection, Role, School, Submission, User
 
