@@ -40,7 +40,7 @@ def test_staff_sign_in_with_their_email(school_a: School) -> None:
 def test_a_wrong_password_says_so(school_a: School) -> None:
     response = sign_in(Client(), school_a.urn, "not-it")
     assert response.status_code == 200
-    assert "not correct" in response.content.decode()
+    assert "The URN or password is not right" in response.content.decode()
 
 
 def test_failures_lock_one_account_not_the_whole_school(school_a: School) -> None:
@@ -50,6 +50,7 @@ def test_failures_lock_one_account_not_the_whole_school(school_a: School) -> Non
         sign_in(same_address, school_a.urn, "guessing")
     throttled = sign_in(same_address, school_a.urn)  # even the right password waits now
     assert throttled.status_code != 302
+    assert "tried to sign in too many times" in throttled.content.decode()
     assert sign_in(Client(), "colleague@school.example").status_code == 302
 
 

@@ -42,3 +42,10 @@ def test_the_la_sees_how_many_schools_are_at_each_step(
     assert client.get("/")["Location"] == "/la/"
     page = client.get("/la/").content.decode()
     assert "Ready to confirm" in page and "3 schools" in page
+
+
+def test_every_page_links_to_the_accessibility_statement(db: None) -> None:
+    page = Client().get("/codes/").content.decode()
+    assert 'href="/accessibility/"' in page
+    statement = Client().get("/accessibility/").content.decode()
+    assert "WCAG" in statement and "Birmingham City Council" in statement

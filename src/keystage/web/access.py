@@ -22,6 +22,21 @@ from keystage.web.models import Role, School, Submission, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # The sign-in page's errors in the words a school office would use.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": "The URN or password is not right. Check them and try "
+        "again, or reset your password",
+        "email_password_mismatch": "The email address or password is not right. Check them and "
+        "try again, or reset your password",
+        "too_many_login_attempts": "You have tried to sign in too many times. Wait 5 minutes, "
+        "then try again, or reset your password",
+        "account_inactive": "This account has been turned off. Ask your head teacher or the "
+        "data team to turn it back on",
+        "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
+        "app shows now",
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # the LA creates schools' and its own accounts
 

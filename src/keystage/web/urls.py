@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from keystage.web.views import codes, confirm, home, la, people, school
 
@@ -24,6 +25,11 @@ portal = (
         path("codes/", codes.codes, name="codes"),
         path("codes/<str:year>/", codes.codes, name="codes_year"),
         path("la/", la.overview, name="la"),
+        path(
+            "accessibility/",
+            TemplateView.as_view(template_name="portal/accessibility.html"),
+            name="accessibility",
+        ),
     ],
     "portal",
 )
