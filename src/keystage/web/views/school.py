@@ -46,11 +46,10 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     """The file request page: upload, state, the current version's findings, every version."""
     school = school_of(request)
     window = get_object_or_404(Collection, pk=collection_id)
-    now = standing(school, window, today())
     form = UploadForm()
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
-        if not now.can_upload:
+        if not window.is_open(today()):
             form.add_error(None, _closed_message(window))
         elif form.is_valid():
             try:
@@ -69,6 +68,7 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                     f"{submission.version}). We are checking it now.",
                 )
                 return redirect("portal:submission", submission_id=submission.pk)
+    now = standing(school, window, today())
     versions = Submission.objects.filter(school=school, collection=window).select_related(
         "uploaded_by"
     )
