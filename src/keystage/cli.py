@@ -94,6 +94,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
+def cmd_measures(args: argparse.Namespace) -> int:
+    from keystage.measures.cli import run
+
+    return run(args.files, json_out=args.json, collection=args.collection, year=args.year)
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from keystage.synth import write_la
 
@@ -125,6 +131,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return worker(args)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from keystage.web.serve import configure
+
+    configure(Path(args.data))
+    import django
+    from django.core.management import CommandError, call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    try:
+        call_command("importctf", *args.paths, collection=args.collection)
+    except CommandError as problem:
+        raise UsageError(str(problem)) from None
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from keystage.web.serve import manage
 
@@ -148,6 +171,13 @@ def parser() -> argparse.ArgumentParser:
         "--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help=argparse.SUPPRESS
     )
     validate.set_defaults(run=cmd_validate)
+
+    measures = commands.add_parser("measures", help="headline measures of CTF files, pooled")
+    measures.add_argument("files", nargs="+", metavar="FILE", help="CTF files, or folders of them")
+    measures.add_argument("--json", action="store_true", help="print the stable JSON shape")
+    measures.add_argument("--collection", choices=COLLECTIONS, help="default: from the content")
+    measures.add_argument("--year", help="code table year, e.g. 2025-26 (default: this year's)")
+    measures.set_defaults(run=cmd_measures)
 
     synth = commands.add_parser("synth", help="write a realistic synthetic LA")
     synth.add_argument("--la", default="330", help="LA number (default 330, Birmingham)")
@@ -180,6 +210,18 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--worker-id", help="a name for this worker in the task table")
     worker.set_defaults(run=cmd_worker)
 
+    importer = commands.add_parser(
+        "import", help="attribute and check CTFs that came by secure transfer"
+    )
+    importer.add_argument(
+        "paths", nargs="+", metavar="DIR_OR_FILE", help="CTF files, or folders of them"
+    )
+    importer.add_argument(
+        "--collection", choices=COLLECTIONS, help="default: from each file's results"
+    )
+    importer.add_argument("--data", default="var", help="the data folder (default ./var)")
+    importer.set_defaults(run=cmd_import)
+
     manage = commands.add_parser(
         "manage", help="Django management commands (migrate, createsuperuser, loadschools, ...)"
     )
@@ -196,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as problem:
         print(f"keystage {args.command}: {problem}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # the reader (`| head`) stopped early: not an error of ours
+        sys.stderr.close()
+        return 0
     return status
 
 

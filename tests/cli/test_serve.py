@@ -57,3 +57,20 @@ def test_serve_migrates_starts_a_worker_and_answers(tmp_path: Path) -> None:
     time.sleep(0.5)
     left = subprocess.run(["pgrep", "-f", f"keystage.cli worker --data {tmp_path}"])
     assert left.returncode == 1, "the worker child outlived serve"
+
+
+@pytest.mark.slow
+def test_import_keeps_files_it_cannot_attribute(tmp_path: Path) -> None:
+    from keystage.synth import write_la
+
+    write_la(out=tmp_path / "la", la="330", schools=2, collection="KS1", seed=3)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYSTAGE_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "keystage.cli", "import", "--data", str(tmp_path / "data"),
+         str(tmp_path / "la" / "KS1")],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2 files" in done.stdout and "not attributed" in done.stdout
+    assert len(list((tmp_path / "data" / "files" / "unattributed").iterdir())) == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest
 from django.utils import timezone
 from e2e_support import PASSWORD, Portal
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from keystage.synth import write_la
 from keystage.web.models import Collection, Role, School, User
@@ -147,3 +147,35 @@ def ks1(transactional_db: None) -> Collection:
         deadline=today + dt.timedelta(days=7),
         closes=today + dt.timedelta(days=21),
     )
+
+
+# --- more people, each in a browser of their own -------------------------------------------------
+
+
+@pytest.fixture
+def open_portal(
+    chromium: Browser, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Portal]]:
+    """Opens another browser context (its own cookies: another person signed in) as a Portal.
+
+    `portal` is the first person's; call `open_portal("head")` for each other person. Each
+    context is closed at the end, with its evidence kept (named after the person) on failure.
+    """
+    opened: list[tuple[str, BrowserContext, Page]] = []
+
+    def open_one(who: str) -> Portal:
+        context = chromium.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route(re.compile(r"/files/\d+/status/$"), lambda route: route.continue_())
+        browser_page = context.new_page()
+        opened.append((who, context, browser_page))
+        return Portal(browser_page)
+
+    yield open_one
+    report = getattr(request.node, "report_call", None)
+    for who, context, browser_page in opened:
+        if report is not None and report.failed:
+            _keep_evidence(browser_page, f"{request.node.nodeid}-{who}", [])
+        context.close()

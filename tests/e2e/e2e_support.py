@@ -3,9 +3,16 @@ errors and queries, and running queued tasks in the test's thread."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from playwright.sync_api import Locator, Page
 
 from keystage.ctf.reader import read_ctf
@@ -109,3 +116,28 @@ def changed_ctf(clean: Path, folder: Path, *changes: Any) -> Path:
     out = folder / clean.name
     out.write_bytes(to_bytes(header, pupils))
     return out
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def sign_in(portal: Portal, username: str, password: str = PASSWORD) -> Page:
+    """Fills the sign-in page (a URN or an email address, and a password) and sends it."""
+    page = portal.page
+    page.get_by_label("URN or email address").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    return portal.submit(page.get_by_role("button", name="Sign in"))
+
+
+def totp_code(secret: str, *, margin: float = 3.0) -> str:
+    """The code an authenticator app would show now for `secret`.
+
+    allauth accepts only the current 30-second period (no tolerance): a code computed in the
+    period's last seconds could reach the server in the next one, so wait for a fresh period.
+    """
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.1)
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))  # the middle: now

@@ -53,3 +53,18 @@ def ks1(db: None) -> Collection:
 @pytest.fixture
 def head_a(school_a: School) -> Client:
     return signed_in(User.objects.get(username=school_a.urn))
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    """A data team member who has set up two-factor sign-in (the LA's pages require it)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
+    TOTP.activate(person, generate_totp_secret())
+    return person
+
+
+@pytest.fixture
+def la_client(officer: User) -> Client:
+    return signed_in(officer)

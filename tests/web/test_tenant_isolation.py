@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
-from keystage.web.models import Collection, Role, School, Submission, User
+from keystage.web.models import Collection, Role, School, Submission, UnattributedFile, User
+from keystage.web.queries import raise_query
 
-# keyword -> how to find school B's object; collections are shared by every school.
-SCHOOL_OWNED = {"submission_id", "user_id"}
+# Keywords of school-owned objects; of objects every school shares; of the data team's pages.
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id"}
 SHARED = {"collection_id", "year"}
+LA_ONLY = {"school_id", "upn", "file_id"}
 
 
 def portal_patterns() -> list[tuple[str, URLPattern]]:
@@ -39,7 +42,7 @@ def portal_patterns() -> list[tuple[str, URLPattern]]:
 def other_school(
     school_a: School, school_b: School, ks1: Collection, la_folder: Path
 ) -> dict[str, object]:
-    """School B's things: a checked version with pupils, and a staff account."""
+    """School B's things: a checked version with pupils, a staff account, a data-team query."""
     head_b = signed_in(User.objects.get(username=school_b.urn))
     upload(head_b, ks1, ctf_bytes(la_folder, school_b))
     run_tasks()
@@ -47,9 +50,19 @@ def other_school(
     staff = make_user("staff.b@example.org", Role.STAFF, school=school_b, email="staff.b@x.org")
     pupil = version.pupil_set.first()
     assert pupil is not None
+    officer = make_user("officer.b", Role.LA_DATA)
+    query = raise_query(school=school_b, collection=ks1, by=officer, subject="About B", body="?")
+    unattributed = UnattributedFile.objects.create(
+        file="unattributed/x.xml", original_name="x.xml", sha256="0" * 64, size=1,
+        channel="import", reason="unknown school", received_at=timezone.now(),
+    )  # fmt: skip
     return {
         "submission_id": version.pk,
         "user_id": staff.pk,
+        "query_id": query.pk,
+        "school_id": school_b.pk,
+        "upn": pupil.upn,
+        "file_id": unattributed.pk,
         "collection_id": ks1.pk,
         "year": "2025-26",
         "markers": [school_b.name, school_b.laestab, pupil.upn, pupil.surname, staff.username],
@@ -58,7 +71,7 @@ def other_school(
 
 def url_for(route: str, values: dict[str, object]) -> str:
     path = "/" + route
-    for name in [*SCHOOL_OWNED, *SHARED]:
+    for name in [*SCHOOL_OWNED, *SHARED, *LA_ONLY]:
         for converter in ("int", "str"):
             path = path.replace(f"<{converter}:{name}>", str(values[name]))
     assert "<" not in path, f"{route}: a keyword the isolation test does not know; add it"
@@ -68,8 +81,10 @@ def url_for(route: str, values: dict[str, object]) -> str:
 def test_every_portal_pattern_is_known_to_this_test() -> None:
     for route, pattern in portal_patterns():
         keywords = set(pattern.pattern.converters)
-        unknown = keywords - SCHOOL_OWNED - SHARED
+        unknown = keywords - SCHOOL_OWNED - SHARED - LA_ONLY
         assert not unknown, f"{route} takes {unknown}: say whose object it is in this test"
+        if keywords & LA_ONLY:
+            assert route.startswith("la/"), f"{route}: only the data team's pages take these"
 
 
 def test_a_school_user_gets_404_for_every_other_school_object(
@@ -86,16 +101,25 @@ def test_a_school_user_gets_404_for_every_other_school_object(
             body = response.content.decode(errors="replace")
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{method.upper()} {url} shows school B's {leaked}"
-            if keywords & SCHOOL_OWNED:
+            if keywords & SCHOOL_OWNED or route.startswith("la/"):
                 assert response.status_code == 404, f"{method.upper()} {url}"
                 checked += 1
             else:
                 assert response.status_code in (200, 302, 400, 404, 405), f"{method} {url}"
-    assert checked >= 12  # every school-owned pattern, both methods
+    assert checked >= 24  # the walk found the school-owned and data-team patterns
 
 
-def test_the_la_pages_refuse_school_users(head_a: Client) -> None:
-    assert head_a.get("/la/").status_code == 404
+def test_every_data_team_page_refuses_school_users(
+    other_school: dict[str, object], school_a: School
+) -> None:
+    for user in (User.objects.get(username=school_a.urn),
+                 make_user("officer.a", Role.STAFF, school=school_a, can_sign=True)):  # fmt: skip
+        client = signed_in(user)
+        for route, _ in portal_patterns():
+            if route.startswith("la/"):
+                for method in ("get", "post"):
+                    url = url_for(route, other_school)
+                    assert getattr(client, method)(url).status_code == 404, f"{method} {url}"
 
 
 def test_signed_out_users_are_sent_to_sign_in(other_school: dict[str, object]) -> None:

@@ -8,8 +8,9 @@ views (dates) are properties that return None for anything that does not parse.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -159,3 +160,28 @@ class Pupil:
         """The result recorded for this tuple (the last one when a file repeats it)."""
         found = self.results(key)
         return found[-1].result if found else None
+
+
+_NESTED: dict[str, type] = {
+    "languages": Language,
+    "fsm": FSMInstance,
+    "sen": SENInstance,
+    "school_history": SchoolHistoryEntry,
+    "assessments": Assessment,
+}
+
+
+def pupil_from_dict(data: Mapping[str, Any]) -> Pupil:
+    """The Pupil that `dataclasses.asdict` gave `data` (as the portal stores it), unknown keys
+    ignored so a record stored by an older version still loads."""
+    known = {f.name for f in fields(Pupil)}
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in known:
+            continue
+        kind = _NESTED.get(name)
+        if kind is not None:
+            names = {f.name for f in fields(kind)}
+            value = tuple(kind(**{k: v for k, v in item.items() if k in names}) for item in value)
+        values[name] = value
+    return Pupil(**values)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from keystage.synth import write_la
+from keystage.web.comparisons import load_england_headlines
 from keystage.web.models import Answer, Collection, Confirmation, Role, School, Submission, User
 from keystage.web.processing import check_submission
 from keystage.web.register import load_register
@@ -52,6 +53,7 @@ def load(data: Path) -> str:
     folder = data / "demo"
     write_la(out=folder, la="330", schools=DEMO_SCHOOLS, collection="ALL", seed=1, defects=0.02)
     load_register(folder / "schools.csv")
+    load_england_headlines()
     _accounts(password)
     windows = [
         Collection.objects.create(kind=k, academic_year="2025-26", opens=o, deadline=d, closes=c)

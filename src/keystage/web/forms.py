@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from keystage.web.models import Role, User
+from keystage.web.models import User
 
 
 class UploadForm(forms.Form):
@@ -105,4 +105,26 @@ class StaffRightsForm(forms.Form):
     active = forms.BooleanField(label="Account is active", required=False)
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
+class RaiseQueryForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject", max_length=200, error_messages={"required": "Enter a subject"}
+    )
+    upn = forms.CharField(
+        label="Pupil's UPN (optional)",
+        help_text="Leave empty for a question about the whole file.",
+        max_length=13,
+        required=False,
+    )
+    body = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter your question"},
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your reply"},
+    )

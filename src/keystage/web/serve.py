@@ -77,6 +77,9 @@ def worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     django.setup()
+    from keystage.web.tasks_schedule import start_scheduler
+
+    start_scheduler()  # queues the daily reminders; a thread, so the worker keeps the main one
     options: dict[str, object] = {"interval": float(args.interval)}
     if args.worker_id:
         options["worker_id"] = args.worker_id

@@ -9,6 +9,7 @@ KEYSTAGE_HOSTS      comma-separated allowed host names; default localhost names
 EMAIL_URL           smtp://user:password@host:port (smtp+tls:// for STARTTLS); default console
 KEYSTAGE_FROM_EMAIL the sender of every email
 KEYSTAGE_MAX_UPLOAD_MB  the largest CTF accepted; default 50
+KEYSTAGE_BASE_URL   the address people reach the service at, for links in emails
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ALLOWED_HOSTS = os.environ.get("KEYSTAGE_HOSTS", "localhost,127.0.0.1,[::1],test
 
 LA_NAME = os.environ.get("KEYSTAGE_LA_NAME", "Birmingham City Council")
 SERVICE_NAME = "Submit assessment data"
+KEYSTAGE_BASE_URL = os.environ.get("KEYSTAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAX_UPLOAD_BYTES = int(os.environ.get("KEYSTAGE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 
 INSTALLED_APPS = [

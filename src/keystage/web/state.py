@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q
 
-from keystage.web.models import Answer, Collection, Confirmation, FindingRecord, School, Submission
+from keystage.web.locks import locked_school_ids
+from keystage.web.models import (
+    Answer,
+    Collection,
+    Confirmation,
+    FindingRecord,
+    School,
+    Submission,
+    TeamQuery,
+)
 
 
 class State(StrEnum):
@@ -44,6 +55,8 @@ class Standing:
     unanswered: int
     confirmation: Confirmation | None
     today: dt.date
+    team_queries: int = 0  # the data team's open queries to the school
+    locked: bool = False
 
     @property
     def tag_colour(self) -> str:
@@ -55,18 +68,12 @@ class Standing:
 
     @property
     def can_upload(self) -> bool:
-        return self.collection.is_open(self.today)
+        return self.collection.is_open(self.today) and not self.locked
 
     @property
     def submitted_late(self) -> bool:
         c = self.confirmation
         return c is not None and c.signed_at.date() > self.collection.deadline
-
-
-def active_confirmation(current: Submission | None) -> Confirmation | None:
-    if current is None:
-        return None
-    return current.confirmations.filter(voided_at__isnull=True).first()
 
 
 def unanswered_queries(current: Submission | None) -> list[FindingRecord]:
@@ -82,14 +89,71 @@ def unanswered_queries(current: Submission | None) -> list[FindingRecord]:
 
 
 def standing(school: School, collection: Collection, today: dt.date) -> Standing:
-    versions = Submission.objects.filter(school=school, collection=collection)
-    latest = versions.order_by("-version").first()
-    current = versions.filter(is_current=True).first()
-    unanswered = len(unanswered_queries(current))
-    confirmation = active_confirmation(current)
-    step = _step(latest, current, unanswered, confirmation)
-    shown = State.LATE if step != State.SUBMITTED and collection.is_late(today) else step
-    return Standing(collection, shown, step, latest, current, unanswered, confirmation, today)
+    return standings_for(collection, [school], today)[school.pk]
+
+
+def standings_for(
+    collection: Collection, schools: Iterable[School], today: dt.date
+) -> dict[int, Standing]:
+    """Every school's standing in one collection, in a fixed number of queries (not per school)."""
+    ids = [s.pk for s in schools]
+    versions = Submission.objects.filter(collection=collection, school_id__in=ids).select_related(
+        "uploaded_by"
+    )
+    latest: dict[int, Submission] = {}
+    current: dict[int, Submission] = {}
+    for version in versions.order_by("school_id", "version"):
+        latest[version.school_id] = version
+        if version.is_current:
+            current[version.school_id] = version
+    unanswered = _unanswered_counts(collection, list(current.values()))
+    school_of_version = {v.pk: school_id for school_id, v in current.items()}
+    confirmations: dict[int, Confirmation] = {}
+    for signed in Confirmation.objects.filter(
+        submission_id__in=list(school_of_version), voided_at__isnull=True
+    ).select_related("signed_by"):
+        school_id = school_of_version[signed.submission_id]
+        signed.submission = current[school_id]  # already loaded: no query per school
+        confirmations[school_id] = signed
+    open_queries = Counter(
+        TeamQuery.objects.filter(
+            collection=collection, school_id__in=ids, status=TeamQuery.Status.OPEN
+        ).values_list("school_id", flat=True)
+    )
+    whole, one_by_one = locked_school_ids(collection)
+    found = {}
+    for school_id in ids:
+        step = _step(
+            latest.get(school_id),
+            current.get(school_id),
+            unanswered.get(school_id, 0) + open_queries.get(school_id, 0),
+            confirmations.get(school_id),
+        )
+        shown = State.LATE if step != State.SUBMITTED and collection.is_late(today) else step
+        found[school_id] = Standing(
+            collection, shown, step, latest.get(school_id), current.get(school_id),
+            unanswered.get(school_id, 0), confirmations.get(school_id), today,
+            team_queries=open_queries.get(school_id, 0),
+            locked=whole or school_id in one_by_one,
+        )  # fmt: skip
+    return found
+
+
+def _unanswered_counts(collection: Collection, current: list[Submission]) -> dict[int, int]:
+    with_queries = [v.pk for v in current if v.queries]
+    if not with_queries:
+        return {}
+    answered = set(
+        Answer.objects.filter(collection=collection).values_list("school_id", "upn", "code")
+    )
+    school_of_version = {v.pk: v.school_id for v in current}
+    counts: Counter[int] = Counter()
+    rows = FindingRecord.objects.filter(submission_id__in=with_queries, severity="query")
+    for submission_id, upn, code in rows.values_list("submission_id", "upn", "code"):
+        school_id = school_of_version[submission_id]
+        if (school_id, upn, code) not in answered:
+            counts[school_id] += 1
+    return counts
 
 
 def _step(
@@ -104,12 +168,12 @@ def _step(
         return State.CHECKING
     if current is None:
         return State.ERRORS  # only refused files so far: the school must send the right one
-    if confirmation is not None:
-        return State.SUBMITTED
     if current.errors:
         return State.ERRORS
     if unanswered:
-        return State.QUERIES
+        return State.QUERIES  # the file's queries, or the data team's: both keep it open
+    if confirmation is not None:
+        return State.SUBMITTED
     return State.READY
 
 

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from keystage.web.audit import Action, record
+from keystage.web.locks import active_lock
 from keystage.web.models import Collection, School, Submission, User
 from keystage.web.tasks import check_upload
 
@@ -75,8 +78,16 @@ def receive(
     upload: UploadedFile[bytes],
     user: User | None,
     channel: str = Submission.Channel.PORTAL,
+    request: HttpRequest | None = None,
 ) -> Submission:
     """Stores the file as a new version and queues its check; all of it or none of it."""
+    held = active_lock(collection, school)
+    if held is not None:
+        raise UploadRefusedError(
+            f"The data team has locked {collection.short_name}"
+            + ("" if held.school_id is None else " for your school")
+            + ". Contact the data team if you need to send a new file."
+        )
     sniffed = sniff(upload)
     stored: Submission | None = None
     try:
@@ -103,6 +114,12 @@ def receive(
             stored.file.save(stored.original_name, upload, save=False)
             stored.save()
             check_upload.enqueue(stored.pk)  # the task row commits with the version, or neither
+            record(
+                Action.UPLOAD,
+                f"uploaded {stored.original_name} as version {stored.version}",
+                actor=user, school=school, collection=collection, request=request,
+                submission=stored.pk, sha256=stored.sha256, size=stored.size, channel=channel,
+            )  # fmt: skip
     except BaseException:
         if stored is not None and stored.file.name:
             stored.file.storage.delete(stored.file.name)

@@ -3,7 +3,22 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from keystage.web.views import codes, confirm, home, la, people, school
+from keystage.web.views import (
+    audit,
+    codes,
+    confirm,
+    home,
+    la,
+    la_imports,
+    la_locks,
+    la_moves,
+    la_progress,
+    la_reminders,
+    la_results,
+    people,
+    queries,
+    school,
+)
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -25,6 +40,14 @@ portal = (
         path("codes/", codes.codes, name="codes"),
         path("codes/<str:year>/", codes.codes, name="codes_year"),
         path("la/", la.overview, name="la"),
+        *la_progress.urls,
+        *la_results.urls,
+        *la_moves.urls,
+        *la_reminders.urls,
+        *la_imports.urls,
+        *la_locks.urls,
+        *queries.urls,
+        *audit.urls,
         path(
             "accessibility/",
             TemplateView.as_view(template_name="portal/accessibility.html"),

@@ -21,6 +21,9 @@ class Collection(models.Model):
     opens = models.DateField()
     deadline = models.DateField()
     closes = models.DateField(help_text="Uploads after the deadline and up to here are late.")
+    reminders_on = models.BooleanField(
+        default=True, help_text="Email schools that have not submitted, as the deadline nears."
+    )
 
     class Meta:
         ordering = ["-academic_year", "deadline", "kind"]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from keystage.web.access import school_of, school_user_required
+from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.forms import ConfirmationForm
 from keystage.web.models import Collection, Confirmation, Submission, User
@@ -38,10 +39,14 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
     assert isinstance(user, User)
     now = standing(school, window, today())
     blocked = why_closed(now, user)
-    form = ConfirmationForm(request.POST or None, user=user)
+    form = ConfirmationForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and blocked is None and form.is_valid():
         assert now.current is not None
-        _sign(now.current, user, form)
+        signed = _sign(now.current, user, form)
+        record(
+            Action.CONFIRM, f"signed the confirmation of version {now.current.version}",
+            request=request, school=school, collection=window, confirmation=signed.pk,
+        )  # fmt: skip
         messages.success(request, f"You have confirmed your {window.short_name} data. Thank you.")
         return redirect("portal:collection", collection_id=window.pk)
     return render(

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from keystage.web.access import la_user_required
 from keystage.web.clock import today
 from keystage.web.models import School
-from keystage.web.state import State, collections_for_home, standing
+from keystage.web.state import State, collections_for_home, standings_for
 
 
 @la_user_required
@@ -18,6 +18,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     schools = list(School.objects.all())
     rows = []
     for window in collections_for_home(today()):
-        counts = Counter(standing(s, window, today()).state for s in schools)
+        counts = Counter(s.state for s in standings_for(window, schools, today()).values())
         rows.append((window, [(state, counts.get(state, 0)) for state in State]))
     return render(request, "portal/la_overview.html", {"rows": rows, "schools": len(schools)})

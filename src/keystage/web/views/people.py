@@ -21,7 +21,7 @@ def _head_only(request: HttpRequest) -> None:
 def people(request: HttpRequest) -> HttpResponse:
     _head_only(request)
     school = school_of(request)
-    form = StaffForm(request.POST or None)
+    form = StaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = User(

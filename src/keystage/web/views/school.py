@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from itertools import groupby
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -19,18 +18,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from keystage.web.access import own_submission, school_of, school_user_required
+from keystage.web.audit import Action, record
 from keystage.web.clock import today
+from keystage.web.findings import findings_of
 from keystage.web.forms import AnswerForm, UploadForm
 from keystage.web.models import (
     Answer,
     Collection,
     Confirmation,
-    FindingRecord,
     School,
     Submission,
+    TeamQuery,
     User,
 )
-from keystage.web.state import collections_for_home, standing, unanswered_queries
+from keystage.web.moving import outcomes_for_school
+from keystage.web.state import collections_for_home, standing
 from keystage.web.uploads import UploadRefusedError, receive
 
 
@@ -38,7 +40,16 @@ from keystage.web.uploads import UploadRefusedError, receive
 def home(request: HttpRequest) -> HttpResponse:
     school = school_of(request)
     standings = [standing(school, c, today()) for c in collections_for_home(today())]
-    return render(request, "portal/home.html", {"school": school, "standings": standings})
+    asked = TeamQuery.objects.filter(school=school, status=TeamQuery.Status.OPEN)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "school": school,
+            "standings": standings,
+            "team_queries": asked.select_related("collection"),
+        },
+    )
 
 
 @school_user_required
@@ -58,6 +69,7 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                     collection=window,
                     upload=form.cleaned_data["file"],
                     user=_user(request),
+                    request=request,
                 )
             except UploadRefusedError as refused:
                 form.add_error("file", str(refused))
@@ -80,8 +92,10 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
             "standing": now,
             "form": form,
             "versions": versions,
-            "findings": _findings_context(now.current) if now.current else None,
+            "findings": findings_of(now.current) if now.current else None,
             "voided": None if now.confirmation else _last_voided(school, window),
+            "team_queries": TeamQuery.objects.filter(school=school, collection=window),
+            "moves": outcomes_for_school(school, window),
         },
         status=400 if form.errors else 200,
     )
@@ -122,7 +136,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "school": version.school,
             "version": version,
             "window": version.collection,
-            "findings": _findings_context(version),
+            "findings": findings_of(version),
         },
     )
 
@@ -140,36 +154,10 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
     )
 
 
-def _findings_context(version: Submission) -> dict[str, object]:
-    """Errors then queries, grouped by pupil, each query with its answer where there is one."""
-    answers = {
-        (a.upn, a.code): a
-        for a in Answer.objects.filter(school=version.school_id, collection=version.collection_id)
-    }
-    rows = list(version.finding_set.all())
-    for row in rows:
-        row.answer = answers.get(row.answer_key) if row.severity == "query" else None  # type: ignore[attr-defined]
-    unanswered = len(unanswered_queries(version)) if version.is_current else None
-    return {
-        "errors": _by_pupil([r for r in rows if r.severity == "error"]),
-        "queries": _by_pupil([r for r in rows if r.severity == "query"]),
-        "error_count": version.errors,
-        "query_count": version.queries,
-        "unanswered": unanswered,
-    }
-
-
-def _by_pupil(rows: list[FindingRecord]) -> list[tuple[str, list[FindingRecord]]]:
-    def key(row: FindingRecord) -> str:
-        return f"{row.pupil} (UPN {row.upn})" if row.upn else "The whole file"
-
-    ordered = sorted(rows, key=lambda r: (r.upn != "", r.pupil, r.upn, r.id))
-    return [(name, list(group)) for name, group in groupby(ordered, key=key)]
-
-
 @school_user_required
 def findings_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
     version = own_submission(request, submission_id)
+    _downloaded(request, version, "the findings (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -186,12 +174,20 @@ def findings_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
 def submission_file(request: HttpRequest, submission_id: int) -> FileResponse:
     """The file exactly as the school sent it."""
     version = own_submission(request, submission_id)
+    _downloaded(request, version, "the file as sent")
     return FileResponse(
         version.file.open("rb"),
         as_attachment=True,
         filename=version.original_name,
         content_type="application/xml",
     )
+
+
+def _downloaded(request: HttpRequest, version: Submission, what: str) -> None:
+    record(
+        Action.DOWNLOAD, f"downloaded {what} of version {version.version}", request=request,
+        school=version.school, collection=version.collection, submission=version.pk,
+    )  # fmt: skip
 
 
 @school_user_required

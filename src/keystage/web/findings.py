@@ -1,0 +1,46 @@
+"""A version's findings as pages show them: errors then queries, grouped by pupil."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from keystage.web.models import Answer, FindingRecord, Submission
+from keystage.web.state import unanswered_queries
+
+Grouped = list[tuple[str, list[FindingRecord]]]
+
+
+@dataclass(frozen=True)
+class Findings:
+    errors: Grouped
+    queries: Grouped
+    error_count: int
+    query_count: int
+    unanswered: int | None  # None for a version that is not current: its queries are history
+
+
+def findings_of(version: Submission) -> Findings:
+    """Each query carries the school's answer (`.answer`) where there is one."""
+    answers = {
+        (a.upn, a.code): a
+        for a in Answer.objects.filter(school=version.school_id, collection=version.collection_id)
+    }
+    rows = list(version.finding_set.all())
+    for row in rows:
+        row.answer = answers.get(row.answer_key) if row.severity == "query" else None  # type: ignore[attr-defined]
+    return Findings(
+        errors=_by_pupil([r for r in rows if r.severity == "error"]),
+        queries=_by_pupil([r for r in rows if r.severity == "query"]),
+        error_count=version.errors,
+        query_count=version.queries,
+        unanswered=len(unanswered_queries(version)) if version.is_current else None,
+    )
+
+
+def _by_pupil(rows: list[FindingRecord]) -> Grouped:
+    def key(row: FindingRecord) -> str:
+        return f"{row.pupil} (UPN {row.upn})" if row.upn else "The whole file"
+
+    ordered = sorted(rows, key=lambda r: (r.upn != "", r.pupil, r.upn, r.id))
+    return [(name, list(group)) for name, group in groupby(ordered, key=key)]

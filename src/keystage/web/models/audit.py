@@ -1,0 +1,39 @@
+"""The audit trail: who did what, when, from where. Plain values, no foreign keys to the
+things described, so an event outlives the submissions, schools and accounts it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        UPLOAD = "upload", "Uploaded a file"
+        DOWNLOAD = "download", "Downloaded pupil-level data"
+        CONFIRM = "confirm", "Signed the confirmation form"
+        DECIDE = "decide", "Decided which school reports a pupil"
+        LOCK = "lock", "Locked"
+        UNLOCK = "unlock", "Unlocked"
+        QUERY = "query", "Raised or answered a data-team query"
+        IMPORT = "import", "Imported a file from another channel"
+        REMINDERS = "reminders", "Switched reminders on or off"
+
+    at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=16, choices=Action.choices, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor = models.CharField(max_length=150, blank=True, db_index=True)
+    role = models.CharField(max_length=10, blank=True)
+    school = models.CharField(max_length=7, blank=True, db_index=True)  # LAESTAB
+    collection = models.CharField(max_length=20, blank=True)  # "KS1 2025-26"
+    what = models.TextField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

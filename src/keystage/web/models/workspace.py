@@ -1,0 +1,152 @@
+"""The data team's records: locks, its queries to schools, decisions on pupils in two schools,
+reminders sent, and files that arrived with no school to attribute them to.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from keystage.web.models.accounts import School
+from keystage.web.models.collections import Collection
+from keystage.web.models.submissions import Submission
+
+
+class Lock(models.Model):
+    """A collection locked for every school (school empty), or for one school."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="locks")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="locks"
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    locked_at = models.DateTimeField()
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlock_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-locked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "school"],
+                condition=models.Q(unlocked_at__isnull=True, school__isnull=False),
+                name="one_open_school_lock",
+            ),
+            models.UniqueConstraint(
+                fields=["collection"],
+                condition=models.Q(unlocked_at__isnull=True, school__isnull=True),
+                name="one_open_collection_lock",
+            ),
+        ]
+
+
+class TeamQuery(models.Model):
+    """A question from the data team to a school, about a file or one pupil, with its thread."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="team_queries")
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="team_queries"
+    )
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="team_queries"
+    )
+    upn = models.CharField(max_length=13, blank=True)
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["collection", "status"])]
+
+
+class QueryMessage(models.Model):
+    query = models.ForeignKey(TeamQuery, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+
+class MoveDecision(models.Model):
+    """Which school reports a pupil whose UPN is current in two or more schools' files."""
+
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="move_decisions"
+    )
+    upn = models.CharField(max_length=13)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    suggested = models.BooleanField(help_text="The data team followed the May-days suggestion.")
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "upn"], name="one_decision_a_pupil")
+        ]
+
+
+class Reminder(models.Model):
+    """An email sent to chase a school: never twice for the same day and reason."""
+
+    class Reason(models.TextChoices):
+        WEEK_BEFORE = "week_before", "7 days before the deadline"
+        DAY_BEFORE = "day_before", "1 day before the deadline"
+        OVERDUE = "overdue", "After the deadline"
+        QUERIES = "queries", "Unanswered queries"
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="reminders")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="reminders")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    day = models.DateField()
+    sent_to = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "school", "reason", "day"], name="one_reminder_a_day"
+            )
+        ]
+
+
+class UnattributedFile(models.Model):
+    """A file from another channel whose header names no school we know: kept, listed."""
+
+    file = models.FileField(upload_to="unattributed/", max_length=300)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    channel = models.CharField(max_length=10)
+    reason = models.TextField()
+    received_at = models.DateTimeField()
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_as = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]

@@ -1,0 +1,240 @@
+"""Pupils current in two or more schools' files for a collection: what the files say, the
+May-days suggestion (keystage.moves), the data team's decision, and what follows from it.
+
+Every function here runs a fixed number of queries, however many schools or pupils there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from keystage import moves
+from keystage.ctf.model import SchoolHistoryEntry
+from keystage.web import audit
+from keystage.web.models import Collection, MoveDecision, PupilRecord, School, User
+
+_HISTORY_FIELDS = frozenset(SchoolHistoryEntry.__dataclass_fields__)
+
+
+def current_records(collection: Collection) -> QuerySet[PupilRecord]:
+    """Pupils as the schools' current versions for the collection give them."""
+    return PupilRecord.objects.filter(
+        submission__collection=collection, submission__is_current=True
+    ).exclude(upn="")
+
+
+def shared_upns(collection: Collection) -> QuerySet[Any, Mapping[str, Any]]:
+    """UPNs current in two or more schools' files, with how many schools: one aggregate query."""
+    return (
+        current_records(collection)
+        .values("upn")
+        .annotate(schools=Count("submission__school", distinct=True))
+        .filter(schools__gte=2)
+        .order_by("upn")
+    )
+
+
+def display_name(record: PupilRecord) -> str:
+    """'SURNAME, Forename', as schools see pupils listed in their MIS."""
+    return f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"
+
+
+def history(record: PupilRecord) -> tuple[SchoolHistoryEntry, ...]:
+    """The record's school history, as stored from the file (dataclasses.asdict of the Pupil)."""
+    entries = record.data.get("school_history") or ()
+    return tuple(
+        SchoolHistoryEntry(**{k: v for k, v in entry.items() if k in _HISTORY_FIELDS})
+        for entry in entries
+        if isinstance(entry, Mapping)
+    )
+
+
+@dataclass
+class Move:
+    """One UPN in two or more schools' current files, and what is known and decided about it."""
+
+    collection: Collection
+    upn: str
+    records: list[PupilRecord]  # one a school, by school name; record.submission.school is loaded
+    suggestion: moves.Suggestion
+    decision: MoveDecision | None = None
+    schools: list[School] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schools = [r.submission.school for r in self.records]
+
+    @property
+    def suggested_school(self) -> School | None:
+        return next((s for s in self.schools if s.laestab == self.suggestion.school), None)
+
+    @property
+    def names(self) -> list[str]:
+        """The pupil's names as the files give them (usually one)."""
+        return list(dict.fromkeys(display_name(r) for r in self.records))
+
+
+def _moves(collection: Collection, records: Iterable[PupilRecord]) -> list[Move]:
+    by_upn: dict[str, dict[int, PupilRecord]] = defaultdict(dict)
+    for record in records:
+        # A school that lists the pupil twice is a duplicate in its own file, found by its checks.
+        by_upn[record.upn].setdefault(record.submission.school_id, record)
+    decisions = {
+        d.upn: d
+        for d in MoveDecision.objects.filter(collection=collection, upn__in=list(by_upn))
+        .select_related("school", "decided_by")
+    }  # fmt: skip
+    year = int(collection.summer)
+    found = []
+    for upn, per_school in sorted(by_upn.items()):
+        rows = sorted(per_school.values(), key=lambda r: r.submission.school.name)
+        advice = moves.suggest(
+            [(r.submission.school.laestab, history(r)) for r in rows],
+            year,
+            {r.submission.school.laestab: r.submission.school.name for r in rows},
+        )
+        found.append(Move(collection, upn, rows, advice, decisions.get(upn)))
+    return found
+
+
+def _records(collection: Collection) -> QuerySet[PupilRecord]:
+    return current_records(collection).select_related("submission__school")
+
+
+def moves_for(collection: Collection) -> list[Move]:
+    """Every UPN current in two or more schools' files, by UPN."""
+    shared = shared_upns(collection).values("upn")
+    return _moves(collection, _records(collection).filter(upn__in=shared))
+
+
+def move_for(collection: Collection, upn: str) -> Move | None:
+    """One UPN's records, if two or more schools' current files have it."""
+    found = _moves(collection, _records(collection).filter(upn=upn))
+    return found[0] if found and len(found[0].records) >= 2 else None
+
+
+def decide(
+    move: Move, school: School, *, by: User, note: str = "", request: HttpRequest | None = None
+) -> MoveDecision:
+    """Records (or changes) which school reports the pupil, and who decided it when."""
+    followed = move.suggestion.school == school.laestab
+    decision, _ = MoveDecision.objects.update_or_create(
+        collection=move.collection,
+        upn=move.upn,
+        defaults={
+            "school": school,
+            "suggested": followed,
+            "note": note,
+            "decided_by": by,
+            "decided_at": timezone.now(),
+        },
+    )
+    others = [s for s in move.schools if s.pk != school.pk]
+    audit.record(
+        audit.Action.DECIDE,
+        f"{school.name} ({school.laestab}) reports pupil UPN {move.upn}; left out of "
+        + ", ".join(f"{s.name} ({s.laestab})" for s in others),
+        request=request,
+        actor=by,
+        school=school,
+        collection=move.collection,
+        upn=move.upn,
+        reports=school.laestab,
+        left_out=[s.laestab for s in others],
+        suggested=move.suggestion.school,
+        followed_suggestion=followed,
+        note=note,
+    )
+    move.decision = decision
+    return decision
+
+
+def _left_out(collection: Collection) -> Exists:
+    """A current record whose UPN the data team gave to another school."""
+    return Exists(
+        MoveDecision.objects.filter(collection=collection, upn=OuterRef("upn")).exclude(
+            school=OuterRef("submission__school")
+        )
+    )
+
+
+def without_excluded(
+    records: QuerySet[PupilRecord], collection: Collection
+) -> QuerySet[PupilRecord]:
+    """The records measures and exports count: for a decided UPN, only the deciding school's."""
+    return records.exclude(_left_out(collection))
+
+
+def excluded_records(collection: Collection) -> set[tuple[int, str]]:
+    """(school id, UPN) of every current record left out of measures and exports, because the
+    data team decided that another school reports the pupil."""
+    rows = current_records(collection).filter(_left_out(collection))
+    return set(rows.values_list("submission__school_id", "upn"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """For a school's page: one of its pupils that another school's file also has."""
+
+    upn: str
+    pupil: str  # as the school's own file names them
+    other_schools: list[str]  # names
+    reporting: School | None  # None: the data team has not decided yet
+    ours: bool  # the school itself reports the pupil
+
+    @property
+    def decided(self) -> bool:
+        return self.reporting is not None
+
+    @property
+    def text(self) -> str:
+        if self.reporting is None:
+            return "The data team has not decided yet"
+        if self.ours:
+            return "Your school reports this pupil"
+        return f"{self.reporting.name} reports this pupil"
+
+
+def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]:
+    """The school's current pupils that are also in another school's current file, each with
+    the other schools and who reports the pupil. Three queries."""
+    everyone = current_records(collection)
+    own = everyone.filter(submission__school=school)
+    others = (
+        everyone.filter(upn__in=own.values("upn"))
+        .exclude(submission__school=school)
+        .values_list("upn", "submission__school__name")
+        .order_by("submission__school__name")
+    )
+    other_names: dict[str, list[str]] = defaultdict(list)
+    for upn, name in others:
+        if name not in other_names[upn]:
+            other_names[upn].append(name)
+    if not other_names:
+        return []
+    named = own.filter(upn__in=list(other_names)).only("upn", "surname", "forename")
+    pupils = {r.upn: display_name(r) for r in named}
+    decisions = {
+        d.upn: d
+        for d in MoveDecision.objects.filter(collection=collection, upn__in=list(other_names))
+        .select_related("school")
+    }  # fmt: skip
+    found = []
+    for upn in sorted(other_names, key=lambda u: (pupils.get(u, ""), u)):
+        decision = decisions.get(upn)
+        found.append(
+            Outcome(
+                upn=upn,
+                pupil=pupils.get(upn, upn),
+                other_schools=other_names[upn],
+                reporting=decision.school if decision else None,
+                ours=decision is not None and decision.school_id == school.pk,
+            )
+        )
+    return found

@@ -1,0 +1,85 @@
+"""The daily reminders: the task that sends them, and the scheduler that queues it once a day.
+
+The task queue (django-tasks-db) has no clock of its own, so the worker process runs a small
+scheduler beside its loop: `start_scheduler()` starts a background thread that calls
+`run_scheduler_tick()` every minute; from 07:00 London time, the first tick of the day queues
+`send_daily_reminders`, and later ticks see it queued and do nothing.
+
+Queued at most once a day: the marker is the queued task itself (its row in the task table,
+enqueued since midnight), checked and written in one transaction. On SQLite the transaction
+takes the write lock at BEGIN, so two workers cannot both queue it; on PostgreSQL two workers
+ticking in the same instant could, and then the second run finds every reminder already
+recorded and sends nothing (see `keystage.web.chasing`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from zoneinfo import ZoneInfo
+
+from django.db import connections, transaction
+from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from keystage.web.chasing import send_reminders
+from keystage.web.clock import today
+
+log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+SEND_FROM = dt.time(7, 0)  # schools' offices open; nobody is emailed in the night
+TICK_SECONDS = 60.0
+
+
+@task()
+def send_daily_reminders() -> dict[str, object]:
+    day = today()
+    return {"day": day.isoformat(), **send_reminders(day).summary()}
+
+
+def schedule_daily(now: dt.datetime) -> bool:
+    """Queues today's reminders if it is 07:00 or later in London and they are not queued yet.
+    True if this call queued them."""
+    local = now.astimezone(LONDON)
+    if local.time() < SEND_FROM:
+        return False
+    midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=LONDON)
+    with transaction.atomic():
+        queued = DBTaskResult.objects.filter(
+            task_path=send_daily_reminders.module_path, enqueued_at__gte=midnight
+        )
+        if queued.exists():
+            return False
+        send_daily_reminders.enqueue()
+    log.info("Queued the reminders for %s", local.date())
+    return True
+
+
+def run_scheduler_tick() -> bool:
+    """One look at the clock; never raises, so that the scheduler thread keeps going."""
+    try:
+        return schedule_daily(timezone.now())
+    except Exception:  # log it, and try again at the next tick
+        log.exception("The reminder scheduler could not queue today's reminders")
+        return False
+
+
+def start_scheduler(
+    interval: float = TICK_SECONDS, stop: threading.Event | None = None
+) -> threading.Thread:
+    """Runs `run_scheduler_tick()` every `interval` seconds in a daemon thread (the task worker
+    keeps the main thread), until `stop` is set or the process ends."""
+    stopping = stop or threading.Event()
+
+    def tick_until_stopped() -> None:
+        while not stopping.is_set():
+            run_scheduler_tick()
+            connections.close_all()  # this thread's own connections: none kept open idle
+            stopping.wait(interval)
+
+    thread = threading.Thread(target=tick_until_stopped, name="keystage-scheduler", daemon=True)
+    thread.start()
+    return thread
