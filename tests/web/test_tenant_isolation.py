@@ -15,11 +15,19 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
-from keystage.web.models import Collection, Role, School, Submission, UnattributedFile, User
+from keystage.web.models import (
+    Collection,
+    Report,
+    Role,
+    School,
+    Submission,
+    UnattributedFile,
+    User,
+)
 from keystage.web.queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
-SCHOOL_OWNED = {"submission_id", "user_id", "query_id"}
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id"}
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -56,7 +64,12 @@ def other_school(
         file="unattributed/x.xml", original_name="x.xml", sha256="0" * 64, size=1,
         channel="import", reason="unknown school", received_at=timezone.now(),
     )  # fmt: skip
+    report = Report.objects.create(
+        school=school_b, collection=ks1, kind="school", version=1, file="reports/b.pdf",
+        sha256="0" * 64, size=1, made_from=version, data_fingerprint="x", made_at=timezone.now(),
+    )  # fmt: skip
     return {
+        "report_id": report.pk,
         "submission_id": version.pk,
         "user_id": staff.pk,
         "query_id": query.pk,

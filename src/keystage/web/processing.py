@@ -167,6 +167,7 @@ def _store(submission: Submission, outcome: Outcome) -> None:
         ).exclude(version=newest).update(is_current=False)
         made_current = status == Submission.Status.CHECKED and newest == submission.version
         if made_current:
+            transaction.on_commit(lambda: _refresh_reports(submission))
             # A new current version is not what the head signed: the sign-off must be redone.
             Confirmation.objects.filter(
                 submission__school=submission.school,
@@ -183,6 +184,13 @@ def _store(submission: Submission, outcome: Outcome) -> None:
             refusal_code=outcome.refused.code if outcome.refused else "",
             refusal_message=outcome.refused.message if outcome.refused else "",
         )
+
+
+def _refresh_reports(submission: Submission) -> None:
+    # Imported here: reports import the results, which import this module.
+    from keystage.web.reports.publish import refresh_school
+
+    refresh_school(submission.collection, submission.school_id)
 
 
 def _finding_row(submission: Submission, item: Finding) -> FindingRecord:

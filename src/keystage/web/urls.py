@@ -17,6 +17,7 @@ from keystage.web.views import (
     la_results,
     people,
     queries,
+    reports,
     school,
 )
 
@@ -48,6 +49,7 @@ portal = (
         *la_locks.urls,
         *queries.urls,
         *audit.urls,
+        *reports.urls,
         path(
             "accessibility/",
             TemplateView.as_view(template_name="portal/accessibility.html"),

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         QUERY = "query", "Raised or answered a data-team query"
         IMPORT = "import", "Imported a file from another channel"
         REMINDERS = "reminders", "Switched reminders on or off"
+        PUBLISH = "publish", "Published reports"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)

@@ -1,0 +1,269 @@
+"""Reports benchmark: every school's results reports of a Birmingham-sized LA, rendered by real
+task workers, first with one worker and then with two.
+
+    .venv/bin/python benchmarks/reports.py [--schools 300] [--keep]
+
+It writes a synthetic LA (keystage.synth, KS1), makes a fresh SQLite database in a temporary
+data folder, migrates, loads the register and stores and checks each school's file in-process
+(the real `uploads.receive` then `processing.check_submission`). Then, for 1 and then 2
+workers: it clears the stored reports and the cached LA figures, publishes the collection (a
+task a school), starts that many `keystage worker --data DIR` processes and times from
+publishing to the last task finished (worker start-up included). Each task renders the school
+report and the pupil report.
+
+Prints seconds per school report p50/p95 (Report.render_seconds), the pupil report's likewise,
+pages per school report, the totals for one and two workers and the speed-up. Targets: a
+four-page school report in under 0.5 s at p50; the total with two workers close to half the
+total with one. Benchmarks print figures: it exits 0 whether or not targets are met, and
+non-zero only when it could not run. --keep leaves the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+P50_TARGET_S = 0.5
+TIMEOUT_S = 1800
+
+
+def setup_django(data: Path) -> None:
+    for name in [k for k in os.environ if k.startswith("KEYSTAGE_")]:
+        del os.environ[name]
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("EMAIL_URL", None)
+    os.environ["KEYSTAGE_DATA"] = str(data)
+    os.environ["KEYSTAGE_SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "keystage.web.settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+SHIM = """from keystage.web.settings import *  # noqa: F403
+
+ROOT_URLCONF = "reports_bench_urls"
+"""
+SHIM_URLS = """from django.urls import include, path
+
+from keystage.web import urls
+from keystage.web.views import reports
+
+patterns, namespace = urls.portal
+urlpatterns = [
+    path("", include(([*patterns, *reports.urls], namespace))),
+    *urls.urlpatterns[1:],
+]
+"""
+
+
+def include_report_urls(folder: Path) -> None:
+    """Until the project's urls.py includes the report pages (their links are in the emails),
+    the workers run with settings that add them."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("portal:reports")
+        return
+    except NoReverseMatch:
+        pass
+    folder.mkdir(exist_ok=True)
+    (folder / "reports_bench_settings.py").write_text(SHIM)
+    (folder / "reports_bench_urls.py").write_text(SHIM_URLS)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(folder), os.environ.get("PYTHONPATH")])
+    )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "reports_bench_settings"
+
+
+def load_la(la: Path) -> tuple[Any, Any, int]:
+    """The register, a KS1 collection and every school's file checked; returns pupils too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from keystage.validate import default_codeset
+    from keystage.web.models import Collection, Role, School, User
+    from keystage.web.processing import check_submission
+    from keystage.web.register import load_register
+    from keystage.web.uploads import receive
+
+    load_register(la / "schools.csv")
+    today = timezone.localdate()
+    collection = Collection.objects.create(
+        kind="KS1", academic_year=default_codeset().academic_year,
+        opens=today - dt.timedelta(days=30), deadline=today - dt.timedelta(days=2),
+        closes=today + dt.timedelta(days=7),
+    )  # fmt: skip
+    officer = User.objects.create(username="bench.officer", role=Role.LA_DATA)
+    schools = {s.laestab: s for s in School.objects.all()}
+    pupils = 0
+    for path in sorted((la / "KS1").glob("*.xml")):
+        school = schools.get(path.name[:7])
+        if school is None:
+            continue
+        upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/xml")
+        version = receive(school=school, collection=collection, upload=upload, user=None)
+        check_submission(version.pk)
+        version.refresh_from_db()
+        pupils += version.pupils
+    return collection, officer, pupils
+
+
+@dataclass
+class Run:
+    workers: int
+    schools: int
+    total_s: float
+    school_s: list[float]
+    pupil_s: list[float]
+    pages: list[int]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
+def run_with(workers: int, collection: Any, officer: Any, data: Path, log: Path) -> Run:
+    from django.core.cache import cache
+    from django.db import close_old_connections
+    from django_tasks_db.models import DBTaskResult
+    from pypdf import PdfReader
+
+    from keystage.web.models import Report
+    from keystage.web.reports.publish import TASK_PATH, publish
+
+    for report in Report.objects.all():
+        report.file.delete(save=False)
+    Report.objects.all().delete()
+    DBTaskResult.objects.filter(task_path=TASK_PATH).delete()
+    cache.clear()  # each run computes the LA's figures afresh
+    started = time.perf_counter()
+    schools = publish(collection, officer)
+    env = {**os.environ}
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "keystage.cli",
+                "worker",
+                "--data",
+                str(data),
+                "--interval",
+                "0.1",
+                "--worker-id",
+                f"bench-{workers}-{n}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("a"),
+        )
+        for n in range(workers)
+    ]
+    try:
+        while True:
+            close_old_connections()
+            left = DBTaskResult.objects.filter(task_path=TASK_PATH, finished_at__isnull=True)
+            if not left.exists():
+                break
+            if time.perf_counter() - started > TIMEOUT_S:
+                raise RuntimeError(f"reports not done after {TIMEOUT_S} s")
+            time.sleep(0.05)
+        total = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    failed = DBTaskResult.objects.filter(task_path=TASK_PATH).exclude(status="SUCCESSFUL").count()
+    if failed:
+        raise RuntimeError(f"{failed} report tasks failed: see {log}")
+    school = list(Report.objects.filter(kind="school"))
+    pupil = list(Report.objects.filter(kind="pupil"))
+    pages = []
+    for report in school:
+        with report.file.open("rb") as handle:
+            pages.append(len(PdfReader(io.BytesIO(handle.read())).pages))
+    return Run(
+        workers, schools, total, [r.render_seconds for r in school],
+        [r.render_seconds for r in pupil], pages,
+    )  # fmt: skip
+
+
+def show(run: Run) -> None:
+    p50 = statistics.median(run.school_s)
+    met = "met" if p50 < P50_TARGET_S else "NOT met"
+    pages = statistics.median(run.pages)
+    print(
+        f"  {run.workers} worker{'s' if run.workers > 1 else ''}: {run.schools} schools in "
+        f"{run.total_s:.1f} s ({run.total_s / run.schools:.2f} s a school, both reports); "
+        f"school report p50 {p50:.3f} s, p95 {percentile(run.school_s, 0.95):.3f} s "
+        f"({met}: p50 < {P50_TARGET_S} s), {pages:.0f} pages (min {min(run.pages)}, max "
+        f"{max(run.pages)}); pupil report p50 {statistics.median(run.pupil_s):.3f} s, p95 "
+        f"{percentile(run.pupil_s, 0.95):.3f} s"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Every school's reports, rendered and timed.")
+    parser.add_argument("--schools", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="keystage-bench-reports-"))
+    runs: list[Run] = []
+    try:
+        load = os.getloadavg()[0]
+        from keystage.synth import write_la
+
+        print(f"keystage: writing a synthetic LA of {args.schools} schools ...", flush=True)
+        write_la(out=tmp / "la", la="330", schools=args.schools, collection="KS1", seed=1)
+        setup_django(tmp / "data")
+        include_report_urls(tmp / "shim")
+        started = time.perf_counter()
+        collection, officer, pupils = load_la(tmp / "la")
+        print(f"keystage: {pupils} pupils loaded and checked in "
+              f"{time.perf_counter() - started:.0f} s; rendering ...", flush=True)  # fmt: skip
+        for workers in (1, 2):
+            runs.append(run_with(workers, collection, officer, tmp / "data", tmp / "workers.log"))
+            print(f"keystage: {workers} worker(s) done in {runs[-1].total_s:.0f} s", flush=True)
+    except Exception:
+        traceback.print_exc()
+        print("keystage: the benchmark could not run", file=sys.stderr)
+        return 1
+    finally:
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if args.keep:
+            print(f"keystage: kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    one, two = runs
+    print(f"Reports benchmark: SQLite, {args.schools} schools, KS1 ({os.cpu_count()} CPUs; load "
+          f"average {load:.1f} before the run)")  # fmt: skip
+    show(one)
+    show(two)
+    print(f"  speed-up with two workers: {one.total_s / two.total_s:.2f}x (ideal 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

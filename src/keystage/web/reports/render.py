@@ -1,0 +1,462 @@
+"""A school's two PDF reports: the school-level summary and the pupil-level results.
+
+The figures are the measures' own (keystage.measures): the school's, the LA's (every school's
+pupils pooled, computed once per data state and shared by the workers through the cache) and
+England's (ComparisonFigure). Rendering is WeasyPrint's, tagged (PDF/UA-1), with the fonts
+shipped in ./fonts and nothing fetched from anywhere else (fetcher.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache as shared_cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from keystage.checks.run import Lookup
+from keystage.codesets import Codeset
+from keystage.ctf.model import Pupil, pupil_from_dict
+from keystage.measures import AVERAGE, Measure, mark_small
+from keystage.measures.compute import scorer_for
+from keystage.measures.groups import dimension_of
+from keystage.measures.results import by_role, latest
+from keystage.web.models import Collection, ComparisonFigure, School, Submission
+from keystage.web.moving import excluded_records
+from keystage.web.processing import codeset_for
+from keystage.web.reports import charts
+from keystage.web.reports.fetcher import ASSETS, BASE_URL, AssetFetcher
+from keystage.web.results import current_records, measures_for, pupils
+
+LABELS = {
+    "eyfsp_gld": "Good level of development",
+    "eyfsp_all_elgs_expected": "Expected level in all 17 goals",
+    "eyfsp_avg_elgs_expected": "Average number of goals at the expected level",
+    "eyfsp_not_assessed": "Not assessed (every goal A)",
+    "phon_y1_met": "Year 1: met the expected standard",
+    "phon_recheck_met": "Year 2 re-check: met the expected standard",
+    "phon_y2_met_by_end": "Met the standard by the end of Year 2",
+    "ks1_reading_exs_plus": "Reading: expected standard or above",
+    "ks1_writing_exs_plus": "Writing: expected standard or above",
+    "ks1_maths_exs_plus": "Maths: expected standard or above",
+    "ks1_science_exs": "Science: expected standard",
+    "ks1_reading_gds": "Reading: greater depth",
+    "ks1_writing_gds": "Writing: greater depth",
+    "ks1_maths_gds": "Maths: greater depth",
+    "ks1_rwm_exs_plus": "Reading, writing and maths: expected or above",
+    "ks2_rwm_exs_plus": "Reading, writing and maths: expected standard",
+    "ks2_rwm_high": "Reading, writing and maths: higher standard",
+    "ks2_reading_exs_plus": "Reading: expected standard",
+    "ks2_writing_exs_plus": "Writing: expected standard",
+    "ks2_maths_exs_plus": "Maths: expected standard",
+    "ks2_gps_exs_plus": "Grammar, punctuation and spelling: expected standard",
+    "ks2_reading_avg_score": "Reading: average scaled score",
+    "ks2_maths_avg_score": "Maths: average scaled score",
+    "ks2_gps_avg_score": "Grammar, punctuation and spelling: average scaled score",
+}
+
+# The measures broken down by pupil group (a table column each) and charted.
+MAIN = {
+    "EYFSP": ("eyfsp_gld", "eyfsp_all_elgs_expected"),
+    "PHON": ("phon_y1_met", "phon_recheck_met"),
+    "KS1": ("ks1_rwm_exs_plus", "ks1_reading_exs_plus", "ks1_writing_exs_plus",
+            "ks1_maths_exs_plus"),
+    "KS2": ("ks2_rwm_exs_plus", "ks2_reading_exs_plus", "ks2_writing_exs_plus",
+            "ks2_maths_exs_plus"),
+}  # fmt: skip
+
+# Short names for table headings and chart labels (the full labels are in the headline table).
+SHORT = {
+    "eyfsp_gld": "GLD", "eyfsp_all_elgs_expected": "All 17 goals",
+    "phon_y1_met": "Year 1 met", "phon_recheck_met": "Re-check met",
+    "ks1_rwm_exs_plus": "RWM EXS+", "ks1_reading_exs_plus": "Reading EXS+",
+    "ks1_writing_exs_plus": "Writing EXS+", "ks1_maths_exs_plus": "Maths EXS+",
+    "ks2_rwm_exs_plus": "RWM expected", "ks2_reading_exs_plus": "Reading expected",
+    "ks2_writing_exs_plus": "Writing expected", "ks2_maths_exs_plus": "Maths expected",
+}  # fmt: skip
+
+# The pupil-level report's derived flags: (measure, column heading).
+FLAGS = {
+    "EYFSP": (("eyfsp_gld", "GLD"), ("eyfsp_all_elgs_expected", "All goals")),
+    "PHON": (("phon_y1_met", "Met (Year 1)"), ("phon_recheck_met", "Met (re-check)")),
+    "KS1": (("ks1_reading_exs_plus", "Reading EXS+"), ("ks1_writing_exs_plus", "Writing EXS+"),
+            ("ks1_maths_exs_plus", "Maths EXS+"), ("ks1_science_exs", "Science EXS"),
+            ("ks1_rwm_exs_plus", "RWM EXS+")),
+    "KS2": (("ks2_reading_exs_plus", "Reading EXS"), ("ks2_writing_exs_plus", "Writing EXS"),
+            ("ks2_maths_exs_plus", "Maths EXS"), ("ks2_gps_exs_plus", "GPS EXS"),
+            ("ks2_rwm_exs_plus", "RWM EXS"), ("ks2_rwm_high", "RWM higher")),
+}  # fmt: skip
+
+DIMENSIONS = {
+    "sex": "Sex",
+    "disadvantaged": "Disadvantaged (free school meals in the last six years)",
+    "sen": "Special educational needs",
+    "eal": "First language",
+    "term_of_birth": "Term of birth",
+    "ethnicity": "Major ethnic group",
+}
+GROUPS = {
+    "sex=F": "Girls", "sex=M": "Boys", "disadvantaged=yes": "Disadvantaged",
+    "disadvantaged=no": "Not disadvantaged", "sen=none": "No SEN", "sen=support": "SEN support",
+    "sen=ehcp": "EHC plan", "eal=yes": "Other than English", "eal=no": "English",
+    "term_of_birth=autumn": "Autumn (September to December)",
+    "term_of_birth=spring": "Spring (January to April)",
+    "term_of_birth=summer": "Summer (May to August)", "ethnicity=white": "White",
+    "ethnicity=mixed": "Mixed", "ethnicity=asian": "Asian or Asian British",
+    "ethnicity=black": "Black or Black British", "ethnicity=chinese": "Chinese",
+    "ethnicity=other": "Any other ethnic group",
+}  # fmt: skip
+NOT_AVAILABLE = "not available"
+LA_CACHE_SECONDS = 6 * 60 * 60
+
+
+# -- Figures -----------------------------------------------------------------------------------
+
+
+def label(measure: str) -> str:
+    return LABELS.get(measure, measure)
+
+
+def group_label(group: str) -> str:
+    return GROUPS.get(group, "Not known" if group.endswith("=unknown") else group)
+
+
+def figure(m: Measure | None) -> str:
+    """A figure as the reports print it: "31 of 40 (77.5%)", or a mean and its pupils."""
+    if m is None or m.denominator is None:
+        return NOT_AVAILABLE
+    if m.kind == AVERAGE:
+        return "no pupils" if m.value is None else f"{m.value:.1f} ({m.denominator} pupils)"
+    if m.percent is None:
+        return "no pupils"
+    return f"{m.numerator} of {m.denominator} ({m.percent:.1f}%)"
+
+
+def share(m: Measure | None) -> str:
+    """Just the percentage or mean (the LA's and trend columns)."""
+    if m is None:
+        return NOT_AVAILABLE
+    number = m.value if m.kind == AVERAGE else m.percent
+    if number is None:
+        return "no pupils"
+    return f"{number:.1f}" if m.kind == AVERAGE else f"{number:.1f}%"
+
+
+def la_measures(collection: Collection) -> dict[tuple[str, str], Measure]:
+    """The LA's figures (every school pooled), computed once per state of the data: the key
+    changes whenever any school's current version or the data team's decisions change."""
+    digest = hashlib.sha256()
+    current = Submission.objects.filter(collection=collection, is_current=True)
+    for pk in current.order_by("pk").values_list("pk", flat=True):
+        digest.update(f"{pk};".encode())
+    for school_id, upn in sorted(excluded_records(collection)):
+        digest.update(f"{school_id}:{upn};".encode())
+    key = f"reports:la:{collection.pk}:{digest.hexdigest()}"
+    found: list[Measure] | None = shared_cache.get(key)
+    if found is None:
+        found = measures_for(collection)
+        shared_cache.set(key, found, LA_CACHE_SECONDS)
+    return {(m.measure, m.group): m for m in found}
+
+
+@dataclass(frozen=True)
+class National:
+    value: float | None
+    kind: str
+    area: str
+    academic_year: str
+    source: str
+
+    @property
+    def shown(self) -> str:
+        if self.value is None:
+            return "c"  # suppressed at source
+        return f"{self.value:.1f}" if self.kind == AVERAGE else f"{self.value:.1f}%"
+
+
+def national(collection: Collection, names: Iterable[str]) -> dict[tuple[str, str], National]:
+    """England's figure for each measure and group: the latest year up to the collection's."""
+    kinds = {spec_name: AVERAGE if "_avg_" in spec_name else "percent" for spec_name in names}
+    rows = ComparisonFigure.objects.filter(
+        level=ComparisonFigure.Level.NATIONAL,
+        measure__in=list(kinds),
+        academic_year__lte=collection.academic_year,
+    ).order_by("measure", "group", "-academic_year")
+    found: dict[tuple[str, str], National] = {}
+    for row in rows:
+        found.setdefault(
+            (row.measure, row.group),
+            National(row.value, kinds[row.measure], row.area, row.academic_year, row.source),
+        )
+    return found
+
+
+# -- The school-level report -------------------------------------------------------------------
+
+
+@dataclass
+class HeadlineRow:
+    label: str
+    school: str
+    small: bool
+    la: str
+    england: str
+    source: str
+
+
+@dataclass
+class BreakdownRow:
+    label: str
+    pupils: int
+    cells: list[tuple[str, str, bool]]  # (school, LA, small) a main measure
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[BreakdownRow] = field(default_factory=list)
+
+
+def school_context(school: School, collection: Collection) -> dict[str, Any]:
+    codeset = codeset_for(collection.academic_year)
+    mine = mark_small(measures_for(collection, school))
+    own = {(m.measure, m.group): m for m in mine}
+    la = la_measures(collection)
+    names = [m.measure for m in mine if m.group == "all"]
+    england = national(collection, names)
+    main = [name for name in MAIN.get(collection.kind, ()) if name in names]
+    return {
+        **_front(school, collection, "School-level results"),
+        "headline": [_headline(name, own, la, england) for name in names],
+        "chart": _chart(collection, main, own, la, england),
+        "subjects": _subjects(pupils(collection, school), collection.kind, codeset),
+        "main": [(SHORT.get(name, name), label(name)) for name in main],
+        "breakdowns": _breakdowns(mine, main, own, la),
+        "trend": _trend(school, collection, names),
+        "note": next((m.note for m in mine if m.note and m.group == "all"), None),
+    }
+
+
+def _front(school: School, collection: Collection, title: str) -> dict[str, Any]:
+    version = (
+        Submission.objects.filter(school=school, collection=collection, is_current=True)
+        .only("version", "checked_at", "uploaded_at")
+        .first()
+    )
+    return {
+        "title": f"{title}: {school.name}, {collection}",
+        "heading": title,
+        "school": school,
+        "collection": collection,
+        "version": version,
+        "la_name": settings.LA_NAME,
+        "made_at": timezone.localtime(),
+    }
+
+
+def _headline(
+    name: str,
+    own: dict[tuple[str, str], Measure],
+    la: dict[tuple[str, str], Measure],
+    england: dict[tuple[str, str], National],
+) -> HeadlineRow:
+    mine = own.get((name, "all"))
+    found = england.get((name, "all"))
+    return HeadlineRow(
+        label=label(name),
+        school=figure(mine),
+        small=bool(mine and mine.small),
+        la=share(la.get((name, "all"))),
+        england=found.shown if found else NOT_AVAILABLE,
+        source=f"{found.source}, {found.academic_year}" if found else NOT_AVAILABLE,
+    )
+
+
+def _chart(
+    collection: Collection,
+    main: Sequence[str],
+    own: dict[tuple[str, str], Measure],
+    la: dict[tuple[str, str], Measure],
+    england: dict[tuple[str, str], National],
+) -> str:
+    rows = []
+    for name in main:
+        here, pooled, far = (
+            own.get((name, "all")),
+            la.get((name, "all")),
+            england.get((name, "all")),
+        )
+        rows.append(
+            charts.Row(
+                SHORT.get(name, name),
+                [here.percent if here else None, pooled.percent if pooled else None,
+                 far.value if far else None],
+            )
+        )  # fmt: skip
+    title = f"{collection}: the school, the LA and England compared"
+    return charts.bars(title, ("School", "LA", "England"), rows)
+
+
+@dataclass
+class Subject:
+    label: str
+    results: list[tuple[str, int]]
+    missing: int
+
+
+def _subjects(found: list[Pupil], kind: str, codeset: Codeset) -> list[Subject]:
+    """Each subject (assessment) of the collection: how many pupils had each result."""
+    lookup = Lookup(codeset)
+    kinds = codeset.for_collection(kind)
+    counts: dict[str, dict[str, int]] = {a.role: {} for a in kinds}
+    missing = dict.fromkeys(counts, 0)
+    for pupil in found:
+        results = by_role(pupil, lookup, kind)
+        for a in kinds:
+            result = latest(results, a.role)
+            if result is None:
+                missing[a.role] += 1
+            else:
+                counts[a.role][result] = counts[a.role].get(result, 0) + 1
+    subjects = [Subject(a.label, sorted(counts[a.role].items()), missing[a.role]) for a in kinds]
+    return [s for s in subjects if s.results]
+
+
+def _breakdowns(
+    mine: list[Measure],
+    main: Sequence[str],
+    own: dict[tuple[str, str], Measure],
+    la: dict[tuple[str, str], Measure],
+) -> list[Breakdown]:
+    if not main:
+        return []
+    tables: dict[str, Breakdown] = {}
+    for m in mine:
+        dim = dimension_of(m.group)
+        if m.measure != main[0] or dim is None or not m.denominator:
+            continue
+        table = tables.setdefault(dim, Breakdown(DIMENSIONS.get(dim, dim)))
+        cells = []
+        for name in main:
+            here = own.get((name, m.group))
+            cells.append((share(here), share(la.get((name, m.group))), bool(here and here.small)))
+        table.rows.append(BreakdownRow(group_label(m.group), m.denominator, cells))
+    return [tables[dim] for dim in DIMENSIONS if dim in tables]
+
+
+@dataclass
+class Trend:
+    years: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+def _trend(school: School, collection: Collection, names: Sequence[str]) -> Trend | None:
+    """The school's "all" figures in earlier years of the same collection, if it has any."""
+    earlier = Collection.objects.filter(
+        kind=collection.kind,
+        academic_year__lt=collection.academic_year,
+        submissions__school=school,
+        submissions__is_current=True,
+    ).order_by("academic_year")
+    years = [*earlier.distinct(), collection]
+    if len(years) < 2:
+        return None
+    by_year = [{m.measure: m for m in measures_for(c, school) if m.group == "all"} for c in years]
+    rows = [(label(name), [share(found.get(name)) for found in by_year]) for name in names]
+    return Trend([c.academic_year for c in years], rows)
+
+
+# -- The pupil-level report --------------------------------------------------------------------
+
+
+@dataclass
+class PupilRow:
+    name: str
+    upn: str
+    dob: str
+    sex: str
+    results: list[str]
+    flags: list[str]
+
+
+def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
+    codeset = codeset_for(collection.academic_year)
+    kinds = codeset.for_collection(collection.kind)
+    flags = FLAGS.get(collection.kind, ())
+    scorer = scorer_for(collection.kind, codeset)
+    lookup = Lookup(codeset)
+    rows = []
+    records = sorted(
+        current_records(collection, school),
+        key=lambda r: (r.surname.casefold(), r.forename.casefold(), r.upn),
+    )
+    for record in records:
+        pupil = pupil_from_dict(record.data)
+        results = by_role(pupil, lookup, collection.kind)
+        # The measures' own per-pupil rules: a measure a pupil is left out of is not scored.
+        scores = dict(scorer.score(pupil, results))
+        rows.append(
+            PupilRow(
+                name=pupil.display_name,
+                upn=record.upn,
+                dob=record.dob.strftime("%d/%m/%Y") if record.dob else "",
+                sex=record.sex,
+                results=[latest(results, a.role) or "" for a in kinds],
+                flags=[_flag(scores.get(name)) for name, _ in flags],
+            )
+        )
+    return {
+        **_front(school, collection, "Pupil-level results"),
+        "subjects": [a.label for a in kinds],
+        "flag_names": [heading for _, heading in flags],
+        "pupils": rows,
+    }
+
+
+def _flag(score: int | None) -> str:
+    return "left out" if score is None else ("Yes" if score else "No")
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+@cache
+def _weasy() -> tuple[Any, Any, Any]:
+    """WeasyPrint's fonts and stylesheet, loaded once a process (the fonts take the time)."""
+    from weasyprint import CSS  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+    fetcher = AssetFetcher()
+    fonts = FontConfiguration()
+    css = CSS(
+        filename=str(ASSETS / "report.css"),
+        base_url=BASE_URL,
+        url_fetcher=fetcher,
+        font_config=fonts,
+    )
+    return fetcher, fonts, css
+
+
+def pdf_of(html: str) -> tuple[bytes, int]:
+    """The tagged PDF (PDF/UA-1) of a report's HTML, and its number of pages."""
+    from weasyprint import HTML
+
+    fetcher, fonts, css = _weasy()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1"
+    )
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf, len(document.pages)
+
+
+def render_school_report(school: School, collection: Collection) -> bytes:
+    return pdf_of(render_to_string("reports/school.html", school_context(school, collection)))[0]
+
+
+def render_pupil_report(school: School, collection: Collection) -> bytes:
+    return pdf_of(render_to_string("reports/pupils.html", pupil_context(school, collection)))[0]
