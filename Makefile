@@ -27,3 +27,5 @@ lint: setup
 bench: setup  ## benchmarks print figures; they never fail the build
 	@.venv/bin/python benchmarks/ingest.py
 	@.venv/bin/python benchmarks/upload.py
+	@.venv/bin/python benchmarks/collection_page.py
+	@.venv/bin/python benchmarks/reports.py

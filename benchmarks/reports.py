@@ -56,42 +56,6 @@ def setup_django(data: Path) -> None:
     call_command("createcachetable", verbosity=0)
 
 
-SHIM = """from keystage.web.settings import *  # noqa: F403
-
-ROOT_URLCONF = "reports_bench_urls"
-"""
-SHIM_URLS = """from django.urls import include, path
-
-from keystage.web import urls
-from keystage.web.views import reports
-
-patterns, namespace = urls.portal
-urlpatterns = [
-    path("", include(([*patterns, *reports.urls], namespace))),
-    *urls.urlpatterns[1:],
-]
-"""
-
-
-def include_report_urls(folder: Path) -> None:
-    """Until the project's urls.py includes the report pages (their links are in the emails),
-    the workers run with settings that add them."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("portal:reports")
-        return
-    except NoReverseMatch:
-        pass
-    folder.mkdir(exist_ok=True)
-    (folder / "reports_bench_settings.py").write_text(SHIM)
-    (folder / "reports_bench_urls.py").write_text(SHIM_URLS)
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(folder), os.environ.get("PYTHONPATH")])
-    )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "reports_bench_settings"
-
-
 def load_la(la: Path) -> tuple[Any, Any, int]:
     """The register, a KS1 collection and every school's file checked; returns pupils too."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -235,7 +199,6 @@ def main() -> int:
         print(f"keystage: writing a synthetic LA of {args.schools} schools ...", flush=True)
         write_la(out=tmp / "la", la="330", schools=args.schools, collection="KS1", seed=1)
         setup_django(tmp / "data")
-        include_report_urls(tmp / "shim")
         started = time.perf_counter()
         collection, officer, pupils = load_la(tmp / "la")
         print(f"keystage: {pupils} pupils loaded and checked in "

@@ -259,3 +259,26 @@ def test_school_users_get_404(
         assert head_a.get(url).status_code == 404
         assert head_a.post(url, {"school": school_a.pk}).status_code == 404
     assert not MoveDecision.objects.exists()
+
+
+def test_a_decision_remakes_both_schools_published_reports(
+    shared: Shared,
+    la_client: Client,
+    officer: User,
+    ks1: Collection,
+    school_a: School,
+    school_b: School,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from keystage.web.models import Report
+    from keystage.web.reports.publish import publish
+
+    publish(ks1, officer)
+    run_tasks()
+    assert Report.objects.filter(kind="school", version=1).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        la_client.post(f"/la/collections/{ks1.pk}/moves/{shared.upn}/", {"school": school_b.pk})
+    run_tasks()
+    # A's pupil is now left out of A's figures: A's report is made again; B's data did not change.
+    assert Report.objects.filter(school=school_a, kind="school", version=2).exists()
+    assert not Report.objects.filter(school=school_b, kind="school", version=2).exists()

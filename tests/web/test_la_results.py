@@ -9,21 +9,17 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
-from keystage.web import urls as project_urls
 from keystage.web.comparisons import import_figures
 from keystage.web.models import AuditEvent, Collection, ComparisonFigure, Role, School, User
-from keystage.web.views import la_results
 from keystage.web.xlsx import workbook
 
 DFE_2022 = (
@@ -32,23 +28,6 @@ DFE_2022 = (
     / ("eyfsp_headline_measures_2021-22_england_westmidlands_birmingham.csv")
 )
 SOURCE = "DfE, EYFSP results 2021/22"
-
-
-def _routes() -> list[URLPattern | URLResolver]:
-    """The project's routes, with this page's added until urls.py includes them."""
-    portal, namespace = project_urls.portal
-    have = {getattr(p, "name", None) for p in portal}
-    extra = [] if "la_results" in have else la_results.urls
-    rest = cast("list[URLPattern | URLResolver]", project_urls.urlpatterns[1:])
-    return [path("", include(([*portal, *extra], namespace))), *rest]
-
-
-urlpatterns = _routes()
-
-
-@pytest.fixture(autouse=True)
-def results_routes(settings: Any) -> None:
-    settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture
@@ -240,3 +219,27 @@ def test_the_workbook_writer() -> None:
     assert 'name="Schools"' in book and 'name="Sch ools"' in book
     assert "<v>41</v>" in first and "<v>62.5</v>" in first and ">3302001<" in first
     assert "<f>" not in second and "=SUM(A1)" in second and "True" in second
+
+
+def test_la_figures_come_from_locked_data_once_any_is_locked(
+    la_client: Client, ks1: Collection, la_folder: Path, schools: list[School], officer: User
+) -> None:
+    from keystage.web.locks import lock
+    from keystage.web.results import la_pupils
+
+    for school in schools[:2]:
+        upload(signed_in(User.objects.get(username=school.urn)), ks1, ctf_bytes(la_folder, school))
+    run_tasks()
+    everyone, provisional = la_pupils(ks1)
+    assert provisional
+    assert "provisional" in la_client.get(f"/la/collections/{ks1.pk}/results/").content.decode()
+    lock(ks1, schools[0], officer)
+    locked_only, provisional = la_pupils(ks1)
+    assert not provisional
+    mine = {p.upn for p in locked_only}
+    assert mine and mine < {p.upn for p in everyone}
+    assert mine == {r.upn for r in schools[0].submissions.get(is_current=True).pupil_set.all()}
+    assert (
+        "made from the locked data"
+        in la_client.get(f"/la/collections/{ks1.pk}/results/").content.decode()
+    )

@@ -4,15 +4,13 @@ makes one task a school, new versions only when data change; a school gets only 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from django.core import mail as outbox
-from django.test import Client, override_settings
-from django.urls import NoReverseMatch, include, path, reverse
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
@@ -31,28 +29,6 @@ from keystage.web.reports.fetcher import BASE_URL, AssetFetcher, RefusedAssetErr
 from keystage.web.reports.publish import TASK_PATH, publish
 from keystage.web.reports.render import render_pupil_report, render_school_report
 from keystage.web.results import measures_for
-
-
-@pytest.fixture(autouse=True)
-def report_urls() -> Iterator[None]:
-    """The report pages, whether or not the project's urls.py includes them yet."""
-    try:
-        reverse("portal:reports")
-        yield
-        return
-    except NoReverseMatch:
-        pass
-    from keystage.web import urls
-    from keystage.web.views import reports
-
-    patterns, namespace = urls.portal
-    conf = ModuleType("report_test_urls")
-    conf.urlpatterns = [  # type: ignore[attr-defined]
-        path("", include(([*patterns, *reports.urls], namespace))),
-        *urls.urlpatterns[1:],
-    ]
-    with override_settings(ROOT_URLCONF=conf):
-        yield
 
 
 def text_of(pdf: bytes) -> str:

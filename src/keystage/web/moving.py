@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -152,7 +153,16 @@ def decide(
         note=note,
     )
     move.decision = decision
+    transaction.on_commit(lambda: _refresh_reports(move))
     return decision
+
+
+def _refresh_reports(move: Move) -> None:
+    """Both schools' published reports change: they are made again, and the schools told."""
+    from keystage.web.reports.publish import refresh_school  # reports import this module
+
+    for school in move.schools:
+        refresh_school(move.collection, school.pk)
 
 
 def _left_out(collection: Collection) -> Exists:

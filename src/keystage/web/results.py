@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import Measure, compute
+from keystage.web.locks import locked_school_ids
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moving import excluded_records
 from keystage.web.processing import codeset_for
@@ -43,3 +44,28 @@ def fingerprint(collection: Collection, school: School) -> str:
     for row in current_records(collection, school):
         digest.update(f"{row.submission_id}:{row.upn};".encode())
     return digest.hexdigest()
+
+
+def la_schools(collection: Collection) -> tuple[set[int] | None, bool]:
+    """The schools the LA's own figures are made from, and whether they are provisional.
+
+    Once the data team locks the collection, or any school in it, the figures are made from the
+    locked data only; before any lock, from every school's current version, marked provisional.
+    None stands for every school.
+    """
+    whole, one_by_one = locked_school_ids(collection)
+    if whole:
+        return None, False
+    if one_by_one:
+        return one_by_one, False
+    return None, True
+
+
+def la_pupils(collection: Collection) -> tuple[list[Pupil], bool]:
+    """The LA's pupils for its own figures (see la_schools), and whether they are provisional."""
+    chosen, provisional = la_schools(collection)
+    rows = current_records(collection)
+    found = [
+        pupil_from_dict(r.data) for r in rows if chosen is None or r.submission.school_id in chosen
+    ]
+    return found, provisional

@@ -22,7 +22,7 @@ from django.utils import timezone
 from keystage.checks.run import Lookup
 from keystage.codesets import Codeset
 from keystage.ctf.model import Pupil, pupil_from_dict
-from keystage.measures import AVERAGE, Measure, mark_small
+from keystage.measures import AVERAGE, Measure, compute, mark_small
 from keystage.measures.compute import scorer_for
 from keystage.measures.groups import dimension_of
 from keystage.measures.results import by_role, latest
@@ -31,7 +31,7 @@ from keystage.web.moving import excluded_records
 from keystage.web.processing import codeset_for
 from keystage.web.reports import charts
 from keystage.web.reports.fetcher import ASSETS, BASE_URL, AssetFetcher
-from keystage.web.results import current_records, measures_for, pupils
+from keystage.web.results import current_records, la_pupils, la_schools, measures_for, pupils
 
 LABELS = {
     "eyfsp_gld": "Good level of development",
@@ -156,10 +156,13 @@ def la_measures(collection: Collection) -> dict[tuple[str, str], Measure]:
         digest.update(f"{pk};".encode())
     for school_id, upn in sorted(excluded_records(collection)):
         digest.update(f"{school_id}:{upn};".encode())
+    locked, provisional = la_schools(collection)
+    digest.update(f"{sorted(locked or ())}:{provisional}".encode())
     key = f"reports:la:{collection.pk}:{digest.hexdigest()}"
     found: list[Measure] | None = shared_cache.get(key)
     if found is None:
-        found = measures_for(collection)
+        found = compute(la_pupils(collection)[0], collection.kind,
+                        codeset_for(collection.academic_year))  # fmt: skip
         shared_cache.set(key, found, LA_CACHE_SECONDS)
     return {(m.measure, m.group): m for m in found}
 
@@ -239,6 +242,7 @@ def school_context(school: School, collection: Collection) -> dict[str, Any]:
         "breakdowns": _breakdowns(mine, main, own, la),
         "trend": _trend(school, collection, names),
         "note": next((m.note for m in mine if m.note and m.group == "all"), None),
+        "la_provisional": la_schools(collection)[1],
     }
 
 

@@ -40,7 +40,7 @@ from keystage.web.clock import today
 from keystage.web.comparisons import ComparisonImportError, import_figures
 from keystage.web.models import Collection, ComparisonFigure, PupilRecord, Role, School, User
 from keystage.web.processing import codeset_for
-from keystage.web.results import current_records
+from keystage.web.results import current_records, la_pupils
 from keystage.web.xlsx import CONTENT_TYPE, spreadsheet_safe, workbook
 
 # -- Words for people ---------------------------------------------------------------------------
@@ -376,7 +376,8 @@ def results_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     schools = list(School.objects.all())
     headline = HEADLINES[collection.kind]
     rows = school_rows(cohort, schools, suppressed=True)
-    ours = suppress(figures(collection, _pupils(cohort.records)))
+    la_pupils_now, provisional = la_pupils(collection)
+    ours = suppress(figures(collection, la_pupils_now))
     national = national_figures(collection)
     overall = [
         Comparison(m.measure, m.group, m, national.get((m.measure, m.group)))
@@ -397,6 +398,7 @@ def results_page(request: HttpRequest, collection_id: int) -> HttpResponse:
         {
             "collection": collection,
             "la_name": settings.LA_NAME,
+            "provisional": provisional,
             "overall": overall,
             "breakdown": breakdown,
             "headline": headline[0],
