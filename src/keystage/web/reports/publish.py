@@ -17,7 +17,6 @@ from django_tasks_db.models import DBTaskResult
 
 from keystage.web import mail
 from keystage.web.models import Collection, Publication, Report, School, Submission, User
-from keystage.web.reports.render import pdf_of, pupil_context, school_context
 from keystage.web.results import fingerprint
 
 TASK_PATH = "keystage.web.tasks_reports.render_reports_for"
@@ -76,6 +75,9 @@ def render_for(school_id: int, collection_id: int) -> str:
     made_from = fingerprint(collection, school)
     if _latest_fingerprint(school, collection) == made_from:
         return "unchanged"
+    # Imported here: WeasyPrint takes seconds to import, and web processes never render.
+    from keystage.web.reports.render import pdf_of, pupil_context, school_context
+
     started = time.perf_counter()
     school_pdf, _ = pdf_of(
         render_to_string("reports/school.html", school_context(school, collection))
