@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from keystage.web.models import Answer, FindingRecord, Submission
-from keystage.web.state import unanswered_queries
 
 Grouped = list[tuple[str, list[FindingRecord]]]
 
@@ -29,12 +28,14 @@ def findings_of(version: Submission) -> Findings:
     rows = list(version.finding_set.all())
     for row in rows:
         row.answer = answers.get(row.answer_key) if row.severity == "query" else None  # type: ignore[attr-defined]
+    queries = [r for r in rows if r.severity == "query"]
+    unanswered = sum(r.answer_key not in answers for r in queries)
     return Findings(
         errors=_by_pupil([r for r in rows if r.severity == "error"]),
-        queries=_by_pupil([r for r in rows if r.severity == "query"]),
+        queries=_by_pupil(queries),
         error_count=version.errors,
         query_count=version.queries,
-        unanswered=len(unanswered_queries(version)) if version.is_current else None,
+        unanswered=unanswered if version.is_current else None,
     )
 
 

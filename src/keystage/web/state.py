@@ -76,18 +76,6 @@ class Standing:
         return c is not None and c.signed_at.date() > self.collection.deadline
 
 
-def unanswered_queries(current: Submission | None) -> list[FindingRecord]:
-    if current is None or current.queries == 0:
-        return []
-    answered = set(
-        Answer.objects.filter(
-            school=current.school_id, collection=current.collection_id
-        ).values_list("upn", "code")
-    )
-    queries = current.finding_set.filter(severity="query")
-    return [f for f in queries if f.answer_key not in answered]
-
-
 def standing(school: School, collection: Collection, today: dt.date) -> Standing:
     return standings_for(collection, [school], today)[school.pk]
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from keystage.web import downloads
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -558,15 +559,7 @@ def _downloaded(request: HttpRequest, version: Submission, what: str) -> None:
 def findings_csv(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponse:
     version = _school_version(request, collection_id, school_id)
     _downloaded(request, version, "the findings (CSV)")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    out = csv.writer(response)
-    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "message"])
-    for row in version.finding_set.order_by("severity", "pupil", "upn", "id"):  # errors first
-        out.writerow([row.severity, row.code, row.upn, spreadsheet_safe(row.pupil), row.field,
-                      row.line or "", row.message])  # fmt: skip
-    return response
+    return downloads.findings_csv(version)
 
 
 @la_user_required
@@ -575,12 +568,7 @@ def school_file(request: HttpRequest, collection_id: int, school_id: int) -> Fil
     """The file exactly as the school (or whoever sent it for the school) sent it."""
     version = _school_version(request, collection_id, school_id)
     _downloaded(request, version, "the file as sent")
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type="application/xml",
-    )
+    return downloads.stored_file(version)
 
 
 urls: list[URLPattern] = [

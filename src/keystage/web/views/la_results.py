@@ -33,6 +33,7 @@ from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import AVERAGE, SPECS, Measure, compute, suppress
 from keystage.measures.compute import scorer_for
 from keystage.measures.groups import groups_of
+from keystage.measures.labels import LABELS, label
 from keystage.measures.results import by_role
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
@@ -45,32 +46,6 @@ from keystage.web.xlsx import CONTENT_TYPE, spreadsheet_safe, workbook
 
 # -- Words for people ---------------------------------------------------------------------------
 
-LABELS = {
-    "eyfsp_gld": "Good level of development",
-    "eyfsp_all_elgs_expected": "Expected level in all 17 goals",
-    "eyfsp_avg_elgs_expected": "Average goals at the expected level",
-    "eyfsp_not_assessed": "Not assessed (all goals A)",
-    "phon_y1_met": "Year 1: met the phonics standard",
-    "phon_recheck_met": "Year 2 re-check: met the standard",
-    "phon_y2_met_by_end": "Met the standard by the end of Year 2",
-    "ks1_reading_exs_plus": "Reading: expected standard or above",
-    "ks1_writing_exs_plus": "Writing: expected standard or above",
-    "ks1_maths_exs_plus": "Maths: expected standard or above",
-    "ks1_science_exs": "Science: expected standard",
-    "ks1_reading_gds": "Reading: greater depth",
-    "ks1_writing_gds": "Writing: greater depth",
-    "ks1_maths_gds": "Maths: greater depth",
-    "ks1_rwm_exs_plus": "Reading, writing and maths: expected or above",
-    "ks2_rwm_exs_plus": "Reading, writing and maths: expected standard",
-    "ks2_rwm_high": "Reading, writing and maths: higher standard",
-    "ks2_reading_exs_plus": "Reading: expected standard",
-    "ks2_writing_exs_plus": "Writing: expected standard",
-    "ks2_maths_exs_plus": "Maths: expected standard",
-    "ks2_gps_exs_plus": "Grammar, punctuation and spelling: expected standard",
-    "ks2_reading_avg_score": "Reading: average scaled score",
-    "ks2_maths_avg_score": "Maths: average scaled score",
-    "ks2_gps_avg_score": "Grammar, punctuation and spelling: average scaled score",
-}
 GROUP_LABELS = {
     "all": "All pupils", "sex=F": "Girls", "sex=M": "Boys",
     "disadvantaged=yes": "Disadvantaged", "disadvantaged=no": "Not disadvantaged",
@@ -92,10 +67,6 @@ HEADLINES = {
             "ks2_maths_exs_plus"),
 }  # fmt: skip
 NO_DATA = "\N{EN DASH}"
-
-
-def label(measure: str) -> str:
-    return LABELS.get(measure, measure)
 
 
 def group_label(group: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -17,6 +16,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from keystage.web import downloads
 from keystage.web.access import own_submission, school_of, school_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -158,16 +158,7 @@ def submission_status(request: HttpRequest, submission_id: int) -> JsonResponse:
 def findings_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
     version = own_submission(request, submission_id)
     _downloaded(request, version, "the findings (CSV)")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    out = csv.writer(response)
-    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "message"])
-    for row in version.finding_set.order_by("severity", "pupil", "upn", "id"):  # errors first
-        out.writerow(
-            [row.severity, row.code, row.upn, row.pupil, row.field, row.line or "", row.message]
-        )
-    return response
+    return downloads.findings_csv(version)
 
 
 @school_user_required
@@ -175,12 +166,7 @@ def submission_file(request: HttpRequest, submission_id: int) -> FileResponse:
     """The file exactly as the school sent it."""
     version = own_submission(request, submission_id)
     _downloaded(request, version, "the file as sent")
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type="application/xml",
-    )
+    return downloads.stored_file(version)
 
 
 def _downloaded(request: HttpRequest, version: Submission, what: str) -> None:

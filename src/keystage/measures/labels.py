@@ -1,0 +1,35 @@
+"""The measures' names in words for people: one table for the reports, pages and exports."""
+
+from __future__ import annotations
+
+LABELS = {
+    "eyfsp_gld": "Good level of development",
+    "eyfsp_all_elgs_expected": "Expected level in all 17 goals",
+    "eyfsp_avg_elgs_expected": "Average number of goals at the expected level",
+    "eyfsp_not_assessed": "Not assessed (every goal A)",
+    "phon_y1_met": "Year 1: met the expected standard",
+    "phon_recheck_met": "Year 2 re-check: met the expected standard",
+    "phon_y2_met_by_end": "Met the standard by the end of Year 2",
+    "ks1_reading_exs_plus": "Reading: expected standard or above",
+    "ks1_writing_exs_plus": "Writing: expected standard or above",
+    "ks1_maths_exs_plus": "Maths: expected standard or above",
+    "ks1_science_exs": "Science: expected standard",
+    "ks1_reading_gds": "Reading: greater depth",
+    "ks1_writing_gds": "Writing: greater depth",
+    "ks1_maths_gds": "Maths: greater depth",
+    "ks1_rwm_exs_plus": "Reading, writing and maths: expected or above",
+    "ks2_rwm_exs_plus": "Reading, writing and maths: expected standard",
+    "ks2_rwm_high": "Reading, writing and maths: higher standard",
+    "ks2_reading_exs_plus": "Reading: expected standard",
+    "ks2_writing_exs_plus": "Writing: expected standard",
+    "ks2_maths_exs_plus": "Maths: expected standard",
+    "ks2_gps_exs_plus": "Grammar, punctuation and spelling: expected standard",
+    "ks2_reading_avg_score": "Reading: average scaled score",
+    "ks2_maths_avg_score": "Maths: average scaled score",
+    "ks2_gps_avg_score": "Grammar, punctuation and spelling: average scaled score",
+}
+
+
+def label(measure: str) -> str:
+    """The measure in words; an unknown name is shown as it is."""
+    return LABELS.get(measure, measure)
