@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from keystage import codesets
@@ -73,7 +74,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         school = school_from_laestab(args.school) if args.school else None
     except ValueError as problem:
         raise UsageError(str(problem)) from None
-    codeset = _codeset(args.year)
+    # no --year: this year's table, or a spreadsheet template's own year
+    codeset = _codeset(args.year) if args.year else None
     previous = _previous(args.previous)
     results: list[FileResult] = [
         validate_file(
@@ -92,6 +94,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(render_all(results))
     return 1 if any(r.errors for r in results) else 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from keystage.template.build import build_template
+
+    try:
+        school = school_from_laestab(args.school) if args.school else None
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+    if school is not None and args.school_name:
+        school = replace(school, name=args.school_name)
+    codeset = _codeset(args.year)
+    out = Path(args.out)
+    try:
+        out.write_bytes(build_template(args.collection, codeset, school))
+    except OSError as problem:
+        raise UsageError(f"--out {args.out}: {problem.strerror or problem}") from None
+    print(f"{out}: the {args.collection} template for {codeset.academic_year}")
+    return 0
 
 
 def cmd_measures(args: argparse.Namespace) -> int:
@@ -161,7 +182,10 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check CTF files with the portal's rules")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="CTF files, or folders of them")
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE",
+        help="CTF files or filled spreadsheet templates (.xlsx), or folders of them",
+    )  # fmt: skip
     validate.add_argument("--json", action="store_true", help="print the stable JSON shape")
     validate.add_argument("--collection", choices=COLLECTIONS, help="default: from the content")
     validate.add_argument("--school", metavar="LAESTAB", help="the school sending the files")
@@ -171,6 +195,16 @@ def parser() -> argparse.ArgumentParser:
         "--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help=argparse.SUPPRESS
     )
     validate.set_defaults(run=cmd_validate)
+
+    template = commands.add_parser(
+        "template", help="write a collection's spreadsheet template (.xlsx) to fill in"
+    )
+    template.add_argument("--collection", choices=COLLECTIONS, required=True)
+    template.add_argument("--year", help="code table year, e.g. 2025-26 (default: this year's)")
+    template.add_argument("--out", required=True, metavar="FILE", help="the .xlsx to write")
+    template.add_argument("--school", metavar="LAESTAB", help="the school it is for (optional)")
+    template.add_argument("--school-name", help="the school's name, shown with --school")
+    template.set_defaults(run=cmd_template)
 
     measures = commands.add_parser("measures", help="headline measures of CTF files, pooled")
     measures.add_argument("files", nargs="+", metavar="FILE", help="CTF files, or folders of them")

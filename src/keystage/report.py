@@ -58,7 +58,8 @@ def render(result: FileResult) -> str:
         lines.append("")
         lines.append(f"  {_pupil_label(group[0])}")
         for item in group:
-            lines.append(f"    {item.severity.upper():5} {item.code}: {item.message}")
+            where = f" ({item.location})" if item.location else ""  # a spreadsheet's cell
+            lines.append(f"    {item.severity.upper():5} {item.code}{where}: {item.message}")
     return "\n".join(lines)
 
 

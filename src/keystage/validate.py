@@ -5,6 +5,7 @@ The same reader and rules run in the portal; this module only joins them for one
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Header, Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
+from keystage.template.cells import parts
+from keystage.template.safety import TemplateRefusedError, looks_like_zip
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -28,6 +31,7 @@ class FileResult:
     header: Header = field(default_factory=Header)
     pupils: int = 0
     findings: list[Finding] = field(default_factory=list)
+    format: str = "ctf"  # or "xlsx-template": a filled spreadsheet template
 
     @property
     def errors(self) -> int:
@@ -54,6 +58,7 @@ class FileResult:
             "errors": self.errors,
             "queries": self.queries,
             "findings": [finding_json(f) for f in self.findings],
+            "format": self.format,
         }
 
 
@@ -66,6 +71,9 @@ def finding_json(item: Finding) -> dict[str, Any]:
         "field": item.field,
         "message": item.message,
         "line": item.line,
+        # where a spreadsheet template's finding is: "Pupils!D9", and its parts (else None)
+        "location": item.location,
+        **parts(item.location),
     }
 
 
@@ -94,6 +102,8 @@ def validate_file(
     """Reads and checks one file. A file the reader refuses is one file-level finding."""
     path = Path(path)
     result = FileResult(path=str(path), collection=collection)
+    if _is_template(path):
+        return _validate_template(path, result, codeset, school, previous, max_bytes)
     context = Context(
         codeset=codeset or default_codeset(),
         collection=collection,
@@ -113,6 +123,61 @@ def validate_file(
     result.pupils = outcome.pupils
     result.findings = outcome.findings
     return result
+
+
+def _is_template(path: Path) -> bool:
+    with contextlib.suppress(OSError), path.open("rb") as file:
+        return looks_like_zip(file.read(4))
+    return False
+
+
+def _validate_template(
+    path: Path,
+    result: FileResult,
+    codeset: Codeset | None,
+    school: SchoolRef | None,
+    previous: Mapping[str, Pupil] | None,
+    max_bytes: int,
+) -> FileResult:
+    """A filled spreadsheet template: the same rules, each finding with its cell."""
+    from keystage.template.check import check_template  # openpyxl: only for a spreadsheet
+
+    result.format = "xlsx-template"
+    if path.stat().st_size > max_bytes:
+        message = (
+            f"The file is larger than {max_bytes / (1024 * 1024):g} MB, the largest Keystage "
+            "accepts. A template for one school is far smaller: check that this is the right file."
+        )
+        result.findings = [finding("FILE-HOSTILE", message)]
+        return result
+    data = path.read_bytes()
+    if codeset is None:
+        codeset = _template_codeset(data)
+    context = Context(
+        codeset=codeset,
+        collection=result.collection,
+        school=school,
+        file_name=path.name,
+        previous=previous,
+    )
+    outcome = check_template(data, context)
+    result.header = outcome.header
+    result.collection = outcome.collection
+    result.pupils = len(outcome.pupils)
+    result.findings = outcome.findings
+    return result
+
+
+def _template_codeset(data: bytes) -> Codeset:
+    """The code table of the template's own year, when there is one (else this year's: the
+    reader then refuses the template with TEMPLATE-COLLECTION)."""
+    from keystage.template.read import template_info
+
+    try:
+        year = template_info(data).academic_year
+    except TemplateRefusedError:
+        return default_codeset()  # the check that follows refuses it again, with the reason
+    return codesets.load(year) if year in codesets.available_years() else default_codeset()
 
 
 def _where(error: CTFError) -> str | None:

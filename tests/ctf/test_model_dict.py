@@ -7,9 +7,42 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keystage.ctf.model import Assessment, Language, Pupil, SchoolHistoryEntry, pupil_from_dict
+from keystage.ctf.model import (
+    Assessment,
+    FSMInstance,
+    Language,
+    Pupil,
+    SchoolHistoryEntry,
+    SENInstance,
+    pupil_from_dict,
+    pupil_to_dict,
+)
 
 text = st.one_of(st.none(), st.text(max_size=8))
+NESTED = {"languages": Language, "fsm": FSMInstance, "sen": SENInstance,
+          "school_history": SchoolHistoryEntry, "assessments": Assessment}  # fmt: skip
+
+
+def records(kind: type) -> st.SearchStrategy[tuple[object, ...]]:
+    one = st.builds(kind, **{f.name: text for f in dataclasses.fields(kind)})
+    return st.lists(one, max_size=3).map(tuple)
+
+
+pupils = st.builds(
+    Pupil,
+    **{
+        f.name: text for f in dataclasses.fields(Pupil) if f.name not in NESTED and f.name != "line"
+    },
+    **{name: records(kind) for name, kind in NESTED.items()},
+    line=st.one_of(st.none(), st.integers(1, 10**6)),
+)
+
+
+@given(pupils)
+def test_pupil_to_dict_is_asdict(pupil: Pupil) -> None:
+    """The fast conversion the portal stores gives exactly what dataclasses.asdict gives."""
+    assert pupil_to_dict(pupil) == dataclasses.asdict(pupil)
+    assert pupil_from_dict(pupil_to_dict(pupil)) == pupil
 
 
 @given(

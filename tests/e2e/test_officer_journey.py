@@ -119,8 +119,10 @@ def test_an_officer_queries_a_school_resolves_a_shared_pupil_and_locks(
     expect(page.get_by_role("heading", level=1)).to_have_text(str(ks1))
     expect(page.locator("#schools caption")).to_contain_text("3 schools")
     expect(school_row(page, a)).to_contain_text(a.name)
-    expect(school_row(page, a)).to_contain_text("Ready to confirm")
+    # Both schools have a query: the pupil in both files (PUPIL-OTHER-SCHOOL) is each one's.
+    expect(school_row(page, a)).to_contain_text("Queries to answer")
     expect(school_row(page, b)).to_contain_text(b.name)
+    expect(school_row(page, b)).to_contain_text("Queries to answer")
     expect(school_row(page, c)).to_contain_text("Not started")
     expect(page.locator("#total-submitted")).to_contain_text("0 of 3 schools")
 

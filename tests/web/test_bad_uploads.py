@@ -57,7 +57,7 @@ def test_refused_before_storing(
 @override_settings(MAX_UPLOAD_BYTES=1024)
 def test_over_the_cap_is_refused(head_a: Client, ks1: Collection, accepted: Submission) -> None:
     response = upload(head_a, ks1, b"<?xml version='1.0'?><CTfile>" + b" " * 2048 + b"</CTfile>")
-    assert response.status_code == 400
+    assert response.status_code == 413  # refused mid-stream (upload_handlers.py)
     assert "the largest we accept is 0 MB" not in response.content.decode()
     assert "the largest we accept" in response.content.decode()
     assert_unchanged(accepted)

@@ -262,6 +262,7 @@ def test_the_number_of_queries_does_not_grow_with_the_schools(
             assert la_client.get(f"/la/collections/{ks1.pk}/").status_code == 200
         return len(queries_run)
 
+    counted()  # the first page of a session also moves the session's expiry on (a write)
     before = counted()
     assert before > 5, "the page was counted"
     template = Submission.objects.get(school=progress["b"], is_current=True)

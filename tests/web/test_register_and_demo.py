@@ -9,7 +9,16 @@ import pytest
 from django.test import Client
 
 from keystage.web.demo import load
-from keystage.web.models import Collection, Confirmation, School, Submission, User
+from keystage.web.models import (
+    Appeal,
+    Collection,
+    Confirmation,
+    JudgementChange,
+    ModeratedSchool,
+    School,
+    Submission,
+    User,
+)
 from keystage.web.register import RegisterError, load_register
 from keystage.web.state import State, standing
 
@@ -54,7 +63,11 @@ def test_a_register_without_its_columns_is_refused(db: None, tmp_path: Path) -> 
 def test_the_demo_has_schools_in_every_state(db: None, tmp_path: Path) -> None:
     password = load(tmp_path)
     assert load(tmp_path) == password  # a second run loads nothing more
-    assert Collection.objects.count() == 3
+    assert Collection.objects.count() == 4
+    ks2 = Collection.objects.get(kind="KS2")
+    moderated = ModeratedSchool.objects.filter(round__collection=ks2)
+    assert moderated.count() == 4 and moderated.filter(notified_at__isnull=False).count() == 2
+    assert JudgementChange.objects.count() == 2 and Appeal.objects.get().evidence.count() == 1
     ks1 = Collection.objects.get(kind="KS1")
     assert str(ks1.deadline) == "2026-06-26"
     states = {standing(s, ks1, dt.date(2026, 6, 19)).state for s in School.objects.all()}

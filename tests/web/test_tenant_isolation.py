@@ -16,7 +16,11 @@ from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
 from keystage.web.models import (
+    Appeal,
+    AppealEvidence,
     Collection,
+    ModeratedSchool,
+    ModerationRound,
     Report,
     Role,
     School,
@@ -27,7 +31,8 @@ from keystage.web.models import (
 from keystage.web.queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
-SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id"}
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
+                "moderation_id", "appeal_id", "evidence_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -68,7 +73,11 @@ def other_school(
         school=school_b, collection=ks1, kind="school", version=1, file="reports/b.pdf",
         sha256="0" * 64, size=1, made_from=version, data_fingerprint="x", made_at=timezone.now(),
     )  # fmt: skip
+    moderated = _moderation_of(school_b)
     return {
+        "moderation_id": moderated.pk,
+        "appeal_id": moderated.appeal.pk,
+        "evidence_id": moderated.appeal.evidence.get().pk,
         "report_id": report.pk,
         "submission_id": version.pk,
         "user_id": staff.pk,
@@ -80,6 +89,30 @@ def other_school(
         "year": "2025-26",
         "markers": [school_b.name, school_b.laestab, pupil.upn, pupil.surname, staff.username],
     }
+
+
+def _moderation_of(school: School) -> ModeratedSchool:
+    """The school's KS2 moderation, told, with an appeal and its evidence."""
+    today = timezone.localdate()
+    ks2 = Collection.objects.create(kind="KS2", academic_year="2025-26", opens=today,
+                                    deadline=today, closes=today)  # fmt: skip
+    round_ = ModerationRound.objects.create(
+        collection=ks2, appeal_opens=today, appeal_closes=today, updated_at=timezone.now()
+    )
+    moderated = ModeratedSchool.objects.create(
+        round=round_, school=school, moderator="M", visit_date=today, outcome="accurate",
+        chosen_at=timezone.now(), notified_at=timezone.now(), letter="moderation/b.pdf",
+        letter_sha256="0" * 64, letter_size=1,
+    )  # fmt: skip
+    appeal = Appeal.objects.create(
+        moderated=moderated, submitted_by=User.objects.get(username=school.urn),
+        submitter_name="Head B", reasons="Because", submitted_at=timezone.now(),
+    )  # fmt: skip
+    AppealEvidence.objects.create(
+        appeal=appeal, file="appeals/b.pdf", original_name="b.pdf", content_type="application/pdf",
+        sha256="0" * 64, size=1, uploaded_at=timezone.now(),
+    )  # fmt: skip
+    return moderated
 
 
 def url_for(route: str, values: dict[str, object]) -> str:
@@ -138,8 +171,8 @@ def test_every_data_team_page_refuses_school_users(
 def test_signed_out_users_are_sent_to_sign_in(other_school: dict[str, object]) -> None:
     anonymous = Client()
     for route, _ in portal_patterns():
-        if route.startswith(("codes/", "accessibility/")):
-            continue  # the code tables and the statement are public
+        if route.startswith(("codes/", "accessibility/", "privacy/")):
+            continue  # the code tables and the statements are public
         response = anonymous.get(url_for(route, other_school))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], route
 

@@ -23,7 +23,9 @@ schools quote them on the phone.
 
 Where a check runs: `reader` when the file is read (the file is refused as a whole);
 `header` once per file; `pupil` for each pupil; `file` over all the file's pupils;
-`store` in the portal's processing, against what the LA already holds. Fields name CTF
+`store` in the portal's processing, against what the LA already holds; `template` when a
+filled spreadsheet template is read (a cell Keystage cannot read; the rest is still checked,
+and every finding names its sheet, row and column). Fields name CTF
 elements, or (in lower case) the code table's roles for results. Collections `all` means the
 check runs on every file, even one whose collection cannot be told.
 """

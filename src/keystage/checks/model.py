@@ -36,6 +36,7 @@ class Finding:
     pupil: str | None = None  # "SURNAME, Forename" (Pupil.display_name)
     field: str | None = None  # "UPN", "DOB", "KS1 ENG TA READ", "CTFversion", ...
     line: int | None = None  # where the pupil starts in the file, when known
+    location: str | None = None  # in a spreadsheet template: "Pupils!D9", row "Pupils!5:5"
 
 
 @dataclass(frozen=True)

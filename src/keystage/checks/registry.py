@@ -5,7 +5,8 @@ Scopes:
 - "header": fn(header, run) -> Iterable[Finding], once per file;
 - "pupil": fn(pupil, run) -> Iterable[Finding], once per pupil;
 - "file": an Accumulator subclass, fed every pupil, for rules over the set (duplicates);
-- "reader" and "store": declared only; the CTF reader and the portal's processing raise them.
+- "reader" and "store": declared only; the CTF reader and the portal's processing raise them;
+- "template": declared only; the spreadsheet template reader (keystage.template) raises them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from keystage.ctf.model import Pupil
 if TYPE_CHECKING:
     from keystage.checks.run import Run
 
-Scope = Literal["header", "pupil", "file", "reader", "store"]
+Scope = Literal["header", "pupil", "file", "reader", "store", "template"]
 ALL: tuple[str, ...] = COLLECTIONS  # runs on every file, even one whose collection is unknown
 
 _T = TypeVar("_T")

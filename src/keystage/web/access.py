@@ -84,7 +84,8 @@ def own_staff(request: HttpRequest, user_id: int) -> User:
 
 
 class RequireTwoFactorForLA:
-    """LA accounts reach every school's pupils: they must set up an authenticator app first."""
+    """LA accounts reach every school's pupils, and admin (staff) accounts reach everything:
+    they must set up an authenticator app first."""
 
     allowed_prefixes = ("/accounts/", "/static/", "/health")
 
@@ -95,7 +96,7 @@ class RequireTwoFactorForLA:
         user = getattr(request, "user", None)
         if (
             isinstance(user, User)
-            and (user.is_la or user.is_superuser)
+            and (user.is_la or user.is_superuser or user.is_staff)  # the admin too
             and not request.path.startswith(self.allowed_prefixes)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
-from keystage.web.models import Collection, School, Submission, User
+from keystage.web.models import (
+    Appeal,
+    Collection,
+    ModeratedSchool,
+    School,
+    Submission,
+    User,
+)
 
 
 @admin.register(School)
@@ -28,7 +36,9 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin[Collection]):
-    list_display = ("kind", "academic_year", "opens", "deadline", "closes")
+    list_display = ("kind", "academic_year", "opens", "deadline", "closes", "retain_until",
+                    "purged_at")  # fmt: skip
+    readonly_fields = ("purged_at",)
 
 
 @admin.register(Submission)
@@ -47,3 +57,29 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class _ViewOnly[M: models.Model](admin.ModelAdmin[M]):
+    """Moderation and appeals change only through the data team's pages, which audit them."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ModeratedSchool)
+class ModeratedSchoolAdmin(_ViewOnly[ModeratedSchool]):
+    list_display = ("school", "round", "moderator", "visit_date", "outcome", "notified_at")
+    list_filter = ("round", "outcome")
+    search_fields = ("school__name", "school__laestab")
+
+
+@admin.register(Appeal)
+class AppealAdmin(_ViewOnly[Appeal]):
+    list_display = ("moderated", "submitter_name", "submitted_at", "decision", "decided_on")
+    list_filter = ("decision",)

@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from keystage.web import audit  # noqa: F401  (connects the sign-in signals)
+        from keystage.web.logs import connect_task_logging
+
+        connect_task_logging()  # a task's log lines carry its submission (or other) id

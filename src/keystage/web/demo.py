@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from keystage.synth import write_la
+from keystage.web import demo_moderation
 from keystage.web.comparisons import load_england_headlines
 from keystage.web.models import Answer, Collection, Confirmation, Role, School, Submission, User
 from keystage.web.processing import check_submission
@@ -25,7 +26,9 @@ WINDOWS = (
     ("EYFSP", dt.date(2026, 5, 18), dt.date(2026, 6, 12), dt.date(2026, 7, 17)),
     ("PHON", dt.date(2026, 6, 8), dt.date(2026, 6, 26), dt.date(2026, 7, 17)),
     ("KS1", dt.date(2026, 6, 1), dt.date(2026, 6, 26), dt.date(2026, 7, 17)),
+    ("KS2", dt.date(2026, 6, 8), dt.date(2026, 7, 3), dt.date(2026, 7, 17)),
 )
+DEMO_RETAIN_UNTIL = dt.date(2033, 8, 31)  # names and files kept 7 years (How your data are used)
 LA_ACCOUNTS = (
     ("data.team", Role.LA_DATA, "Dana", "Data"),
     ("la.admin", Role.LA_ADMIN, "Ali", "Admin"),
@@ -56,11 +59,19 @@ def load(data: Path) -> str:
     load_england_headlines()
     _accounts(password)
     windows = [
-        Collection.objects.create(kind=k, academic_year="2025-26", opens=o, deadline=d, closes=c)
+        Collection.objects.create(
+            kind=k,
+            academic_year="2025-26",
+            opens=o,
+            deadline=d,
+            closes=c,
+            retain_until=DEMO_RETAIN_UNTIL,
+        )
         for k, o, d, c in WINDOWS
     ]
     for window in windows:
         _uploads(window, folder / window.kind)
+    demo_moderation.load(next(w for w in windows if w.kind == "KS2"))
     return password
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import csv
 
-from django.http import FileResponse, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from keystage.web.models import Submission
+from keystage.web import template_upload
+from keystage.web.models import Collection, Submission
 from keystage.web.xlsx import spreadsheet_safe
 
 
@@ -18,10 +21,11 @@ def findings_csv(version: Submission) -> HttpResponse:
     name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     out = csv.writer(response)
-    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "message"])
+    # cell: where a filled spreadsheet template's finding is ("Pupils!D9"); empty for a CTF
+    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "cell", "message"])
     for row in version.finding_set.order_by("severity", "pupil", "upn", "id"):  # errors first
         out.writerow([row.severity, row.code, row.upn, spreadsheet_safe(row.pupil), row.field,
-                      row.line or "", row.message])  # fmt: skip
+                      row.line or "", row.location, row.message])  # fmt: skip
     return response
 
 
@@ -31,5 +35,33 @@ def stored_file(version: Submission) -> FileResponse:
         version.file.open("rb"),
         as_attachment=True,
         filename=version.original_name,
-        content_type="application/xml",
+        content_type=template_upload.stored_media_type(version),  # a CTF, or a spreadsheet
+    )
+
+
+def unavailable(
+    request: HttpRequest, stored: FieldFile, collection: Collection | None, what: str
+) -> HttpResponse | None:
+    """Why a stored file cannot be downloaded, as a page (None when it can): deleted under
+    the retention policy (410), or missing from the file store (404). Never a server error."""
+    if stored.name and stored.storage.exists(stored.name):
+        return None
+    if collection is not None and collection.purged_at is not None:
+        heading = "This file has been deleted"
+        message = (
+            f"{what[:1].upper()}{what[1:]} was deleted under the retention policy on "
+            f"{collection.purged_at:%-d %B %Y}, with the other files of {collection.short_name}."
+        )
+        status = 410
+    else:
+        heading = "This file is missing"
+        message = (
+            f"We cannot find {what} in the file store. Contact the data team, who can look into it."
+        )
+        status = 404
+    return render(
+        request,
+        "portal/privacy_file_removed.html",
+        {"heading": heading, "message": message},
+        status=status,
     )

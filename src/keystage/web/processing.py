@@ -18,8 +18,9 @@ from keystage import codesets
 from keystage.checks import Context, Finding, finding, run_checks
 from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
-from keystage.ctf.model import Pupil, SchoolRef
+from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
+from keystage.web import cross_school, faultpoints, template_upload
 from keystage.web.models import Confirmation, FindingRecord, PupilRecord, Submission
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def check_submission(submission_id: int) -> str:
         return submission.status
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHECKING)
     outcome = _read_and_check(submission)
-    outcome.findings.extend(_other_schools(submission, outcome.pupils))
+    faultpoints.reached("before-store")
     _store(submission, outcome)
     return Submission.objects.values_list("status", flat=True).get(pk=submission.pk)
 
@@ -62,6 +63,9 @@ def _read_and_check(submission: Submission) -> Outcome:
         file_name=submission.original_name,
         previous=_previous_pupils(submission),
     )
+    if template_upload.is_template(submission):  # a filled spreadsheet template: same rules
+        read, found, refused = template_upload.read_and_check(submission, context, REFUSING_CODES)
+        return Outcome(pupils=read, findings=found, refused=refused)
     pupils: list[Pupil] = []
 
     def kept(stream: Iterator[Pupil]) -> Iterator[Pupil]:
@@ -88,6 +92,8 @@ def _school_ref(submission: Submission) -> SchoolRef:
 
 def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:
     """The school's current version before this one, read again from its stored file."""
+    if submission.version == 1:
+        return None  # no earlier version: spares every first upload a query
     previous = (
         Submission.objects.filter(
             school=submission.school,
@@ -95,53 +101,28 @@ def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:
             is_current=True,
             version__lt=submission.version,
         )
-        .only("file")
+        .only("file", "converted")
         .first()
     )
     if previous is None:
         return None
+    stored = previous.converted or previous.file  # a template's: the CTF made from it
     try:
-        with previous.file.open("rb") as raw, read_ctf(raw) as reader:
+        with stored.open("rb") as raw, read_ctf(raw) as reader:
             return {p.upn: p for p in reader if p.upn}
     except (CTFError, OSError):
         log.exception("previous version %s could not be read again", previous.pk)
         return None
 
 
-def _other_schools(submission: Submission, pupils: list[Pupil]) -> list[Finding]:
-    """PUPIL-OTHER-SCHOOL: a UPN already current in another school's file for this collection."""
-    by_upn = {p.upn: p for p in pupils if p.upn}
-    found: list[Finding] = []
-    upns = list(by_upn)
-    for start in range(0, len(upns), BATCH):
-        rows = (
-            PupilRecord.objects.filter(
-                upn__in=upns[start : start + BATCH],
-                submission__collection=submission.collection,
-                submission__is_current=True,
-            )
-            .exclude(submission__school=submission.school)
-            .values_list("upn", "submission__school__name", "submission__school__laestab")
-        )
-        for upn, name, laestab in rows:
-            pupil = by_upn[upn]
-            found.append(
-                finding(
-                    "PUPIL-OTHER-SCHOOL",
-                    f"{pupil.display_name} (UPN {upn}) is also in the file that {name} "
-                    f"({laestab}) sent for this collection. The LA will decide which school "
-                    "reports this pupil: usually the school where the pupil was registered for "
-                    "more days in May. Tell us here if the pupil moved, and when.",
-                    pupil=pupil,
-                    field="UPN",
-                )
-            )
-    return found
-
-
 def _store(submission: Submission, outcome: Outcome) -> None:
     now = timezone.now()
+    # Made before the transaction: the collection's lock below is held for less time.
+    pupil_rows = [_pupil_row(submission, p) for p in outcome.pupils]
     with transaction.atomic():
+        # The collection first: schools' versions stored at once take turns at the cross-school
+        # check, so each sees the other (see cross_school).
+        cross_school.lock_collection(submission.collection)
         # Lock the school's versions of this collection so two versions finishing at once
         # cannot both become current.
         versions = list(
@@ -149,14 +130,14 @@ def _store(submission: Submission, outcome: Outcome) -> None:
             .filter(school=submission.school, collection=submission.collection)
             .order_by("version")
         )
+        outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils))
         PupilRecord.objects.filter(submission=submission).delete()
         FindingRecord.objects.filter(submission=submission).delete()
         FindingRecord.objects.bulk_create(
             [_finding_row(submission, f) for f in outcome.findings], batch_size=BATCH
         )
-        PupilRecord.objects.bulk_create(
-            [_pupil_row(submission, p) for p in outcome.pupils], batch_size=BATCH
-        )
+        PupilRecord.objects.bulk_create(pupil_rows, batch_size=BATCH)
+        faultpoints.reached("stored-pupils")  # the fault tests kill a worker here
         status = Submission.Status.REFUSED if outcome.refused else Submission.Status.CHECKED
         checked = [v.version for v in versions if v.status == Submission.Status.CHECKED]
         if status == Submission.Status.CHECKED:
@@ -184,6 +165,18 @@ def _store(submission: Submission, outcome: Outcome) -> None:
             refusal_code=outcome.refused.code if outcome.refused else "",
             refusal_message=outcome.refused.message if outcome.refused else "",
         )
+        if made_current:
+            _tell_other_schools(submission, versions)
+
+
+def _tell_other_schools(submission: Submission, versions: list[Submission]) -> None:
+    """Other schools sharing a pupil with the new current version, or with the version it
+    replaced, see PUPIL-OTHER-SCHOOL as it now stands (not only the school that sent last)."""
+    replaced = [v.pk for v in versions if v.is_current and v.pk != submission.pk]
+    upns = PupilRecord.objects.filter(submission_id__in=[submission.pk, *replaced])
+    cross_school.refresh_other_schools(
+        submission.collection, submission.school, upns.values_list("upn", flat=True)
+    )
 
 
 def _refresh_reports(submission: Submission) -> None:
@@ -203,6 +196,7 @@ def _finding_row(submission: Submission, item: Finding) -> FindingRecord:
         pupil=item.pupil or "",
         field=item.field or "",
         line=item.line,
+        location=item.location or "",
     )
 
 
@@ -215,5 +209,5 @@ def _pupil_row(submission: Submission, pupil: Pupil) -> PupilRecord:
         dob=pupil.dob_date,
         sex=(pupil.sex or "")[:1],
         nc_year=(pupil.nc_year or "")[:4],
-        data=dataclasses.asdict(pupil),
+        data=pupil_to_dict(pupil),  # = dataclasses.asdict, faster
     )

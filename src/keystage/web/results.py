@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import Measure, compute
+from keystage.web import moderation
 from keystage.web.locks import locked_school_ids
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moving import excluded_records
@@ -16,6 +17,10 @@ from keystage.web.processing import codeset_for
 
 
 def current_records(collection: Collection, school: School | None = None) -> Iterator[PupilRecord]:
+    """The records the figures are made from, with the KS2 judgements that stand after
+    moderation and appeals in place of the school's (keystage.web.moderation)."""
+    judgements = moderation.judgements_for(collection, school)
+    codeset = codeset_for(collection.academic_year) if judgements else None
     rows = PupilRecord.objects.filter(
         submission__collection=collection, submission__is_current=True
     ).select_related("submission")
@@ -24,7 +29,7 @@ def current_records(collection: Collection, school: School | None = None) -> Ite
     left_out = excluded_records(collection)
     for row in rows.order_by("submission__school_id", "id").iterator(chunk_size=2000):
         if (row.submission.school_id, row.upn) not in left_out:
-            yield row
+            yield moderation.overlay(row, judgements, codeset) if codeset else row
 
 
 def pupils(collection: Collection, school: School | None = None) -> list[Pupil]:
@@ -43,6 +48,7 @@ def fingerprint(collection: Collection, school: School) -> str:
     digest = hashlib.sha256()
     for row in current_records(collection, school):
         digest.update(f"{row.submission_id}:{row.upn};".encode())
+    digest.update(moderation.state(collection, school).encode())  # "" (no change) outside KS2
     return digest.hexdigest()
 
 

@@ -7,13 +7,18 @@ worker child for the task queue, and serves the portal until stopped.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 DEMO_TODAY = "2026-06-19"  # the demo's date: a week before the KS1 deadline
+WAIT_FOR_DATABASE = 5.0  # seconds between a worker's tries while the database is away
+
+log = logging.getLogger("keystage.worker")
 
 
 def configure(data: Path) -> None:
@@ -46,7 +51,7 @@ def serve(args: argparse.Namespace) -> int:
 
         print("keystage: loading the demo LA (first run only) ...", flush=True)
         password = load(data)
-    worker = subprocess.Popen([sys.executable, "-m", "keystage.cli", "worker", "--data", str(data)])
+    worker = WorkerChild(data)
     url = f"http://{args.host}:{args.port}/"
     print(f"\nKeystage is running at {url}", flush=True)
     if password:
@@ -56,9 +61,45 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        worker.stop()
     return 0
+
+
+class WorkerChild:
+    """serve's one worker process, started again if it ends while serve runs (killed, or out of
+    memory): the new one's reconciler queues again the task the old one was running."""
+
+    RESTART_AFTER = 2.0  # seconds
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.stopping = threading.Event()
+        self.changing = threading.Lock()
+        self.process = self._start()
+        threading.Thread(target=self._watch, name="keystage-worker-watch", daemon=True).start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "keystage.cli", "worker", "--data", str(self.data)]
+        )
+
+    def _watch(self) -> None:
+        while True:
+            code = self.process.wait()
+            if self.stopping.wait(self.RESTART_AFTER):
+                return
+            with self.changing:
+                if self.stopping.is_set():
+                    return
+                print(f"keystage: the worker ended (exit code {code}); starting it again",
+                      flush=True)  # fmt: skip
+                self.process = self._start()
+
+    def stop(self) -> None:
+        with self.changing:
+            self.stopping.set()
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def _print_demo(password: str) -> None:
@@ -74,17 +115,52 @@ def _print_demo(password: str) -> None:
 def worker(args: argparse.Namespace) -> int:
     configure(Path(args.data))
     import django
-    from django.core.management import call_command
 
     django.setup()
     from keystage.web.tasks_schedule import start_scheduler
+    from keystage.web.workers import new_worker_id
 
-    start_scheduler()  # queues the daily reminders; a thread, so the worker keeps the main one
-    options: dict[str, object] = {"interval": float(args.interval)}
-    if args.worker_id:
-        options["worker_id"] = args.worker_id
-    call_command("db_worker", **options)
-    return 0
+    worker_id = args.worker_id or new_worker_id()
+    _started(worker_id)  # before the first task is taken: see keystage.web.workers
+    # Queues the daily reminders, beats, reconciles: a thread, so the worker keeps the main one.
+    start_scheduler(worker_id=worker_id)
+    while True:
+        if _work(worker_id, float(args.interval)):
+            return 0
+        _started(worker_id)
+
+
+def _work(worker_id: str, interval: float) -> bool:
+    """The task loop; False when the database went away under it (the loop then starts again
+    once it is back, and the reconciler queues again what it was running)."""
+    from django.core.management import call_command
+    from django.db import InterfaceError, OperationalError, connections
+
+    try:
+        call_command("db_worker", worker_id=worker_id, interval=interval)
+    except (OperationalError, InterfaceError):
+        log.exception("keystage worker: the database went away; starting again when it is back")
+        connections.close_all()
+        return False
+    return True
+
+
+def _started(worker_id: str) -> None:
+    """Says the worker is (again) starting, holding no task; waits for the database."""
+    import time
+
+    from django.db import InterfaceError, OperationalError, connections
+
+    from keystage.web.workers import beat
+
+    while True:
+        try:
+            beat(worker_id, starting=True)
+            return
+        except (OperationalError, InterfaceError):
+            log.warning("keystage worker: waiting for the database")
+            connections.close_all()
+            time.sleep(WAIT_FOR_DATABASE)
 
 
 def manage(args: argparse.Namespace) -> int:

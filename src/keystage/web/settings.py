@@ -9,16 +9,33 @@ KEYSTAGE_HOSTS      comma-separated allowed host names; default localhost names
 EMAIL_URL           smtp://user:password@host:port (smtp+tls:// for STARTTLS); default console
 KEYSTAGE_FROM_EMAIL the sender of every email
 KEYSTAGE_MAX_UPLOAD_MB  the largest CTF accepted; default 50
+KEYSTAGE_MAX_IMPORT_MB  the most the data team imports in one go (several files); default 250
 KEYSTAGE_BASE_URL   the address people reach the service at, for links in emails
+
+Production (docs/production.md lists them all, with defaults):
+KEYSTAGE_ENV        production or embedded; default production when KEYSTAGE_BASE_URL is https
+KEYSTAGE_BEHIND_PROXY   1 when a reverse proxy terminates TLS: trust its X-Forwarded-Proto and
+                    X-Request-ID headers
+KEYSTAGE_SSL_REDIRECT   production: 1 (default) redirects http to https; KEYSTAGE_HSTS_SECONDS
+KEYSTAGE_SESSION_IDLE_MINUTES / KEYSTAGE_SESSION_MAX_HOURS  sign-out when idle / in any case
+KEYSTAGE_LOG_FORMAT json or text (default json in production); KEYSTAGE_LOG_LEVEL;
+KEYSTAGE_REQUEST_LOG 1 for one line per request (default on in production)
+KEYSTAGE_FILES      the folder stored files go in; default the data folder's files/
+KEYSTAGE_STORAGE    local (default) or s3, with KEYSTAGE_S3_BUCKET, KEYSTAGE_S3_ENDPOINT_URL,
+                    KEYSTAGE_S3_REGION, KEYSTAGE_S3_PREFIX (credentials: boto3's own AWS_*)
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
+
+from keystage.web.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KEYSTAGE_DATA", "var")).resolve()
@@ -35,6 +52,19 @@ LA_NAME = os.environ.get("KEYSTAGE_LA_NAME", "Birmingham City Council")
 SERVICE_NAME = "Submit assessment data"
 KEYSTAGE_BASE_URL = os.environ.get("KEYSTAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAX_UPLOAD_BYTES = int(os.environ.get("KEYSTAGE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+MAX_IMPORT_BYTES = int(os.environ.get("KEYSTAGE_MAX_IMPORT_MB", "250")) * 1024 * 1024
+
+# Production: served over https behind a proxy, so cookies, HSTS and the redirect can be strict.
+# The embedded default (`keystage serve`, http://127.0.0.1) keeps cookies usable over http.
+ENVIRONMENT = os.environ.get("KEYSTAGE_ENV") or (
+    "production" if KEYSTAGE_BASE_URL.startswith("https://") and not DEBUG else "embedded"
+)
+if ENVIRONMENT not in ("production", "embedded"):
+    raise RuntimeError(f"KEYSTAGE_ENV is {ENVIRONMENT!r}: set it to production or embedded.")
+PRODUCTION = ENVIRONMENT == "production"
+if PRODUCTION and DEBUG:
+    raise RuntimeError("KEYSTAGE_DEBUG=1 shows internals to anyone: unset it in production.")
+KEYSTAGE_BEHIND_PROXY = os.environ.get("KEYSTAGE_BEHIND_PROXY", "") == "1"
 
 INSTALLED_APPS = [
     "keystage.web.apps.PortalConfig",  # first: its templates override allauth's
@@ -51,9 +81,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "keystage.web.middleware.RequestIdMiddleware",  # first: every response and log line has it
     "django.middleware.security.SecurityMiddleware",
+    "keystage.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # above WhiteNoise: static too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "keystage.web.middleware.SessionTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -61,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "keystage.web.access.RequireTwoFactorForLA",
+    "keystage.web.upload_handlers.UploadLimitMiddleware",  # its process_view after CSRF's
 ]
 
 ROOT_URLCONF = "keystage.web.urls"
@@ -125,11 +160,47 @@ TASKS = {
     }
 }
 
+
+def _file_storage() -> dict[str, object]:
+    """Where stored files go: a folder (shared between hosts by mounting it), or S3-compatible
+    object storage through django-storages, imported only when chosen (`keystage[s3]`)."""
+    kind = os.environ.get("KEYSTAGE_STORAGE", "local")
+    if kind == "local":
+        folder = Path(os.environ.get("KEYSTAGE_FILES") or DATA_DIR / "files").resolve()
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder},
+        }
+    if kind != "s3":
+        raise RuntimeError(f"KEYSTAGE_STORAGE is {kind!r}: set it to local or s3.")
+    if importlib.util.find_spec("storages") is None:
+        raise RuntimeError("KEYSTAGE_STORAGE=s3 needs django-storages: pip install 'keystage[s3]'")
+    bucket = os.environ.get("KEYSTAGE_S3_BUCKET", "")
+    if not bucket:
+        raise RuntimeError("KEYSTAGE_STORAGE=s3 needs KEYSTAGE_S3_BUCKET, the bucket's name.")
+    # Imported only now: the default install has no boto3.
+    from botocore.config import Config  # type: ignore[import-not-found,unused-ignore]
+
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": os.environ.get("KEYSTAGE_S3_PREFIX", ""),
+        "file_overwrite": False,  # a name taken gets a suffix, as on a disk: nothing replaced
+        "querystring_auth": True,  # files are private: any URL made for one is signed, expiring
+        "default_acl": None,  # the bucket's own policy (private), never public-read
+        # A store that does not answer fails in seconds (and /health says so), not minutes.
+        "client_config": Config(
+            connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
+        ),
+    }
+    if endpoint := os.environ.get("KEYSTAGE_S3_ENDPOINT_URL"):
+        options["endpoint_url"] = endpoint  # MinIO, Ceph, a council's own object store
+    if region := os.environ.get("KEYSTAGE_S3_REGION"):
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "files"},
-    },
+    "default": _file_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATIC_URL = "/static/"
@@ -139,6 +210,12 @@ WHITENOISE_USE_FINDERS = True  # the embedded default serves app static files wi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# The guard first: it stops an upload that is too large or plainly the wrong kind mid-stream.
+FILE_UPLOAD_HANDLERS = [
+    "keystage.web.upload_handlers.GuardedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -171,10 +248,54 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = LA_NAME
 # The LA sets every address itself (there is no sign-up), so no address awaits verification.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+
+# -- The front door: sessions, cookies, headers --------------------------------------------------
+# Sessions end after an hour left idle (SessionTimeoutMiddleware moves the expiry on at most
+# every 5 minutes, not on every request), after 10 hours in any case, and when the browser
+# closes: school offices share computers.
+SESSION_COOKIE_AGE = int(os.environ.get("KEYSTAGE_SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+KEYSTAGE_SESSION_TOUCH_SECONDS = min(300, SESSION_COOKIE_AGE // 4)
+KEYSTAGE_SESSION_MAX_SECONDS = int(os.environ.get("KEYSTAGE_SESSION_MAX_HOURS", "10")) * 3600
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "keystage.web.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+KEYSTAGE_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# No page has inline script or style: everything comes from our own static files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if KEYSTAGE_BEHIND_PROXY:
+    # Only behind a proxy that sets (and overwrites) this header: anyone else could send it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = [KEYSTAGE_BASE_URL]
+    SECURE_SSL_REDIRECT = os.environ.get("KEYSTAGE_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]  # the load balancer asks over plain http
+    SECURE_HSTS_SECONDS = int(os.environ.get("KEYSTAGE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading binds the council's whole domain to https in browsers: its decision, not ours.
+    SECURE_HSTS_PRELOAD = os.environ.get("KEYSTAGE_HSTS_PRELOAD", "") == "1"
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 
 def _mailer(url: str) -> dict[str, object]:
@@ -198,9 +319,8 @@ def _mailer(url: str) -> dict[str, object]:
 MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("KEYSTAGE_FROM_EMAIL", "assessment.data@example.gov.uk")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KEYSTAGE_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config(
+    json_lines=os.environ.get("KEYSTAGE_LOG_FORMAT", "json" if PRODUCTION else "text") == "json",
+    level=os.environ.get("KEYSTAGE_LOG_LEVEL", "WARNING"),
+    requests=os.environ.get("KEYSTAGE_REQUEST_LOG", "1" if PRODUCTION else "0") == "1",
+)

@@ -25,6 +25,7 @@ from keystage.web.models import (
 class State(StrEnum):
     NOT_STARTED = "Not started"
     CHECKING = "Checking"
+    FAILED = "Could not be checked"  # the newest file: a fault on our side, not in the file
     ERRORS = "Errors to fix"
     QUERIES = "Queries to answer"
     READY = "Ready to confirm"
@@ -35,6 +36,7 @@ class State(StrEnum):
 TAG_COLOURS = {
     State.NOT_STARTED: "grey",
     State.CHECKING: "blue",
+    State.FAILED: "purple",
     State.ERRORS: "red",
     State.QUERIES: "yellow",
     State.READY: "turquoise",
@@ -154,6 +156,8 @@ def _step(
         return State.NOT_STARTED
     if latest.in_progress:
         return State.CHECKING
+    if latest.status == Submission.Status.FAILED:
+        return State.FAILED  # not the older current version's state: the school sent a newer one
     if current is None:
         return State.ERRORS  # only refused files so far: the school must send the right one
     if current.errors:

@@ -3,7 +3,9 @@
 The task queue (django-tasks-db) has no clock of its own, so the worker process runs a small
 scheduler beside its loop: `start_scheduler()` starts a background thread that calls
 `run_scheduler_tick()` every minute; from 07:00 London time, the first tick of the day queues
-`send_daily_reminders`, and later ticks see it queued and do nothing.
+`send_daily_reminders`, and later ticks see it queued and do nothing. In a worker, the same
+thread writes the worker's heartbeat every few seconds and runs the reconciler every minute
+(`keystage.web.reconcile`: work left by a worker that died is queued again).
 
 Queued at most once a day: the marker is the queued task itself (its row in the task table,
 enqueued since midnight), checked and written in one transaction. On SQLite the transaction
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
@@ -24,6 +27,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from keystage.web import retries, workers
 from keystage.web.chasing import send_reminders
 from keystage.web.clock import today
 
@@ -35,9 +39,16 @@ TICK_SECONDS = 60.0
 
 
 @task()
-def send_daily_reminders() -> dict[str, object]:
-    day = today()
-    return {"day": day.isoformat(), **send_reminders(day).summary()}
+def send_daily_reminders(attempt: int = 1) -> dict[str, object]:
+    def work() -> dict[str, object]:
+        day = today()
+        return {"day": day.isoformat(), **send_reminders(day).summary()}
+
+    # Safe to run again: a reminder already sent is recorded, and never sent twice.
+    return retries.attempt(send_daily_reminders, [], attempt, work)
+
+
+retries.register(send_daily_reminders)
 
 
 def schedule_daily(now: dt.datetime) -> bool:
@@ -67,18 +78,49 @@ def run_scheduler_tick() -> bool:
         return False
 
 
+def run_reconciler_tick() -> None:
+    """Work a fault left undone is queued again; never raises."""
+    from keystage.web.reconcile import reconcile  # imports the tasks, which import processing
+
+    try:
+        reconcile()
+    except Exception:  # the database may be away: try again at the next tick
+        log.exception("The reconciler could not run")
+
+
+def _beat(worker_id: str) -> None:
+    """The worker's heartbeat; never raises (a missed beat or two is allowed for)."""
+    try:
+        workers.beat(worker_id)
+    except Exception:
+        log.exception("Could not write the heartbeat of worker %s", worker_id)
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+
+
 def start_scheduler(
-    interval: float = TICK_SECONDS, stop: threading.Event | None = None
+    interval: float = TICK_SECONDS,
+    stop: threading.Event | None = None,
+    worker_id: str | None = None,
 ) -> threading.Thread:
     """Runs `run_scheduler_tick()` every `interval` seconds in a daemon thread (the task worker
-    keeps the main thread), until `stop` is set or the process ends."""
+    keeps the main thread), until `stop` is set or the process ends. For a worker (`worker_id`)
+    it also beats every few seconds and reconciles every `interval`."""
     stopping = stop or threading.Event()
+    pause = min(interval, workers.BEAT_SECONDS) if worker_id else interval
 
     def tick_until_stopped() -> None:
+        due = 0.0
         while not stopping.is_set():
-            run_scheduler_tick()
-            connections.close_all()  # this thread's own connections: none kept open idle
-            stopping.wait(interval)
+            if worker_id is not None:
+                _beat(worker_id)
+            if time.monotonic() >= due:
+                run_scheduler_tick()
+                if worker_id is not None:
+                    run_reconciler_tick()
+                due = time.monotonic() + interval
+                connections.close_all()  # this thread's own connections: none kept open idle
+            stopping.wait(pause)
 
     thread = threading.Thread(target=tick_until_stopped, name="keystage-scheduler", daemon=True)
     thread.start()

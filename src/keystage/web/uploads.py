@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.http import HttpRequest
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from keystage.web import template_upload
 from keystage.web.audit import Action, record
 from keystage.web.locks import active_lock
 from keystage.web.models import Collection, School, Submission, User
@@ -20,18 +24,48 @@ from keystage.web.tasks import check_upload
 # The first bytes of files schools send by mistake, and what to tell them.
 _NOT_CTF = (
     (b"%PDF", "This file is a PDF. Upload the CTF (an XML file) exported from your MIS."),
-    (b"PK\x03\x04", "This file is a spreadsheet or a zip file. Upload the CTF (an XML file) "
-     "exported from your MIS, not a spreadsheet or a compressed folder."),
     (b"\xd0\xcf\x11\xe0", "This file is an older Microsoft Office document. Upload the CTF (an "
      "XML file) exported from your MIS."),
     (b"\x89PNG", "This file is a picture. Upload the CTF (an XML file) exported from your MIS."),
     (b"\xff\xd8\xff", "This file is a picture. Upload the CTF (an XML file) exported from your "
      "MIS."),
 )  # fmt: skip
+# A zip: refused unless it is named as a spreadsheet template (.xlsx), whose parts sniff() looks
+# at (so the upload door's first-bytes check, which sees no name, lets zips through to here).
+_ZIP = b"PK\x03\x04"
+_NOT_CTF_ZIP = (
+    "This file is a spreadsheet or a zip file. Upload the CTF (an XML file) exported from your "
+    "MIS, not a spreadsheet or a compressed folder, or this collection's spreadsheet template."
+)
+
+
+log = logging.getLogger(__name__)
+
+# The database or the disk failing while a file is stored: nothing is kept, and the school is
+# asked to send it again (a 503 page), rather than shown an error page with nothing to do.
+STORE_FAULTS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
+NOT_SAVED = (
+    "We could not save your file because of a problem on our side. Nothing was saved. Upload "
+    "the file again in a few minutes. If this happens again, contact the data team."
+)
 
 
 class UploadRefusedError(ValueError):
     """A file refused before it is stored: the message is for the school office."""
+
+
+class UploadNotSavedError(RuntimeError):
+    """The database or the disk failed while the file was stored: nothing of it was kept."""
+
+
+def not_saved_page(request: HttpRequest, back: str) -> HttpResponse:
+    """What the school sees when its file could not be stored: 503, and the way back to try
+    again. Reads nothing from the database, which may be what failed."""
+    response = render(
+        request, "portal/upload_not_saved.html", {"message": NOT_SAVED, "back": back}, status=503
+    )
+    response["Retry-After"] = "120"
+    return response
 
 
 @dataclass(frozen=True)
@@ -54,9 +88,11 @@ def sniff(upload: UploadedFile[bytes]) -> Sniffed:
             f"{filesizeformat(limit)}. Check you exported only this collection's pupils."
         )
     name = upload.name or ""
-    if not name.lower().endswith(".xml"):
+    spreadsheet = template_upload.is_spreadsheet_name(name)  # a filled Keystage template
+    if not spreadsheet and not name.lower().endswith(".xml"):
         raise UploadRefusedError(
-            f"“{name}” is not an XML file. Upload the CTF your MIS exports: its name ends in .xml."
+            f"“{name}” is not an XML file. Upload the CTF your MIS exports: its name ends in .xml "
+            "(or this collection's spreadsheet template, filled in: its name ends in .xlsx)."
         )
     digest = hashlib.sha256()
     head = b""
@@ -67,6 +103,10 @@ def sniff(upload: UploadedFile[bytes]) -> Sniffed:
     for magic, message in _NOT_CTF:
         if head.startswith(magic):
             raise UploadRefusedError(message)
+    if spreadsheet and (refusal := template_upload.upload_refusal(upload)):
+        raise UploadRefusedError(refusal)
+    if not spreadsheet and head.startswith(_ZIP):
+        raise UploadRefusedError(_NOT_CTF_ZIP)
     upload.seek(0)
     return Sniffed(sha256=digest.hexdigest(), size=size)
 
@@ -80,7 +120,14 @@ def receive(
     channel: str = Submission.Channel.PORTAL,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Stores the file as a new version and queues its check; all of it or none of it."""
+    """Stores the file as a new version and queues its check; all of it or none of it.
+    Raises UploadRefusedError for a file we will not take, UploadNotSavedError when the
+    database or the disk failed (no version, no file left behind)."""
+    if collection.purged_at is not None:  # names removed under the retention policy: no more
+        raise UploadRefusedError(
+            f"{collection.short_name}'s files were deleted under the retention policy on "
+            f"{collection.purged_at:%-d %B %Y}. It takes no more files."
+        )
     held = active_lock(collection, school)
     if held is not None:
         raise UploadRefusedError(
@@ -90,6 +137,7 @@ def receive(
         )
     sniffed = sniff(upload)
     stored: Submission | None = None
+    written: str | None = None
     try:
         with transaction.atomic():
             # One school's uploads take their version numbers one at a time.
@@ -111,7 +159,7 @@ def receive(
                 uploaded_at=timezone.now(),
                 channel=channel,
             )
-            stored.file.save(stored.original_name, upload, save=False)
+            written = _write(stored, upload)
             stored.save()
             check_upload.enqueue(stored.pk)  # the task row commits with the version, or neither
             record(
@@ -120,8 +168,36 @@ def receive(
                 actor=user, school=school, collection=collection, request=request,
                 submission=stored.pk, sha256=stored.sha256, size=stored.size, channel=channel,
             )  # fmt: skip
-    except BaseException:
-        if stored is not None and stored.file.name:
-            stored.file.storage.delete(stored.file.name)
+    except BaseException as failure:
+        if stored is not None and written is not None:
+            _remove(stored.file.storage, written)
+        if isinstance(failure, STORE_FAULTS):
+            log.exception("An upload for %s could not be stored: nothing was kept", school)
+            raise UploadNotSavedError(NOT_SAVED) from failure
         raise
     return stored
+
+
+def _write(stored: Submission, upload: UploadedFile[bytes]) -> str:
+    """Writes the file under its stored name (FieldFile.save, with the name known before the
+    write): a write that fails part-way, a full disk, leaves no partial file behind."""
+    field = stored.file.field
+    storage = stored.file.storage
+    name = storage.get_available_name(
+        field.generate_filename(stored, stored.original_name), max_length=field.max_length
+    )
+    try:
+        saved = storage.save(name, upload, max_length=field.max_length)
+    except BaseException:
+        _remove(storage, name)  # free a moment ago: whatever is there is our partial write
+        raise
+    stored.file.name = saved
+    return saved
+
+
+def _remove(storage: Storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        log.exception("Could not remove %s after a failed upload", name)

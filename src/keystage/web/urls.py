@@ -1,30 +1,37 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from keystage.web import health
 from keystage.web.views import (
+    appeals,
     audit,
     codes,
     confirm,
     home,
     la,
+    la_checks,
+    la_exports,
     la_imports,
     la_locks,
+    la_moderation,
     la_moves,
     la_progress,
     la_reminders,
     la_results,
     people,
+    privacy,
     queries,
     reports,
     school,
+    template,
 )
 
-
-def health(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
+# The admin signs in through the service's own sign-in (with its second factor), never its own.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+handler400 = "keystage.web.errors.bad_request"
+handler500 = "keystage.web.errors.server_error"
 
 portal = (
     [
@@ -42,14 +49,20 @@ portal = (
         path("codes/<str:year>/", codes.codes, name="codes_year"),
         path("la/", la.overview, name="la"),
         *la_progress.urls,
+        *la_checks.urls,
         *la_results.urls,
         *la_moves.urls,
         *la_reminders.urls,
         *la_imports.urls,
         *la_locks.urls,
+        *la_moderation.urls,
+        *appeals.urls,
+        *la_exports.urls,
         *queries.urls,
         *audit.urls,
         *reports.urls,
+        *privacy.urls,
+        *template.urls,
         path(
             "accessibility/",
             TemplateView.as_view(template_name="portal/accessibility.html"),
@@ -63,5 +76,5 @@ urlpatterns = [
     path("", include(portal)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("health", health, name="health"),
+    path("health", health.health, name="health"),
 ]

@@ -3,7 +3,9 @@ which is the catalogue's order (the order of reference/checks.md)."""
 
 import importlib
 
-MODULES = ("header", "file", "pupil", "results", "eyfsp", "phonics", "keystages", "store")
+MODULES = (
+    "header", "file", "pupil", "results", "eyfsp", "phonics", "keystages", "store", "template",
+)  # fmt: skip
 
 for _name in MODULES:
     importlib.import_module(f"{__name__}.{_name}")

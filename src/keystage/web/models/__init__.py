@@ -1,6 +1,15 @@
 from keystage.web.models.accounts import Role, School, User
 from keystage.web.models.audit import AuditEvent
 from keystage.web.models.collections import Collection
+from keystage.web.models.moderation import (
+    Appeal,
+    AppealEvidence,
+    JudgementChange,
+    ModeratedSchool,
+    ModerationRound,
+    SampledPupil,
+)
+from keystage.web.models.privacy import DataSharingStatement
 from keystage.web.models.results import ComparisonFigure, Publication, Report
 from keystage.web.models.submissions import (
     Answer,
@@ -9,6 +18,7 @@ from keystage.web.models.submissions import (
     PupilRecord,
     Submission,
 )
+from keystage.web.models.tasks import WorkerHeartbeat
 from keystage.web.models.workspace import (
     Lock,
     MoveDecision,
@@ -20,12 +30,18 @@ from keystage.web.models.workspace import (
 
 __all__ = [
     "Answer",
+    "Appeal",
+    "AppealEvidence",
     "AuditEvent",
     "Collection",
     "ComparisonFigure",
     "Confirmation",
+    "DataSharingStatement",
     "FindingRecord",
+    "JudgementChange",
     "Lock",
+    "ModeratedSchool",
+    "ModerationRound",
     "MoveDecision",
     "Publication",
     "PupilRecord",
@@ -33,9 +49,11 @@ __all__ = [
     "Reminder",
     "Report",
     "Role",
+    "SampledPupil",
     "School",
     "Submission",
     "TeamQuery",
     "UnattributedFile",
     "User",
+    "WorkerHeartbeat",
 ]

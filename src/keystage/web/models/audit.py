@@ -24,6 +24,11 @@ class AuditEvent(models.Model):
         IMPORT = "import", "Imported a file from another channel"
         REMINDERS = "reminders", "Switched reminders on or off"
         PUBLISH = "publish", "Published reports"
+        MODERATE = "moderate", "Recorded or told a school its KS2 moderation"
+        APPEAL = "appeal", "Appealed a moderation, or reviewed or decided an appeal"
+        STATEMENT = "statement", "Published the data-sharing statement"
+        RETENTION = "retention", "Set how long a collection's data are kept"
+        PURGE = "purge", "Removed pupils' names and files under the retention policy"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)

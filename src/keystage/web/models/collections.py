@@ -24,6 +24,17 @@ class Collection(models.Model):
     reminders_on = models.BooleanField(
         default=True, help_text="Email schools that have not submitted, as the deadline nears."
     )
+    # Retention: a date, not a number of years, because the date is what the LA agrees, what
+    # schools are told and what the purge command compares; empty keeps the data.
+    retain_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Pupils' names and dates of birth are kept until this day, then removed and "
+        "the stored files deleted (keystage manage purge). Empty: kept.",
+    )
+    purged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the retention purge ran."
+    )
 
     class Meta:
         ordering = ["-academic_year", "deadline", "kind"]
@@ -33,6 +44,12 @@ class Collection(models.Model):
                 name="dates_in_order",
                 condition=models.Q(opens__lte=models.F("deadline"))
                 & models.Q(deadline__lte=models.F("closes")),
+            ),
+            models.CheckConstraint(
+                name="kept_until_after_closing",
+                condition=models.Q(retain_until__isnull=True)
+                | models.Q(retain_until__gt=models.F("closes")),
+                violation_error_message="Keep the data until a date after the collection closes.",
             ),
         ]
 

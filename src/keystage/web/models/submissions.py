@@ -12,11 +12,18 @@ from keystage.web.models.collections import Collection
 
 
 def stored_name(instance: Submission, filename: str) -> str:
-    """Where the file lies: by school and collection, never by the name the school gave."""
+    """Where the file lies: by school and collection, never by the name the school gave (a
+    filled spreadsheet template keeps its .xlsx ending)."""
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".xml"
     return (
         f"submissions/{instance.school.laestab}/{instance.collection.kind}-"
-        f"{instance.collection.academic_year}/v{instance.version:03d}-{instance.sha256[:16]}.xml"
+        f"{instance.collection.academic_year}/v{instance.version:03d}-{instance.sha256[:16]}{suffix}"
     )
+
+
+def converted_name(instance: Submission, filename: str) -> str:
+    """The CTF made from a filled spreadsheet template, next to the workbook as received."""
+    return stored_name(instance, "").removesuffix(".xml") + "-converted.xml"
 
 
 class Submission(models.Model):
@@ -27,6 +34,7 @@ class Submission(models.Model):
         CHECKING = "checking", "Being checked"
         CHECKED = "checked", "Checked"
         REFUSED = "refused", "Refused"
+        FAILED = "failed", "Could not be checked"  # our fault, not the file's: see retries.py
 
     class Channel(models.TextChoices):
         PORTAL = "portal", "Uploaded by the school"
@@ -53,6 +61,10 @@ class Submission(models.Model):
     queries = models.PositiveIntegerField(default=0)
     refusal_code = models.CharField(max_length=40, blank=True)
     refusal_message = models.TextField(blank=True)
+    # A filled spreadsheet template (keystage.template): the CTF made from it, when it was read.
+    converted = models.FileField(upload_to=converted_name, max_length=300, blank=True)
+    # Checking runs started (a task attempt each): above one, the school is told we retry.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-version"]
@@ -74,6 +86,11 @@ class Submission(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.RECEIVED, self.Status.CHECKING)
+
+    @property
+    def retrying(self) -> bool:
+        """Still being checked, after an earlier attempt failed on our side."""
+        return self.in_progress and self.attempts > 1
 
 
 class PupilRecord(models.Model):
@@ -104,6 +121,7 @@ class FindingRecord(models.Model):
     pupil = models.CharField(max_length=210, blank=True)
     field = models.CharField(max_length=80, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=40, blank=True)  # a template's cell: "Pupils!D9"
 
     class Meta:
         ordering = ["id"]

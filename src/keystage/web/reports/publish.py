@@ -72,6 +72,8 @@ def render_for(school_id: int, collection_id: int) -> str:
     """The task's work: renders and stores both reports if the data changed, then emails."""
     school = School.objects.get(pk=school_id)
     collection = Collection.objects.get(pk=collection_id)
+    if collection.purged_at is not None:
+        return "purged"  # no names left to print, and no pupil-level PDF may be made again
     made_from = fingerprint(collection, school)
     if _latest_fingerprint(school, collection) == made_from:
         return "unchanged"

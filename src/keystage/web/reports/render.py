@@ -27,6 +27,7 @@ from keystage.measures.compute import scorer_for
 from keystage.measures.groups import dimension_of
 from keystage.measures.labels import label
 from keystage.measures.results import by_role, latest
+from keystage.web import moderation
 from keystage.web.models import Collection, ComparisonFigure, School, Submission
 from keystage.web.moving import excluded_records
 from keystage.web.processing import codeset_for
@@ -128,6 +129,7 @@ def la_measures(collection: Collection) -> dict[tuple[str, str], Measure]:
         digest.update(f"{school_id}:{upn};".encode())
     locked, provisional = la_schools(collection)
     digest.update(f"{sorted(locked or ())}:{provisional}".encode())
+    digest.update(moderation.state(collection).encode())  # KS2 judgements after moderation
     key = f"reports:la:{collection.pk}:{digest.hexdigest()}"
     found: list[Measure] | None = shared_cache.get(key)
     if found is None:

@@ -10,15 +10,22 @@ from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
+from keystage.web import downloads
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
 from keystage.web.imports import Attribution, attribute, attribute_by_hand, import_file
 from keystage.web.locks import active_lock
 from keystage.web.models import Collection, School, Submission, UnattributedFile, User
-from keystage.web.uploads import UploadRefusedError, receive
+from keystage.web.uploads import (
+    UploadNotSavedError,
+    UploadRefusedError,
+    not_saved_page,
+    receive,
+)
 
 
 class LAUploadForm(forms.Form):
@@ -103,6 +110,8 @@ def la_upload(request: HttpRequest, collection_id: int, school_id: int) -> HttpR
                 )  # fmt: skip
             except UploadRefusedError as refused:
                 form.add_error("file", str(refused))
+            except UploadNotSavedError:
+                return not_saved_page(request, back=request.path)
             else:
                 messages.success(
                     request,
@@ -126,9 +135,14 @@ def unattributed(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             for upload in form.cleaned_data["ctf_files"]:
-                outcome = import_file(
-                    upload, channel=Submission.Channel.LA, user=_user(request), request=request
-                )
+                try:
+                    outcome = import_file(
+                        upload, channel=Submission.Channel.LA, user=_user(request),
+                        request=request,
+                    )  # fmt: skip
+                except UploadNotSavedError as failed:  # this file only: the others stand
+                    messages.error(request, f"“{upload.name}” was not saved. {failed}")
+                    continue
                 level = messages.SUCCESS if outcome.result == "received" else messages.INFO
                 messages.add_message(request, level, outcome.line())
             return redirect("portal:la_unattributed")
@@ -170,6 +184,8 @@ def unattributed_file(request: HttpRequest, file_id: int) -> HttpResponse:
                 )
             except UploadRefusedError as refused:
                 form.add_error(None, str(refused))
+            except UploadNotSavedError:
+                return not_saved_page(request, back=request.path)
             else:
                 messages.success(
                     request,
@@ -213,8 +229,14 @@ def _header(found: Attribution | None) -> list[tuple[str, str]]:
 
 
 @la_user_required
-def unattributed_download(request: HttpRequest, file_id: int) -> FileResponse:
-    kept = get_object_or_404(UnattributedFile, pk=file_id)
+def unattributed_download(request: HttpRequest, file_id: int) -> HttpResponseBase:
+    kept = get_object_or_404(
+        UnattributedFile.objects.select_related("resolved_as__collection"), pk=file_id
+    )
+    purged_with = kept.resolved_as.collection if kept.resolved_as else None
+    what = f"the file {kept.original_name}"
+    if gone := downloads.unavailable(request, kept.file, purged_with, what):
+        return gone
     record(
         Action.DOWNLOAD, f"downloaded the unattributed file {kept.original_name}",
         request=request, unattributed=kept.pk, sha256=kept.sha256,

@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -317,8 +318,9 @@ _TWO_LINES = '{}<br><span class="govuk-body-s">{}</span>'
 def rows_html(rows: Iterable[Row], collection: Collection) -> SafeString:
     # The school page's address, without a reverse() per row: both routes are in this file.
     schools = reverse("portal:la_collection", args=[collection.pk]) + "schools/"
+    markup = "".join(row_html(r, f"{schools}{r.school.pk}/") for r in rows)
     # Safe: row_html escapes every value it puts in.
-    return mark_safe("".join(row_html(r, f"{schools}{r.school.pk}/") for r in rows))  # noqa: S308
+    return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
 def row_html(row: Row, href: str) -> str:
@@ -564,9 +566,12 @@ def findings_csv(request: HttpRequest, collection_id: int, school_id: int) -> Ht
 
 @la_user_required
 @require_safe
-def school_file(request: HttpRequest, collection_id: int, school_id: int) -> FileResponse:
+def school_file(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponseBase:
     """The file exactly as the school (or whoever sent it for the school) sent it."""
     version = _school_version(request, collection_id, school_id)
+    what = f"version {version.version} of {version.school.name}'s file"
+    if gone := downloads.unavailable(request, version.file, version.collection, what):
+        return gone
     _downloaded(request, version, "the file as sent")
     return downloads.stored_file(version)
 

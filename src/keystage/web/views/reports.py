@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
-from keystage.web import audit
+from keystage.web import audit, downloads
 from keystage.web.access import la_user_required, school_of, school_user_required
 from keystage.web.models import Collection, Publication, Report, User
 from keystage.web.reports.publish import progress, publish
@@ -30,7 +31,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @school_user_required
-def report_download(request: HttpRequest, report_id: int) -> FileResponse:
+def report_download(request: HttpRequest, report_id: int) -> HttpResponseBase:
     # Scoped to the user's school: another school's report is a 404, as a missing one is.
     report = get_object_or_404(
         Report.objects.select_related("collection", "school"),
@@ -38,6 +39,9 @@ def report_download(request: HttpRequest, report_id: int) -> FileResponse:
         school=school_of(request),
         collection__publication__isnull=False,
     )
+    what = f"the {report.get_kind_display().lower()} report, version {report.version}"
+    if gone := downloads.unavailable(request, report.file, report.collection, what):
+        return gone
     audit.record(
         audit.Action.DOWNLOAD,
         f"downloaded the {report.get_kind_display().lower()} report, version {report.version}",

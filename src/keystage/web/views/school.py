@@ -7,12 +7,12 @@ import contextlib
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -33,7 +33,12 @@ from keystage.web.models import (
 )
 from keystage.web.moving import outcomes_for_school
 from keystage.web.state import collections_for_home, standing
-from keystage.web.uploads import UploadRefusedError, receive
+from keystage.web.uploads import (
+    UploadNotSavedError,
+    UploadRefusedError,
+    not_saved_page,
+    receive,
+)
 
 
 @school_user_required
@@ -73,6 +78,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                 )
             except UploadRefusedError as refused:
                 form.add_error("file", str(refused))
+            except UploadNotSavedError:
+                return not_saved_page(request, back=request.path)
             else:
                 messages.success(
                     request,
@@ -162,9 +169,12 @@ def findings_csv(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @school_user_required
-def submission_file(request: HttpRequest, submission_id: int) -> FileResponse:
+def submission_file(request: HttpRequest, submission_id: int) -> HttpResponseBase:
     """The file exactly as the school sent it."""
     version = own_submission(request, submission_id)
+    what = f"the file you sent as version {version.version}"
+    if gone := downloads.unavailable(request, version.file, version.collection, what):
+        return gone
     _downloaded(request, version, "the file as sent")
     return downloads.stored_file(version)
 
