@@ -27,95 +27,43 @@ import math
 import os
 import secrets
 import shutil
-import socket
 import string
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from _support import (
+    AUTH_BACKEND,
+    Services,
+    Site,
+    drop_database,
+    keystage,
+    logs_tail,
+    make_site,
+    migrate,
+    multipart,
+    percentile,
+    recreate_database,
+    release_database,
+    request,
+    setup_django,
+    start,
+    stop,
+    tracebacks,
+    wait_healthy,
+)
+
 DB_NAME = "keystage_bench_upload"
 COLLECTION = "KS1"
-AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 ACCEPT_P95_TARGET_MS = 500.0
 PROCESSED_TARGET_S = 120.0
 PROCESS_TIMEOUT_S = 600.0
-HEALTH_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 20.0
 TOKEN_CHARS = string.ascii_letters + string.digits
-KEYSTAGE = [sys.executable, "-m", "keystage.cli"]
-WSGI_APP = "keystage.web.wsgi:application"
-
-
-# -- The site: data folder, database and environment ---------------------------------------------
-
-
-@dataclass
-class Site:
-    data: Path
-    database_url: str | None
-    logs: Path
-    env: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def engine(self) -> str:
-        return "PostgreSQL" if self.database_url else "SQLite"
-
-
-def make_site(tmp: Path, sqlite: bool) -> Site:
-    data, logs = tmp / "data", tmp / "logs"
-    data.mkdir()
-    logs.mkdir()
-    site = Site(data=data, database_url=None if sqlite else f"{PG_SERVER}/{DB_NAME}", logs=logs)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYSTAGE_", "DJANGO_"))}
-    env.pop("DATABASE_URL", None)
-    env |= {
-        "KEYSTAGE_DATA": str(data),
-        "KEYSTAGE_SECRET_KEY": secrets.token_urlsafe(50),
-        "KEYSTAGE_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "keystage.web.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if site.database_url:
-        env["DATABASE_URL"] = site.database_url
-    site.env = env
-    return site
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
-def keystage(site: Site, *arguments: str) -> None:
-    """Runs the keystage command line; its output goes to the log folder."""
-    log = site.logs / "setup.log"
-    with log.open("a") as out:
-        done = subprocess.run(
-            [*KEYSTAGE, *arguments],
-            env=site.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"keystage {' '.join(arguments)} failed:\n{tail(log)}")
 
 
 # -- Setting up: synthetic LA, schema, schools, heads, sessions, collection ----------------------
@@ -134,8 +82,7 @@ def prepare(site: Site, schools: int) -> tuple[int, list[School]]:
     la = site.data.parent / "la"
     synth = f"--la 330 --schools {schools} --collection {COLLECTION} --seed 1".split()
     keystage(site, "synth", *synth, "--out", str(la))
-    keystage(site, "manage", "--data", str(site.data), "migrate", "--verbosity", "0")
-    keystage(site, "manage", "--data", str(site.data), "createcachetable")
+    migrate(site)
     keystage(site, "manage", "--data", str(site.data), "loadschools", str(la / "schools.csv"))
     setup_django(site)
     collection_id = open_collection()
@@ -145,13 +92,6 @@ def prepare(site: Site, schools: int) -> tuple[int, list[School]]:
         for path in sorted((la / COLLECTION).glob("*.xml"))
     ]
     return collection_id, uploads
-
-
-def setup_django(site: Site) -> None:
-    os.environ.update(site.env)
-    import django
-
-    django.setup()
 
 
 def open_collection() -> int:
@@ -200,87 +140,6 @@ def token() -> str:
     return "".join(secrets.choice(TOKEN_CHARS) for _ in range(32))
 
 
-# -- Serving: gunicorn and the task workers ------------------------------------------------------
-
-
-@dataclass
-class Services:
-    base: str
-    web: subprocess.Popen[bytes]
-    workers: list[subprocess.Popen[bytes]]
-
-    @property
-    def all(self) -> list[subprocess.Popen[bytes]]:
-        return [self.web, *self.workers]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def spawn(site: Site, name: str, command: list[str]) -> subprocess.Popen[bytes]:
-    with (site.logs / f"{name}.log").open("ab") as out:
-        return subprocess.Popen(command, env=site.env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def start(site: Site, web_workers: int, workers: int) -> Services:
-    """gunicorn (gthread, 4 threads a process) and the task workers, logging to the log folder."""
-    port = free_port()
-    # No control socket: gunicorn's default path is shared by every server on the machine.
-    gunicorn = (
-        f"--bind 127.0.0.1:{port} --workers {web_workers} --worker-class gthread --threads 4"
-        " --timeout 120 --graceful-timeout 10 --no-control-socket"
-    )
-    web = spawn(site, "gunicorn", [sys.executable, "-m", "gunicorn", WSGI_APP, *gunicorn.split()])
-    checkers = [spawn(site, f"worker-w{n}", worker_command(site, n)) for n in range(1, workers + 1)]
-    return Services(base=f"127.0.0.1:{port}", web=web, workers=checkers)
-
-
-def worker_command(site: Site, number: int) -> list[str]:
-    polling = f"--interval 0.2 --worker-id w{number}".split()
-    return [*KEYSTAGE, "worker", "--data", str(site.data), *polling]
-
-
-def wait_healthy(services: Services, site: Site) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while time.monotonic() < deadline:
-        dead = [p for p in services.all if p.poll() is not None]
-        if dead:
-            raise RuntimeError(f"a process exited at start-up: {dead[0].args}\n{logs_tail(site)}")
-        try:
-            status, body, _ = request(services.base, "GET", "/health")
-        except (OSError, http.client.HTTPException):
-            status, body = 0, b""
-        if status == 200 and body.strip() == b"ok":
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"/health did not answer ok in {HEALTH_TIMEOUT_S:.0f} s\n{logs_tail(site)}")
-
-
-def stop(services: Services) -> None:
-    """Terminates every process, then kills any still running after STOP_TIMEOUT_S."""
-    for process in services.all:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    for process in services.all:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def logs_tail(site: Site) -> str:
-    return "\n".join(f"--- {log.name}\n{tail(log)}" for log in sorted(site.logs.glob("*.log")))
-
-
 # -- Uploading over HTTP -------------------------------------------------------------------------
 
 
@@ -292,38 +151,6 @@ class Sent:
     answered_at: dt.datetime
     location: str = ""
     problem: str = ""
-
-
-def request(
-    base: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-) -> tuple[int, bytes, str]:
-    """One request on a new connection: the status, the body and the Location header."""
-    conn = http.client.HTTPConnection(base, timeout=120)
-    try:
-        conn.request(method, path, body=body or None, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read(), response.getheader("Location", "")
-    finally:
-        conn.close()
-
-
-def multipart(
-    fields: dict[str, str], file_field: str, file_name: str, content: bytes
-) -> tuple[bytes, str]:
-    """A multipart/form-data body and its content type, built by hand."""
-    boundary = f"----keystage{secrets.token_hex(12)}"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-        f'filename="{file_name}"\r\nContent-Type: application/xml\r\n\r\n'.encode()
-        + content
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def cookies(school: School) -> str:
@@ -429,14 +256,6 @@ def failed_tasks() -> tuple[int, str]:
 
 
 # -- Figures -------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest rank; nan for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -580,11 +399,8 @@ def problems(figures: Figures, failure: str, site: Site) -> None:
         print(f"  {count} x HTTP {status}: {' '.join(text.split())}")
     if failure:
         print(f"  first failed check:\n{failure}")
-    for log in sorted(site.logs.glob("*.log")):
-        text = log.read_text(errors="replace")
-        if "Traceback" in text:
-            first = text[text.index("Traceback") :].split("\n\n")[0]
-            print(f"  {text.count('Traceback')} traceback(s) in {log.name}; the first:\n{first}")
+    for said in tracebacks(site):
+        print(said)
 
 
 # -- The run -------------------------------------------------------------------------------------
@@ -605,7 +421,7 @@ def options() -> argparse.Namespace:
 
 def measure(args: argparse.Namespace, site: Site) -> None:
     if site.database_url:
-        recreate_database()
+        recreate_database(DB_NAME)
     print(f"keystage: setting up {args.schools} schools in {site.data.parent} ...", flush=True)
     collection_id, schools = prepare(site, args.schools)
     load = os.getloadavg()[0]  # other work on the machine skews every figure: say how much
@@ -639,17 +455,10 @@ def run(
     return Figures(args.schools, sent, wall, stored_versions(), finished, failed), failure
 
 
-def release_database() -> None:
-    if "django" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
-
-
 def main() -> int:
     args = options()
     tmp = Path(tempfile.mkdtemp(prefix="keystage-bench-upload-"))
-    site = make_site(tmp, args.sqlite)
+    site = make_site(tmp, None if args.sqlite else DB_NAME)
     try:
         measure(args, site)
     except Exception:
@@ -668,7 +477,7 @@ def cleanup(args: argparse.Namespace, site: Site, tmp: Path) -> None:
         print(f"keystage: kept {where}{tmp}")
         return
     if site.database_url:
-        drop_database()
+        drop_database(DB_NAME)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

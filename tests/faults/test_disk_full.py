@@ -137,3 +137,33 @@ def test_the_disk_filling_while_a_file_is_stored_saves_nothing_and_keeps_the_ear
     assert Path(latest.file.path).read_bytes() == content
     shown = head_a.get(f"/collections/{ks1.pk}/").content.decode()
     assert "Errors to fix" in shown
+
+
+def test_the_import_command_on_a_full_disk_says_what_was_not_saved_and_takes_it_next_time(
+    school_a: School, ks1: Collection, la_folder: Path, small_disk: SmallDisk, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from portal_support import ctf_path
+
+    if not small_disk.real:
+        pytest.skip("needs a real file system that fills (root, tmpfs)")
+    folder = tmp_path / "transfer"
+    folder.mkdir()
+    sent = folder / ctf_path(la_folder, school_a).name
+    sent.write_bytes(ctf_path(la_folder, school_a).read_bytes())
+    small_disk.fill(leave=8192)
+
+    said = StringIO()
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("importctf", str(folder), stdout=said)
+    assert "not saved (the database or the disk failed)" in said.getvalue()
+    assert Submission.objects.count() == 0 and small_disk.files() == []
+    assert sent.exists()  # left where it is
+
+    small_disk.empty()
+    again = StringIO()
+    call_command("importctf", str(folder), stdout=again)
+    assert "1 received" in again.getvalue()
+    assert Submission.objects.get().school == school_a

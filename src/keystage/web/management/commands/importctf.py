@@ -15,12 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from keystage.web.imports import import_file
 from keystage.web.models import Collection, Submission
+from keystage.web.uploads import UploadNotSavedError
 
 _TOTALS = (
     ("received", "received"),
     ("skipped", "already received"),
     ("unattributed", "not attributed"),
     ("unreadable", "could not be read"),
+    ("not_saved", "not saved"),
 )
 
 
@@ -44,9 +46,17 @@ class Command(BaseCommand):
         files = _files(options["paths"])
         counts: Counter[str] = Counter()
         for path in files:
-            outcome = import_file(
-                path, channel=Submission.Channel.IMPORT, collection=options["collection"]
-            )
+            try:
+                outcome = import_file(
+                    path, channel=Submission.Channel.IMPORT, collection=options["collection"]
+                )
+            except UploadNotSavedError:
+                # The database or the disk failed: nothing of this file was kept, and the
+                # file itself is untouched, so running the import again picks it up.
+                counts["not_saved"] += 1
+                self.stdout.write(f"{path}: not saved (the database or the disk failed); "
+                                  "left where it is: run the import again")  # fmt: skip
+                continue
             counts[outcome.result] += 1
             self.stdout.write(f"{path}: {outcome.message}")  # the path: names recur in folders
         said = ", ".join(f"{counts[key]} {words}" for key, words in _TOTALS if counts[key])
@@ -56,6 +66,8 @@ class Command(BaseCommand):
                 "Files not attributed are kept: the data team sees them under "
                 "“Files not attributed” and can attribute them by hand."
             )
+        if counts["not_saved"]:
+            raise CommandError(f"{counts['not_saved']} file(s) not saved: run the import again")
 
 
 def _files(names: list[str]) -> list[Path]:
