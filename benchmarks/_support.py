@@ -192,7 +192,8 @@ def wait_healthy(services: Services, site: Site) -> None:
     while time.monotonic() < deadline:
         dead = [p for p in services.all if p.poll() is not None]
         if dead:
-            raise RuntimeError(f"a process exited at start-up: {dead[0].args}\n{logs_tail(site)}")
+            said = f"a process exited at start-up: {dead[0].args!r}"
+            raise RuntimeError(f"{said}\n{logs_tail(site)}")
         try:
             status, body, _ = request(services.base, "GET", "/health")
         except (OSError, http.client.HTTPException):

@@ -208,12 +208,12 @@ def make_heads(password: str) -> dict[str, str]:
     return {s.laestab: s.urn for s in schools}
 
 
-def production_env(site: Site, services_port_hint: str) -> None:
+def production_env(site: Site, address: str) -> None:
     """Production mode behind a proxy that terminates TLS: the proxy is pretended by sending
     X-Forwarded-Proto: https from loopback, so cookies, CSRF and redirects are as deployed."""
     site.env |= {
         "KEYSTAGE_ENV": "production",
-        "KEYSTAGE_BASE_URL": f"https://{services_port_hint}",
+        "KEYSTAGE_BASE_URL": f"https://{address}",
         "KEYSTAGE_BEHIND_PROXY": "1",
         "KEYSTAGE_SSL_REDIRECT": "1",
         "KEYSTAGE_HSTS_SECONDS": "0",
@@ -499,7 +499,7 @@ def processing_lags() -> list[float]:
     ).values_list("args_kwargs", "finished_at")
     for arguments, finished in rows:
         at = uploaded.get(int(arguments["args"][0]))
-        if at is not None:
+        if at is not None and finished is not None:
             lags.append((finished - at).total_seconds())
     return lags
 

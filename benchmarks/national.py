@@ -2,14 +2,18 @@
 pupils) checked by 1, 2 and 4 `keystage worker` processes on PostgreSQL.
 
     .venv/bin/python benchmarks/national.py [--schools 16500] [--pupils-per-school 36]
-        [--workers 1,2,4] [--per-la 150] [--resend 0.03] [--profile 0] [--keep]
-        [--analyze-every 60] [--database keystage_bench_national] [--cache var/bench-cache]
+        [--workers 1,2,4] [--per-la 150] [--resend 0.03] [--shared 0.002] [--profile 0]
+        [--keep] [--analyze-every 60] [--database keystage_bench_national]
+        [--cache var/bench-cache]
 
 The synthetic England is many LAs (`--per-la` schools each, LA numbers 201 upwards) written by
 keystage.synth in parallel processes, every school given a distinct URN and its file cut to
 `--pupils-per-school` pupils on average (the LA's own sizes scaled, so schools still differ).
 `--resend` of the schools also send a second version without one pupil, which exercises
-VERSION-PUPILS-DROPPED. The files are cached under `--cache`, by seed and size, for later runs.
+VERSION-PUPILS-DROPPED, and `--shared` of the pupils are also in the next school's file (a
+move during the year), which gives both schools a PUPIL-OTHER-SCHOOL query. UPNs allocated
+outside an LA are renumbered so that, as in life, no two pupils share one across England.
+The files are cached under `--cache`, by seed and size, for later runs.
 
 The ingest is the LA's bulk channel: `keystage manage importctf --collection KS1` over the
 files (two processes at once), which stores each file as a version of the KS1 2025-26
@@ -87,6 +91,7 @@ ENGLAND_PUPILS = 600_000
 ENGLAND_TARGET_S = 600.0
 FIRST_LA = 201
 FIRST_URN = 100_000
+SENDING_LA = 600  # the LA numbers that allocated the UPNs of pupils who joined from outside
 PROGRESS_EVERY_S = 30.0
 CHECK_TASK = "keystage.web.tasks.check_upload"
 
@@ -100,14 +105,15 @@ class Plan:
     pupils_per_school: int
     per_la: int
     resend: float
+    shared: float
     seed: int
 
     @property
     def key(self) -> str:
         """The cache folder's name: every setting that changes the files."""
         return (
-            f"national-seed{self.seed}-{self.schools}x{self.pupils_per_school}"
-            f"-la{self.per_la}-resend{self.resend:g}"
+            f"national2-seed{self.seed}-{self.schools}x{self.pupils_per_school}"
+            f"-la{self.per_la}-resend{self.resend:g}-shared{self.shared:g}"
         )
 
     def las(self) -> list[tuple[str, int, int]]:
@@ -115,6 +121,8 @@ class Plan:
         count = math.ceil(self.schools / self.per_la)
         if FIRST_LA + count > 999:
             raise ValueError(f"{count} LAs need more LA numbers than there are: raise --per-la")
+        if SENDING_LA + count > 999:
+            raise ValueError(f"{count} LAs are more than this benchmark numbers: raise --per-la")
         sizes = [self.schools // count + (i < self.schools % count) for i in range(count)]
         starts = [FIRST_URN + sum(sizes[:i]) for i in range(count)]
         return [(str(FIRST_LA + i), sizes[i], starts[i]) for i in range(count)]
@@ -179,7 +187,8 @@ def write_las(plan: Plan, folder: Path, las: list[tuple[str, int, int]]) -> list
 
 
 def write_one_la(plan: Plan, folder: Path, la: str, schools: int, first_urn: int) -> dict[str, Any]:
-    """One LA's files: URNs made unique across England, pupils cut to the plan's average."""
+    """One LA's files: URNs and UPNs made unique across England, pupils cut to the plan's
+    average, a few pupils in two schools' files, a few schools sending a second version."""
     from keystage.ctf.writer import write_ctf
     from keystage.synth import SynthConfig, generate_la, generate_schools
 
@@ -191,24 +200,60 @@ def write_one_la(plan: Plan, folder: Path, la: str, schools: int, first_urn: int
     natural = sum(len(f.pupils) for f in files)
     share = min(1.0, plan.pupils_per_school * schools / max(1, natural))
     rng = random.Random(f"{plan.seed}:{la}:national")
-    pupils = resent = 0
-    for item in files:
+    sender = f"{SENDING_LA + int(la) - FIRST_LA}"
+    kept = [national_upns(cut(item.pupils, share, rng), la, sender) for item in files]
+    kept = in_two_schools(kept, plan.shared, rng)
+    resent = 0
+    for item, pupils in zip(files, kept, strict=True):
         school = dataclasses.replace(item.school, urn=urns[item.school.estab])
         source = dataclasses.replace(item.header.source, urn=school.urn)
         header = dataclasses.replace(item.header, source=source)
-        kept = cut(item.pupils, share, rng)
-        write_file(write_ctf, folder / COLLECTION / la / item.name, header, kept)
-        pupils += len(kept)
-        if len(kept) > 1 and rng.random() < plan.resend:
+        write_file(write_ctf, folder / COLLECTION / la / item.name, header, pupils)
+        if len(pupils) > 1 and rng.random() < plan.resend:
             again = dataclasses.replace(header, date_time=later(header.date_time))
             name = item.name.replace("_001.xml", "_002.xml")
-            write_file(write_ctf, folder / f"{COLLECTION}-again" / la / name, again, kept[:-1])
+            write_file(write_ctf, folder / f"{COLLECTION}-again" / la / name, again, pupils[:-1])
             resent += 1
     register = [
         register_row(dataclasses.replace(s, urn=urns[s.estab]))
         for s in generate_schools(la, schools, plan.seed)
     ]
-    return {"register": register, "files": len(files), "pupils": pupils, "resent": resent}
+    pupils_in = sum(len(p) for p in kept)
+    return {"register": register, "files": len(files), "pupils": pupils_in, "resent": resent}
+
+
+def in_two_schools(kept: list[list[Any]], shared: float, rng: random.Random) -> list[list[Any]]:
+    """A pupil who moved during the year is in both schools' files: each pupil, with chance
+    `shared`, is also put in the next school's file (PUPIL-OTHER-SCHOOL for both)."""
+    if len(kept) < 2 or not shared:
+        return kept
+    moved: list[list[Any]] = [[] for _ in kept]
+    for number, pupils in enumerate(kept):
+        moved[(number + 1) % len(kept)] += [p for p in pupils if rng.random() < shared]
+    return [pupils + extra for pupils, extra in zip(kept, moved, strict=True)]
+
+
+def national_upns(pupils: list[Any], la: str, sender: str) -> list[Any]:
+    """Pupils who joined from another LA carry a UPN that LA allocated. Every synthetic LA
+    draws them from the same few neighbours and estab numbers, so across England they would
+    collide (real UPNs are unique nationally, and a collision is a PUPIL-OTHER-SCHOOL query):
+    each LA's get a sending LA of its own, `sender`, with the check letter made again."""
+    from keystage.ctf.upn import check_letter
+
+    renumbered = []
+    for pupil in pupils:
+        upn = pupil.upn or ""
+        if len(upn) == 13 and upn[1:4] != la:
+            body = sender + upn[4:]
+            history = tuple(
+                dataclasses.replace(h, la=sender) if h.la == upn[1:4] else h
+                for h in pupil.school_history
+            )
+            pupil = dataclasses.replace(
+                pupil, upn=check_letter(body) + body, school_history=history
+            )
+        renumbered.append(pupil)
+    return renumbered
 
 
 def cut(pupils: list[Any], share: float, rng: random.Random) -> list[Any]:
@@ -483,6 +528,7 @@ def outcome(workers: int, left: int, peaks: list[float], before: str, after: str
     per_file = [
         (finished - started).total_seconds() * 1000
         for started, finished in tasks.values_list("started_at", "finished_at")
+        if started and finished
     ]
     versions = Submission.objects.filter(status__in=["checked", "refused"])
     failed = DBTaskResult.objects.filter(task_path=CHECK_TASK, status="FAILED")
@@ -607,7 +653,7 @@ PHASES = (
     ("  check_submission", "processing.py", "check_submission"),
     ("    reading and checking the file (core)", "processing.py", "_read_and_check"),
     ("      the core's rules and reader", "engine.py", "run_checks"),
-    ("    storing (one transaction, collection locked)", "processing.py", "_store"),
+    ("    storing (one transaction, its pupils locked)", "processing.py", "_store"),
     ("      cross-school: this version's findings", "cross_school.py", "findings_for"),
     ("      cross-school: other schools told", "cross_school.py", "refresh_other_schools"),
     ("      inserting rows (bulk_create)", "query.py", "bulk_create"),
@@ -751,6 +797,7 @@ def options(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=worker_counts, default=[1, 2, 4])
     parser.add_argument("--per-la", type=int, default=150, help="schools in each synthetic LA")
     parser.add_argument("--resend", type=float, default=0.03, help="share sending a 2nd version")
+    parser.add_argument("--shared", type=float, default=0.002, help="share of pupils in 2 schools")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--importers", type=int, default=2, help="importctf processes")
     parser.add_argument("--profile", type=int, default=0, metavar="K",
@@ -765,7 +812,9 @@ def options(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def measure(args: argparse.Namespace, site: Site) -> None:
-    plan = Plan(args.schools, args.pupils_per_school, args.per_la, args.resend, args.seed)
+    plan = Plan(
+        args.schools, args.pupils_per_school, args.per_la, args.resend, args.shared, args.seed
+    )
     files = corpus(plan, args.cache)
     template = f"{args.database}_ready"
     recreate_database(args.database)

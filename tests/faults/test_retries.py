@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.db import OperationalError
 from django.tasks import TaskResultStatus
 from django.test import Client
@@ -85,6 +86,10 @@ def test_after_the_last_attempt_the_version_could_not_be_checked_and_can_be_chec
     assert [t.status for t in tasks()] == ["FAILED"] * retries.MAX_ATTEMPTS
     version = Submission.objects.get()
     assert version.status == "failed" and not version.in_progress and not version.is_current
+    told = [m for m in mail.outbox if "could not check" in m.subject]
+    assert len(told) == 1, "the school is told once, not once an attempt"
+    assert school_a.main_email in told[0].to
+    assert "not in your file" in told[0].body and f"/files/{version.pk}/" in told[0].body
 
     school_page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
     assert "Could not be checked" in school_page

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from portal_support import PASSWORD, make_user, signed_in
 
@@ -149,3 +150,12 @@ def test_the_admin_is_behind_two_factor(db: None, school_a: School) -> None:
     page = client.get("/admin/portal/school/")
     assert page.status_code == 200 and school_a.name in page.content.decode()
     assert signed_in(User.objects.get(username=school_a.urn)).get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_la_administrator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Django command works as documented: a school role would need a school."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long enough pass phrase 2026")
+    call_command("createsuperuser", interactive=False, username="root", email="root@example.org")
+    made = User.objects.get(username="root")
+    assert made.is_superuser and made.role == Role.LA_ADMIN and made.school is None

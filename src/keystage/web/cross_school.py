@@ -4,29 +4,88 @@ A version's own finding is worked out as it is stored; and when a version become
 stops being current), every other school's current version sharing one of its UPNs has its
 PUPIL-OTHER-SCHOOL findings worked out again, so the school that sent first sees it too.
 
-Both run inside the storing transaction, after it has locked the collection's row: two schools'
-versions stored at once take turns, so neither misses the other (no lost update), and every
-storing transaction takes its locks in one order (collection, then versions), so none deadlock.
+Both run inside the storing transaction, after it has taken a lock for each of its pupils
+(`lock_pupils`): two schools' versions sharing a pupil, stored at once, take turns, so neither
+misses the other (no lost update), while versions sharing no pupil are stored side by side (one
+lock for the whole collection made every worker in England wait for every other). Every storing
+transaction takes its locks in one order, so none deadlock: its school, the collection (shared),
+its pupils in key order, then its school's version rows, then other schools' versions by key.
+A version refreshes another school's only through a pupil both hold, whose lock it holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import Count
 
 from keystage.checks import Finding, finding
 from keystage.ctf.model import Pupil
-from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
+from keystage.web import bulk
+from keystage.web.models import Collection, FindingRecord, PupilRecord, Submission
 
 CODE = "PUPIL-OTHER-SCHOOL"
 BATCH = 1000
+# A file with more pupils than this takes the whole collection instead: PostgreSQL keeps every
+# lock in a shared table sized for about 64 a connection, which thousands a file would fill.
+MOST_PUPIL_LOCKS = 2000
+
+
+def lock_pupils(submission: Submission, upns: Iterable[str]) -> list[str]:
+    """Locks held until the storing transaction ends (PostgreSQL advisory locks; SQLite writes
+    one transaction at a time and needs none): the school's, so one of its versions is stored
+    at a time; then each pupil's in the collection, for `upns` and for the school's current
+    version's pupils, as a pupil the new version drops is refreshed in other schools too.
+    Returns the current version's UPNs (read under the school's lock)."""
+    postgresql = connection.vendor == "postgresql"
+    collection = submission.collection_id
+    if postgresql:
+        _take(_key(f"school:{collection}:{submission.school_id}"))
+    current = list(
+        PupilRecord.objects.filter(
+            submission__school_id=submission.school_id,
+            submission__collection_id=collection,
+            submission__is_current=True,
+        ).values_list("upn", flat=True)
+    )
+    if not postgresql:
+        return current
+    keys = sorted({_key(f"pupil:{collection}:{upn}") for upn in [*upns, *current] if upn})
+    whole = _key(f"collection:{collection}")
+    if len(keys) > MOST_PUPIL_LOCKS:
+        _take(whole)
+        return current
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [whole])
+        # Ordered in a subquery: locks taken in one order by every transaction cannot deadlock.
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(k)) FROM "
+            "(SELECT k FROM unnest(%s::bigint[]) AS k ORDER BY k) AS ordered",
+            [keys],
+        )
+    return current
 
 
 def lock_collection(collection: Collection) -> None:
-    """Held until the storing transaction ends (PostgreSQL; SQLite writes one at a time)."""
-    Collection.objects.select_for_update().filter(pk=collection.pk).first()
+    """Keeps every version of the collection from being stored until the transaction ends (the
+    retention purge: nothing stored while names are removed)."""
+    if connection.vendor == "postgresql":
+        _take(_key(f"collection:{collection.pk}"))
+
+
+def _take(key: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _key(name: str) -> int:
+    """A signed 64-bit advisory lock key; two names sharing one only wait for each other."""
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def message(display_name: str, upn: str, other_name: str, other_laestab: str) -> str:
@@ -38,13 +97,22 @@ def message(display_name: str, upn: str, other_name: str, other_laestab: str) ->
     )
 
 
-def findings_for(submission: Submission, pupils: Sequence[Pupil]) -> list[Finding]:
+Held = list[tuple[int, str, str, list[str]]]  # version id, school name, LAESTAB, its UPNs
+
+
+def held_elsewhere(submission: Submission, upns: Iterable[str]) -> Held:
+    """Other schools' current versions holding any of `upns`, read once a store: under the
+    locks of lock_pupils no other store can change which do, so the version's own findings and
+    the schools to tell once it is current both come from this one read."""
+    wanted = sorted({u for u in upns if u})
+    return _held_elsewhere(submission.collection_id, submission.school_id, wanted)
+
+
+def findings_for(pupils: Sequence[Pupil], held: Held) -> list[Finding]:
     """The version's own findings: its UPNs current in another school's file."""
     by_upn = {p.upn: p for p in pupils if p.upn}
     found = []
-    for upn, name, laestab in _current_elsewhere(
-        submission.collection_id, submission.school_id, list(by_upn)
-    ):
+    for upn, name, laestab in _by_upn(held, list(by_upn)):
         pupil = by_upn[upn]
         found.append(
             finding(CODE, message(pupil.display_name, upn, name, laestab), pupil=pupil, field="UPN")
@@ -52,12 +120,11 @@ def findings_for(submission: Submission, pupils: Sequence[Pupil]) -> list[Findin
     return found
 
 
-def refresh_other_schools(collection: Collection, school: School, upns: Iterable[str]) -> None:
-    """Other schools' current versions holding any of `upns` get their findings worked out
-    again from what is current now (added for a new shared pupil, gone for one no longer)."""
-    wanted = sorted({u for u in upns if u})
-    affected = {pk for pk, _, _, _ in _held_elsewhere(collection.pk, school.pk, wanted)}
-    for version in Submission.objects.filter(pk__in=affected).order_by("pk"):
+def refresh_other_schools(held: Held) -> None:
+    """Other schools' current versions sharing a pupil with the new current version or the one
+    it replaced get their findings worked out again from what is current now (added for a new
+    shared pupil, gone for one no longer)."""
+    for version in Submission.objects.filter(pk__in={v[0] for v in held}).order_by("pk"):
         _refresh(version)
 
 
@@ -66,15 +133,15 @@ def _refresh(version: Submission) -> None:
     by_upn = {r.upn: r for r in records}
     wanted = [
         _row(version, by_upn[upn], name, laestab)
-        for upn, name, laestab in _current_elsewhere(
-            version.collection_id, version.school_id, list(by_upn)
+        for upn, name, laestab in _by_upn(
+            _held_elsewhere(version.collection_id, version.school_id, list(by_upn)), list(by_upn)
         )
     ]
     kept = version.finding_set.filter(code=CODE)
     if sorted((f.upn, f.message) for f in kept) == sorted((f.upn, f.message) for f in wanted):
         return
     kept.delete()
-    FindingRecord.objects.bulk_create(wanted, batch_size=BATCH)
+    bulk.insert(wanted)
     queries = version.finding_set.filter(severity="query").aggregate(n=Count("pk"))["n"]
     Submission.objects.filter(pk=version.pk).update(queries=queries)
 
@@ -89,22 +156,17 @@ def _row(version: Submission, record: PupilRecord, name: str, laestab: str) -> F
     )  # fmt: skip
 
 
-def _current_elsewhere(
-    collection_id: int, school_id: int, upns: list[str]
-) -> list[tuple[str, str, str]]:
-    """(UPN, other school's name, its LAESTAB) for each UPN current in another school's file."""
+def _by_upn(held: Held, upns: list[str]) -> list[tuple[str, str, str]]:
+    """(UPN, other school's name, its LAESTAB) for each of `upns` current in another school's
+    file, in the order of `upns`, the other schools by LAESTAB."""
     found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for _, name, laestab, held in sorted(
-        _held_elsewhere(collection_id, school_id, upns), key=lambda v: v[2]
-    ):
-        for upn in held:
+    for _, name, laestab, holds in sorted(held, key=lambda v: v[2]):
+        for upn in holds:
             found[upn].append((upn, name, laestab))
     return [row for upn in upns for row in found.get(upn, [])]
 
 
-def _held_elsewhere(
-    collection_id: int, school_id: int, upns: list[str]
-) -> list[tuple[int, str, str, list[str]]]:
+def _held_elsewhere(collection_id: int, school_id: int, upns: list[str]) -> Held:
     """(version id, school name, LAESTAB, the UPNs it holds) for each other school's current
     version holding one of `upns`.
 

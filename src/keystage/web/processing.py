@@ -20,14 +20,13 @@ from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
-from keystage.web import cross_school, faultpoints, template_upload
+from keystage.web import bulk, cross_school, faultpoints, template_upload
 from keystage.web.models import Confirmation, FindingRecord, PupilRecord, Submission
 
 log = logging.getLogger(__name__)
 
 # Findings that mean the file is not this school's return at all: kept, never current.
 REFUSING_CODES = frozenset({"FILE-NOT-XML", "FILE-HOSTILE", "FILE-NOT-CTF", "HDR-SCHOOL"})
-BATCH = 1000
 
 
 @dataclasses.dataclass
@@ -50,8 +49,7 @@ def check_submission(submission_id: int) -> str:
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHECKING)
     outcome = _read_and_check(submission)
     faultpoints.reached("before-store")
-    _store(submission, outcome)
-    return Submission.objects.values_list("status", flat=True).get(pk=submission.pk)
+    return _store(submission, outcome)
 
 
 def _read_and_check(submission: Submission) -> Outcome:
@@ -115,14 +113,17 @@ def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:
         return None
 
 
-def _store(submission: Submission, outcome: Outcome) -> None:
+def _store(submission: Submission, outcome: Outcome) -> str:
+    """Stores the outcome in one transaction; returns the version's status."""
     now = timezone.now()
-    # Made before the transaction: the collection's lock below is held for less time.
+    # Made before the transaction: the locks below are held for less time.
     pupil_rows = [_pupil_row(submission, p) for p in outcome.pupils]
     with transaction.atomic():
-        # The collection first: schools' versions stored at once take turns at the cross-school
-        # check, so each sees the other (see cross_school).
-        cross_school.lock_collection(submission.collection)
+        # Its pupils first: schools' versions sharing a pupil, stored at once, take turns at
+        # the cross-school check, so each sees the other (see cross_school).
+        upns = [p.upn for p in outcome.pupils if p.upn]
+        current_upns = cross_school.lock_pupils(submission, upns)
+        held = cross_school.held_elsewhere(submission, [*upns, *current_upns])
         # Lock the school's versions of this collection so two versions finishing at once
         # cannot both become current.
         versions = list(
@@ -130,25 +131,27 @@ def _store(submission: Submission, outcome: Outcome) -> None:
             .filter(school=submission.school, collection=submission.collection)
             .order_by("version")
         )
-        outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils))
+        outcome.findings.extend(cross_school.findings_for(outcome.pupils, held))
         PupilRecord.objects.filter(submission=submission).delete()
         FindingRecord.objects.filter(submission=submission).delete()
-        FindingRecord.objects.bulk_create(
-            [_finding_row(submission, f) for f in outcome.findings], batch_size=BATCH
-        )
-        PupilRecord.objects.bulk_create(pupil_rows, batch_size=BATCH)
+        bulk.insert([_finding_row(submission, f) for f in outcome.findings])
+        bulk.insert(pupil_rows)
         faultpoints.reached("stored-pupils")  # the fault tests kill a worker here
         status = Submission.Status.REFUSED if outcome.refused else Submission.Status.CHECKED
         checked = [v.version for v in versions if v.status == Submission.Status.CHECKED]
         if status == Submission.Status.CHECKED:
             checked.append(submission.version)
         newest = max(checked, default=0)
-        Submission.objects.filter(
-            school=submission.school, collection=submission.collection, is_current=True
-        ).exclude(version=newest).update(is_current=False)
+        # The version rows are locked and fresh: most files are a school's first, with no
+        # other version to demote or sign-off to void, and are spared those two writes.
+        if any(v.is_current and v.version != newest for v in versions):
+            Submission.objects.filter(
+                school=submission.school, collection=submission.collection, is_current=True
+            ).exclude(version=newest).update(is_current=False)
         made_current = status == Submission.Status.CHECKED and newest == submission.version
         if made_current:
             transaction.on_commit(lambda: _refresh_reports(submission))
+        if made_current and any(v.pk != submission.pk for v in versions):
             # A new current version is not what the head signed: the sign-off must be redone.
             Confirmation.objects.filter(
                 submission__school=submission.school,
@@ -166,17 +169,10 @@ def _store(submission: Submission, outcome: Outcome) -> None:
             refusal_message=outcome.refused.message if outcome.refused else "",
         )
         if made_current:
-            _tell_other_schools(submission, versions)
-
-
-def _tell_other_schools(submission: Submission, versions: list[Submission]) -> None:
-    """Other schools sharing a pupil with the new current version, or with the version it
-    replaced, see PUPIL-OTHER-SCHOOL as it now stands (not only the school that sent last)."""
-    replaced = [v.pk for v in versions if v.is_current and v.pk != submission.pk]
-    upns = PupilRecord.objects.filter(submission_id__in=[submission.pk, *replaced])
-    cross_school.refresh_other_schools(
-        submission.collection, submission.school, upns.values_list("upn", flat=True)
-    )
+            # Other schools sharing a pupil with it, or with the version it replaced, see
+            # PUPIL-OTHER-SCHOOL as it now stands (not only the school that sent last).
+            cross_school.refresh_other_schools(held)
+    return status
 
 
 def _refresh_reports(submission: Submission) -> None:

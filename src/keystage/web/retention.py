@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from keystage.checks import REGISTRY
+from keystage.web import cross_school
 from keystage.web.audit import Action, record
 from keystage.web.models import (
     Answer,
@@ -173,6 +174,7 @@ def purge(
         )
         if locked is None:
             return None
+        cross_school.lock_collection(locked)  # no version stored while names are removed
         outcome = Outcome(locked, waiting=_waiting(locked))
         outcome.pupils = _anonymise_pupils(locked)
         outcome.findings = _anonymise_findings(locked)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 
-from keystage.web import retries
+from keystage.web import mail, retries
 from keystage.web.models import Submission
 from keystage.web.processing import check_submission
 
@@ -43,6 +44,25 @@ def could_not_check(submission_id: int) -> None:
     )
     if changed:
         log.error("Version %s could not be checked: it is shown as failed", submission_id)
+        _tell_school(submission_id)
+
+
+def _tell_school(submission_id: int) -> None:
+    """The school hears at once that the delay is ours, so nobody re-sends or waits on a page.
+    Never raises: the version is already shown as failed, which is what matters."""
+    try:
+        version = Submission.objects.select_related("school", "collection", "uploaded_by").get(
+            pk=submission_id
+        )
+        to = mail.school_addresses(version.school)
+        if version.uploaded_by is not None and version.uploaded_by.email:
+            to = sorted({*to, version.uploaded_by.email.strip().lower()})
+        url = mail.link(reverse("portal:submission", args=[version.pk]))
+        mail.send("could_not_check", to, {"version": version, "url": url})
+    except Exception:
+        log.exception(
+            "Could not tell the school that version %s could not be checked", submission_id
+        )
 
 
 retries.register(check_upload, give_up=could_not_check)

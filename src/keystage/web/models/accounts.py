@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
@@ -41,7 +43,18 @@ SCHOOL_ROLES = (Role.HEAD, Role.STAFF)
 LA_ROLES = (Role.LA_DATA, Role.LA_ADMIN)
 
 
+class Users(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """`manage createsuperuser` makes an LA administrator: a superuser with no school (a
+        school role needs one) and the two-factor sign-in every LA role has."""
+        extra.setdefault("role", Role.LA_ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
+    objects = Users()  # type: ignore[misc]
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
