@@ -17,21 +17,23 @@ from django_tasks_db.models import DBTaskResult
 from fault_support import CHECK, run_ready
 from portal_support import ctf_bytes, upload
 
-from keystage.web import retries
+from keystage.web import processing, retries
 from keystage.web.models import Collection, School, Submission
-from keystage.web.processing import check_submission
+from keystage.web.processing import Outcome
 from keystage.web.tasks_reports import render_reports_for
 
 
-def failing(times: int, error: Exception) -> Callable[[int], str]:
-    """check_submission, failing its first `times` calls with `error`."""
+def failing(times: int, error: Exception) -> Callable[[Submission], Outcome]:
+    """Reading the stored file, failing its first `times` calls with `error` (after the check
+    has started, as a disk or database fault would)."""
     calls: list[int] = []
+    read = processing._read_and_check
 
-    def check(submission_id: int) -> str:
-        calls.append(submission_id)
+    def check(submission: Submission) -> Outcome:
+        calls.append(submission.pk)
         if len(calls) <= times:
             raise error
-        return check_submission(submission_id)
+        return read(submission)
 
     return check
 
@@ -45,7 +47,7 @@ def test_a_failure_on_our_side_is_tried_again_after_a_delay(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(
-        "keystage.web.tasks.check_submission", failing(2, OperationalError("connection lost"))
+        "keystage.web.processing._read_and_check", failing(2, OperationalError("connection lost"))
     )
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_ready()
@@ -78,7 +80,7 @@ def test_after_the_last_attempt_the_version_could_not_be_checked_and_can_be_chec
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(
-        "keystage.web.tasks.check_submission", failing(99, OSError(5, "Input/output error"))
+        "keystage.web.processing._read_and_check", failing(99, OSError(5, "Input/output error"))
     )
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     for _ in range(retries.MAX_ATTEMPTS + 2):
@@ -126,7 +128,7 @@ def test_a_fault_in_the_code_is_not_tried_again(
     head_a: Client, school_a: School, ks1: Collection, la_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr("keystage.web.tasks.check_submission", failing(99, KeyError("bug")))
+    monkeypatch.setattr("keystage.web.processing._read_and_check", failing(99, KeyError("bug")))
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_ready(now_or_later=True)
     assert [t.status for t in tasks()] == ["FAILED"]

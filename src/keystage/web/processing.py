@@ -41,12 +41,15 @@ def codeset_for(academic_year: str) -> Codeset:
     return codesets.load(academic_year if academic_year in available else available[-1])
 
 
-def check_submission(submission_id: int) -> str:
-    """Checks one stored version and stores what it found; returns its final status."""
+def check_submission(submission_id: int, attempt: int | None = None) -> str:
+    """Checks one stored version and stores what it found; returns its final status. A task
+    passes its `attempt`, counted before the work, so that a worker killed mid-way has still
+    used one up."""
     submission = Submission.objects.select_related("school", "collection").get(pk=submission_id)
     if submission.status in (Submission.Status.CHECKED, Submission.Status.REFUSED):
         return submission.status
-    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHECKING)
+    counted = {} if attempt is None else {"attempts": attempt}
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHECKING, **counted)
     outcome = _read_and_check(submission)
     faultpoints.reached("before-store")
     return _store(submission, outcome)

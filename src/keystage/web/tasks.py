@@ -25,11 +25,7 @@ FINISHED = (Submission.Status.CHECKED, Submission.Status.REFUSED)
 @task()
 def check_upload(submission_id: int, attempt: int = 1) -> str:
     def work() -> str:
-        # Counted before the work, so that a worker killed mid-way still used up an attempt.
-        Submission.objects.filter(pk=submission_id).exclude(status__in=FINISHED).update(
-            attempts=attempt
-        )
-        return check_submission(submission_id)
+        return check_submission(submission_id, attempt)
 
     return retries.attempt(check_upload, [submission_id], attempt, work)
 
