@@ -9,8 +9,9 @@ Both run inside the storing transaction, after it has taken a lock for each of i
 misses the other (no lost update), while versions sharing no pupil are stored side by side (one
 lock for the whole collection made every worker in England wait for every other). Every storing
 transaction takes its locks in one order, so none deadlock: its school, the collection (shared),
-its pupils in key order, then its school's version rows, then other schools' versions by key.
-A version refreshes another school's only through a pupil both hold, whose lock it holds.
+its pupils in key order, then its school's version rows, then other schools' versions in
+primary key order. A store refreshes another school's version only through a pupil both hold,
+whose lock it holds, so it never waits for a row of a store that waits for it.
 """
 
 from __future__ import annotations
