@@ -8,11 +8,14 @@ shipped in ./fonts and nothing fetched from anywhere else (fetcher.py).
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.cache import cache as shared_cache
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from keystage.checks.run import Lookup
 from keystage.codesets import Codeset
+from keystage.codesets.model import as_mark
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import AVERAGE, Measure, compute, mark_small
 from keystage.measures.compute import scorer_for
@@ -180,15 +184,15 @@ class HeadlineRow:
     school: str
     small: bool
     la: str
-    england: str
-    source: str
+    england: str  # its source and year: _england_sources
 
 
 @dataclass
 class BreakdownRow:
     label: str
     pupils: int
-    cells: list[tuple[str, str, bool]]  # (school, LA, small) a main measure
+    cells: list[str]  # a main measure each: "the school's (the LA's)"
+    small: bool  # a figure of the row is over 5 pupils or fewer
 
 
 @dataclass
@@ -199,20 +203,25 @@ class Breakdown:
 
 def school_context(school: School, collection: Collection) -> dict[str, Any]:
     codeset = codeset_for(collection.academic_year)
-    mine = mark_small(measures_for(collection, school))
+    found = pupils(collection, school)  # loaded once: the measures', the subjects' and trend's
+    measures = compute(found, collection.kind, codeset)
+    mine = mark_small(measures)
     own = {(m.measure, m.group): m for m in mine}
     la = la_measures(collection)
     names = [m.measure for m in mine if m.group == "all"]
     england = national(collection, names)
     main = [name for name in MAIN.get(collection.kind, ()) if name in names]
+    subjects = _subjects(found, collection.kind, codeset)
     return {
         **_front(school, collection, "School-level results"),
         "headline": [_headline(name, own, la, england) for name in names],
-        "chart": _chart(collection, main, own, la, england),
-        "subjects": _subjects(pupils(collection, school), collection.kind, codeset),
+        "england_sources": _england_sources(names, england),
+        "chart": _chart(main, own, la, england),
+        "subjects": subjects,
+        "spread": charts.spread([charts.Spread(s.label, s.chart) for s in subjects], STANDARDS),
         "main": [(SHORT.get(name, name), label(name)) for name in main],
         "breakdowns": _breakdowns(mine, main, own, la),
-        "trend": _trend(school, collection, names),
+        "trend": _trend(school, collection, measures, main),
         "note": next((m.note for m in mine if m.note and m.group == "all"), None),
         "la_provisional": la_schools(collection)[1],
     }
@@ -249,12 +258,25 @@ def _headline(
         small=bool(mine and mine.small),
         la=share(la.get((name, "all"))),
         england=found.shown if found else NOT_AVAILABLE,
-        source=f"{found.source}, {found.academic_year}" if found else NOT_AVAILABLE,
     )
 
 
+def _england_sources(
+    names: Sequence[str], england: dict[tuple[str, str], National]
+) -> list[tuple[str, list[str]]]:
+    """Where England's figures come from: each source and year, with the measures it gives
+    (no list when one source gives every figure shown)."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        figure = england.get((name, "all"))
+        if figure:
+            found.setdefault(f"{figure.source}, {figure.academic_year}", []).append(label(name))
+    if len(found) == 1:
+        return [(source, []) for source in found]
+    return list(found.items())
+
+
 def _chart(
-    collection: Collection,
     main: Sequence[str],
     own: dict[tuple[str, str], Measure],
     la: dict[tuple[str, str], Measure],
@@ -274,15 +296,39 @@ def _chart(
                  far.value if far else None],
             )
         )  # fmt: skip
-    title = f"{collection}: the school, the LA and England compared"
-    return charts.bars(title, ("School", "LA", "England"), rows)
+    return charts.bars(("School", "LA", "England"), rows)
+
+
+# The spread chart's shades, by _standard's first number (and one for no result).
+STANDARDS = (
+    "Greater depth", "Expected standard", "Scores or marks", "Working towards or not met",
+    "Pre-key stage", "Other (absent and the like)", "No result",
+)  # fmt: skip
 
 
 @dataclass
 class Subject:
     label: str
-    results: list[tuple[str, int]]
+    results: list[tuple[str, int]]  # from the highest standard down
     missing: int
+    chart: list[tuple[str, int, int]]  # (result, pupils, shade): the spread chart's
+
+
+def _standard(result: str, codeset: Codeset) -> tuple[int, float, str]:
+    """Sorts a subject's results from the highest standard down: greater depth, the expected
+    standard, marks (highest first), other codes (working towards, has not met), pre-key
+    stage (highest first), then one-letter codes (absent, left and the like)."""
+    if result in codeset.code_set("greater_depth"):
+        return 0, 0, result
+    if result in codeset.code_set("expected_or_above"):
+        return 1, 0, result
+    mark = as_mark(result)
+    if mark is not None:
+        return 2, -mark, result
+    if result in codeset.code_set("pre_key_stage"):
+        level = as_mark(result[2:]) if result.startswith("PK") else None
+        return 4, -(level or 0), result  # the engagement model (no level) last
+    return (3 if len(result) > 1 else 5), 0, result
 
 
 def _subjects(found: list[Pupil], kind: str, codeset: Codeset) -> list[Subject]:
@@ -299,7 +345,12 @@ def _subjects(found: list[Pupil], kind: str, codeset: Codeset) -> list[Subject]:
                 missing[a.role] += 1
             else:
                 counts[a.role][result] = counts[a.role].get(result, 0) + 1
-    subjects = [Subject(a.label, sorted(counts[a.role].items()), missing[a.role]) for a in kinds]
+    subjects = []
+    for a in kinds:
+        ranked = sorted((_standard(r, codeset), r, n) for r, n in counts[a.role].items())
+        chart = [(r, n, rank[0]) for rank, r, n in ranked]
+        chart.append(("No result", missing[a.role], len(STANDARDS) - 1))
+        subjects.append(Subject(a.label, [(r, n) for _, r, n in ranked], missing[a.role], chart))
     return [s for s in subjects if s.results]
 
 
@@ -317,22 +368,47 @@ def _breakdowns(
         if m.measure != main[0] or dim is None or not m.denominator:
             continue
         table = tables.setdefault(dim, Breakdown(DIMENSIONS.get(dim, dim)))
-        cells = []
+        cells, small = [], False
         for name in main:
             here = own.get((name, m.group))
-            cells.append((share(here), share(la.get((name, m.group))), bool(here and here.small)))
-        table.rows.append(BreakdownRow(group_label(m.group), m.denominator, cells))
+            cells.append(f"{share(here)} ({share(la.get((name, m.group)))})")
+            small = small or bool(here and here.small)
+        table.rows.append(BreakdownRow(group_label(m.group), m.denominator, cells, small))
     return [tables[dim] for dim in DIMENSIONS if dim in tables]
+
+
+@dataclass
+class TrendRow:
+    label: str
+    figures: list[str]  # a year each, oldest first
+    change: str  # from the year before to this year
 
 
 @dataclass
 class Trend:
     years: list[str]
-    rows: list[tuple[str, list[str]]]
+    rows: list[TrendRow]
+    chart: str
 
 
-def _trend(school: School, collection: Collection, names: Sequence[str]) -> Trend | None:
-    """The school's "all" figures in earlier years of the same collection, if it has any."""
+def _change(before: Measure | None, now: Measure | None) -> str:
+    """The change from last year: percentage points, or the mean's own units."""
+    if before is None or now is None:
+        return NOT_AVAILABLE
+    was, is_now = (
+        (before.value, now.value) if now.kind == AVERAGE else (before.percent, now.percent)
+    )
+    if was is None or is_now is None:
+        return NOT_AVAILABLE
+    points = " points" if now.kind != AVERAGE else ""
+    return f"{is_now - was:+.1f}{points}"
+
+
+def _trend(
+    school: School, collection: Collection, measures: list[Measure], main: Sequence[str]
+) -> Trend | None:
+    """The school's "all" figures in earlier years of the same collection, if it has any
+    (`measures`: this year's, already computed)."""
     earlier = Collection.objects.filter(
         kind=collection.kind,
         academic_year__lt=collection.academic_year,
@@ -342,9 +418,31 @@ def _trend(school: School, collection: Collection, names: Sequence[str]) -> Tren
     years = [*earlier.distinct(), collection]
     if len(years) < 2:
         return None
-    by_year = [{m.measure: m for m in measures_for(c, school) if m.group == "all"} for c in years]
-    rows = [(label(name), [share(found.get(name)) for found in by_year]) for name in names]
-    return Trend([c.academic_year for c in years], rows)
+    by_year = [_headline_measures(measures_for(c, school)) for c in years[:-1]]
+    by_year.append(_headline_measures(measures))
+    names = list(by_year[-1])
+    rows = [
+        TrendRow(
+            label(name),
+            [share(found.get(name)) for found in by_year],
+            _change(by_year[-2].get(name), by_year[-1].get(name)),
+        )
+        for name in names
+    ]
+    bars = [
+        charts.Row(SHORT.get(name, name), [_percent(found.get(name)) for found in by_year])
+        for name in main
+    ]
+    labels = [c.academic_year for c in years]
+    return Trend(labels, rows, charts.bars(labels, bars))
+
+
+def _headline_measures(measures: list[Measure]) -> dict[str, Measure]:
+    return {m.measure: m for m in measures if m.group == "all"}
+
+
+def _percent(m: Measure | None) -> float | None:
+    return m.percent if m else None
 
 
 # -- The pupil-level report --------------------------------------------------------------------
@@ -401,9 +499,27 @@ def _flag(score: int | None) -> str:
 # -- PDF ---------------------------------------------------------------------------------------
 
 
+# A render makes some hundred thousand short-lived objects: the cyclic collector's default
+# (a young collection every 2,000 allocations) spends about a sixth of the time on them.
+RENDER_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(RENDER_GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 @cache
 def _weasy() -> tuple[Any, Any, Any]:
-    """WeasyPrint's fonts and stylesheet, loaded once a process (the fonts take the time)."""
+    """WeasyPrint's fonts and stylesheet, loaded once a process (the fonts take the time).
+    What is loaded by then (Django, WeasyPrint, the fonts) lives as long as the process, so it
+    is moved out of the collector's sight (gc.freeze): each collection then looks only at the
+    objects of the report being made."""
     from weasyprint import CSS  # type: ignore[import-untyped]
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
@@ -415,19 +531,54 @@ def _weasy() -> tuple[Any, Any, Any]:
         url_fetcher=fetcher,
         font_config=fonts,
     )
+    gc.freeze()
     return fetcher, fonts, css
 
 
 def pdf_of(html: str) -> tuple[bytes, int]:
     """The tagged PDF (PDF/UA-1) of a report's HTML, and its number of pages."""
+    fetcher, fonts, css = _weasy()
+    with _fewer_collections():
+        document = _document(html, fetcher).render(
+            font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1"
+        )
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf, len(document.pages)
+
+
+def _document(html: str, fetcher: Any) -> Any:
+    """WeasyPrint's document of a report's HTML. Markup that is well-formed XML (the school
+    report's template writes it so) is read by Python's C XML parser, some ten times faster
+    than WeasyPrint's own HTML5 parser, which is pure Python and reads everything else."""
     from weasyprint import HTML
 
-    fetcher, fonts, css = _weasy()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1"
-    )
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return pdf, len(document.pages)
+    if "<!ENTITY" in html:  # never in our templates' output (every value is escaped)
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    try:
+        # Our own template's output, every value escaped by Django: no markup from outside, no
+        # entity declared (above), and expat expands no external entity.
+        root = ElementTree.fromstring(html)  # noqa: S314  # nosec B314
+    except ElementTree.ParseError:
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return _parsed_html()(root, fetcher)
+
+
+@cache
+def _parsed_html() -> Any:
+    import cssselect2  # type: ignore[import-untyped]
+    from weasyprint import HTML
+
+    class ParsedHTML(HTML):
+        """An HTML document from a parsed tree: what HTML.__init__ sets after parsing."""
+
+        def __init__(self, root: ElementTree.Element, fetcher: Any) -> None:
+            self.base_url = BASE_URL
+            self.url_fetcher = fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
+            self.etree_element = self.wrapper_element.etree_element
+
+    return ParsedHTML
 
 
 def render_school_report(school: School, collection: Collection) -> bytes:
