@@ -13,10 +13,15 @@ import json
 import math
 import os
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -320,3 +325,51 @@ def machine() -> str:
     """The CPUs and how busy they were: other work on the machine skews every figure."""
     one, five, _ = os.getloadavg()
     return f"{os.cpu_count()} CPUs; load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def open_ks1_window(deadline_in_days: int, closes_in_days: int) -> int:
+    """A KS1 collection window, opened 30 days ago, of this year's code table; its id."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from keystage.validate import default_codeset
+    from keystage.web.models import Collection
+
+    today = timezone.localdate()
+    window = Collection.objects.create(
+        kind="KS1",
+        academic_year=default_codeset().academic_year,
+        opens=today - dt.timedelta(days=30),
+        deadline=today + dt.timedelta(days=deadline_in_days),
+        closes=today + dt.timedelta(days=closes_in_days),
+    )
+    return int(window.pk)
+
+
+def run_benchmark(
+    name: str, databases: Sequence[str], keep: bool, measure: Callable[[Site], None]
+) -> int:
+    """A benchmark's outer shell: a data folder and a site on the first of `databases` (none:
+    SQLite), `measure`, and everything it made removed unless `keep`. Exit status 0 whatever the
+    figures, 1 when the benchmark could not run."""
+    # Stopped with kill: leave through the finally block, which stops what was started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    tmp = Path(tempfile.mkdtemp(prefix=f"keystage-bench-{name}-"))
+    site = make_site(tmp, databases[0] if databases else None)
+    try:
+        measure(site)
+    except Exception:
+        traceback.print_exc()
+        print(f"keystage: the benchmark could not run\n{logs_tail(site)}", file=sys.stderr)
+        return 1
+    finally:
+        release_database()
+        if keep:
+            kept = f"databases {', '.join(databases)} and " if databases else ""
+            print(f"keystage: kept {kept}{tmp}")
+        else:
+            for database in databases:
+                drop_database(database)
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0

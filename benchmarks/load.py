@@ -42,12 +42,8 @@ import math
 import random
 import re
 import secrets
-import shutil
-import signal
 import sys
-import tempfile
 import time
-import traceback
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -59,17 +55,16 @@ from urllib.parse import urlencode, urlsplit
 from _support import (
     Services,
     Site,
-    drop_database,
     free_port,
     keystage,
-    logs_tail,
     machine,
-    make_site,
     migrate,
     multipart,
+    open_ks1_window,
     percentile,
     recreate_database,
     release_database,
+    run_benchmark,
     setup_django,
     start_web,
     start_workers,
@@ -118,7 +113,7 @@ def seed(site: Site, la: Path, password: str, users: int) -> tuple[int, list[Hea
     from django.core.management import call_command
 
     call_command("loadschools", str(la / "schools.csv"), stdout=io.StringIO())
-    collection_id = open_collection()
+    collection_id = open_ks1_window(deadline_in_days=0, closes_in_days=14)  # deadline today
     urns = make_heads(password)
     heads = [
         Head(urn=urns[path.name[:7]], laestab=path.name[:7], file=path)
@@ -165,24 +160,6 @@ def share_pupils(users: list[Head], early: list[Head], folder: Path) -> list[Hea
         write_ctf(header, [*pupils, moved], folder / head.file.name)
         changed.append(Head(head.urn, head.laestab, folder / head.file.name))
     return changed
-
-
-def open_collection() -> int:
-    """A KS1 window whose deadline is today."""
-    from django.utils import timezone
-
-    from keystage.validate import default_codeset
-    from keystage.web.models import Collection
-
-    today = timezone.localdate()
-    window = Collection.objects.create(
-        kind=COLLECTION,
-        academic_year=default_codeset().academic_year,
-        opens=today - dt.timedelta(days=30),
-        deadline=today,
-        closes=today + dt.timedelta(days=14),
-    )
-    return int(window.pk)
 
 
 def make_heads(password: str) -> dict[str, str]:
@@ -617,24 +594,7 @@ def launch(args: argparse.Namespace, site: Site) -> Services:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = options(argv)
-    # Stopped with kill: leave through the finally blocks, which stop the processes we started.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    tmp = Path(tempfile.mkdtemp(prefix="keystage-bench-load-"))
-    site = make_site(tmp, args.database)
-    try:
-        measure(args, site)
-    except Exception:
-        traceback.print_exc()
-        print(f"keystage: the benchmark could not run\n{logs_tail(site)}", file=sys.stderr)
-        return 1
-    finally:
-        release_database()
-        if args.keep:
-            print(f"keystage: kept database {args.database} and {tmp}")
-        else:
-            drop_database(args.database)
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_benchmark("load", [args.database], args.keep, lambda site: measure(args, site))
 
 
 if __name__ == "__main__":

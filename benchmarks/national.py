@@ -52,12 +52,9 @@ import os
 import pstats
 import random
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -70,15 +67,15 @@ from _support import (
     Services,
     Site,
     cpu_seconds,
-    drop_database,
     logs_tail,
     machine,
-    make_site,
     migrate,
+    open_ks1_window,
     peak_rss_mb,
     percentile,
     recreate_database,
     release_database,
+    run_benchmark,
     setup_django,
     spawn,
     start_workers,
@@ -300,7 +297,7 @@ def prepare(site: Site, files: Corpus, importers: int) -> float:
     migrate(site)
     setup_django(site)
     load_schools(files.register)
-    open_collection()
+    open_ks1_window(deadline_in_days=7, closes_in_days=21)
     release_database()
     started = time.perf_counter()
     import_folders(site, files.first_versions, importers)
@@ -323,22 +320,6 @@ def school_row(model: Any, row: dict[str, str]) -> Any:
         laestab=row["laestab"], urn=row["urn"], name=row["name"], phase="Primary",
         type=row["type"], district=row["district"], main_email=row["email"],
     )  # fmt: skip
-
-
-def open_collection() -> None:
-    from django.utils import timezone
-
-    from keystage.validate import default_codeset
-    from keystage.web.models import Collection
-
-    today = timezone.localdate()
-    Collection.objects.create(
-        kind=COLLECTION,
-        academic_year=default_codeset().academic_year,
-        opens=today - dt.timedelta(days=30),
-        deadline=today + dt.timedelta(days=7),
-        closes=today + dt.timedelta(days=21),
-    )
 
 
 def import_folders(site: Site, root: Path, importers: int) -> None:
@@ -850,29 +831,8 @@ def measure(args: argparse.Namespace, site: Site) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = options(argv)
-    # Stopped with kill: leave through the finally blocks, which stop the processes we started.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    tmp = Path(tempfile.mkdtemp(prefix="keystage-bench-national-"))
-    site = make_site(tmp, args.database)
-    try:
-        measure(args, site)
-    except Exception:
-        traceback.print_exc()
-        print(f"keystage: the benchmark could not run\n{logs_tail(site)}", file=sys.stderr)
-        return 1
-    finally:
-        cleanup(args, tmp)
-    return 0
-
-
-def cleanup(args: argparse.Namespace, tmp: Path) -> None:
-    release_database()
-    if args.keep:
-        print(f"keystage: kept databases {args.database} and {args.database}_ready, and {tmp}")
-        return
-    drop_database(args.database)
-    drop_database(f"{args.database}_ready")
-    shutil.rmtree(tmp, ignore_errors=True)
+    databases = [args.database, f"{args.database}_ready"]
+    return run_benchmark("national", databases, args.keep, lambda site: measure(args, site))
 
 
 if __name__ == "__main__":

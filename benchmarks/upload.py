@@ -26,12 +26,9 @@ import http.client
 import math
 import os
 import secrets
-import shutil
 import string
 import sys
-import tempfile
 import time
-import traceback
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,16 +38,15 @@ from _support import (
     AUTH_BACKEND,
     Services,
     Site,
-    drop_database,
     keystage,
-    logs_tail,
-    make_site,
     migrate,
     multipart,
+    open_ks1_window,
     percentile,
     recreate_database,
     release_database,
     request,
+    run_benchmark,
     setup_django,
     start,
     stop,
@@ -85,30 +81,13 @@ def prepare(site: Site, schools: int) -> tuple[int, list[School]]:
     migrate(site)
     keystage(site, "manage", "--data", str(site.data), "loadschools", str(la / "schools.csv"))
     setup_django(site)
-    collection_id = open_collection()
+    collection_id = open_ks1_window(deadline_in_days=7, closes_in_days=21)
     sessions = sign_in_heads()
     uploads = [
         School(laestab=path.name[:7], file=path, session=sessions[path.name[:7]], csrf=token())
         for path in sorted((la / COLLECTION).glob("*.xml"))
     ]
     return collection_id, uploads
-
-
-def open_collection() -> int:
-    from django.utils import timezone
-
-    from keystage.validate import default_codeset
-    from keystage.web.models import Collection
-
-    today = timezone.localdate()
-    window = Collection.objects.create(
-        kind=COLLECTION,
-        academic_year=default_codeset().academic_year,
-        opens=today - dt.timedelta(days=30),
-        deadline=today + dt.timedelta(days=7),
-        closes=today + dt.timedelta(days=21),
-    )
-    return int(window.pk)
 
 
 def sign_in_heads() -> dict[str, str]:
@@ -457,28 +436,8 @@ def run(
 
 def main() -> int:
     args = options()
-    tmp = Path(tempfile.mkdtemp(prefix="keystage-bench-upload-"))
-    site = make_site(tmp, None if args.sqlite else DB_NAME)
-    try:
-        measure(args, site)
-    except Exception:
-        traceback.print_exc()
-        print(f"keystage: the benchmark could not run\n{logs_tail(site)}", file=sys.stderr)
-        return 1
-    finally:
-        cleanup(args, site, tmp)
-    return 0
-
-
-def cleanup(args: argparse.Namespace, site: Site, tmp: Path) -> None:
-    release_database()
-    if args.keep:
-        where = f"database {DB_NAME} and " if site.database_url else ""
-        print(f"keystage: kept {where}{tmp}")
-        return
-    if site.database_url:
-        drop_database(DB_NAME)
-    shutil.rmtree(tmp, ignore_errors=True)
+    databases = [] if args.sqlite else [DB_NAME]
+    return run_benchmark("upload", databases, args.keep, lambda site: measure(args, site))
 
 
 if __name__ == "__main__":
