@@ -29,6 +29,11 @@ class AuditEvent(models.Model):
         STATEMENT = "statement", "Published the data-sharing statement"
         RETENTION = "retention", "Set how long a collection's data are kept"
         PURGE = "purge", "Removed pupils' names and files under the retention policy"
+        MFA_FAILED = "mfa_failed", "Two-factor code refused"
+        THROTTLED = "throttled", "Sign-in refused after too many failed attempts"
+        MFA_CHANGED = "mfa_changed", "Set up, changed or removed two-factor sign-in"
+        VIEW = "view", "Viewed pupil-level data"
+        HOLD = "hold", "Held, released or refused a file with pupils of other schools"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)

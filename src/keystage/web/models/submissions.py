@@ -35,6 +35,8 @@ class Submission(models.Model):
         CHECKED = "checked", "Checked"
         REFUSED = "refused", "Refused"
         FAILED = "failed", "Could not be checked"  # our fault, not the file's: see retries.py
+        # Too many of its pupils are in other schools' returns: the LA looks before it is used.
+        HELD = "held", "Held for the LA"
 
     class Channel(models.TextChoices):
         PORTAL = "portal", "Uploaded by the school"
