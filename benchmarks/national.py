@@ -11,8 +11,9 @@ keystage.synth in parallel processes, every school given a distinct URN and its 
 `--pupils-per-school` pupils on average (the LA's own sizes scaled, so schools still differ).
 `--resend` of the schools also send a second version without one pupil, which exercises
 VERSION-PUPILS-DROPPED, and `--shared` of the pupils are also in the next school's file (a
-move during the year), which gives both schools a PUPIL-OTHER-SCHOOL query. UPNs allocated
-outside an LA are renumbered so that, as in life, no two pupils share one across England.
+move during the year), which gives the school whose file came later a PUPIL-OTHER-SCHOOL
+query. UPNs allocated outside an LA are renumbered so that, as in life, no two pupils share
+one across England.
 The files are cached under `--cache`, by seed and size, for later runs.
 
 The ingest is the LA's bulk channel: `keystage manage importctf --collection KS1` over the
@@ -221,7 +222,7 @@ def write_one_la(plan: Plan, folder: Path, la: str, schools: int, first_urn: int
 
 def in_two_schools(kept: list[list[Any]], shared: float, rng: random.Random) -> list[list[Any]]:
     """A pupil who moved during the year is in both schools' files: each pupil, with chance
-    `shared`, is also put in the next school's file (PUPIL-OTHER-SCHOOL for both)."""
+    `shared`, is also put in the next school's file (PUPIL-OTHER-SCHOOL for the later one)."""
     if len(kept) < 2 or not shared:
         return kept
     moved: list[list[Any]] = [[] for _ in kept]
@@ -638,7 +639,7 @@ PHASES = (
     ("      the core's rules and reader", "engine.py", "run_checks"),
     ("    storing (one transaction, its pupils locked)", "processing.py", "_store"),
     ("      cross-school: this version's findings", "cross_school.py", "findings_for"),
-    ("      cross-school: other schools told", "cross_school.py", "refresh_other_schools"),
+    ("      cross-school: queries owed to later files", "cross_school.py", "put_owed"),
     ("      inserting rows (bulk_create)", "query.py", "bulk_create"),
     ("  waiting on PostgreSQL (all queries)", "connection.py", "wait"),
 )

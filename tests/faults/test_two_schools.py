@@ -1,6 +1,7 @@
-"""Two schools' files holding the same pupils, checked at once by two worker processes: both
-schools see PUPIL-OTHER-SCHOOL (not only the school whose file was stored last), no deadlock,
-no lost update. And in one process: the finding follows what is current as schools send on."""
+"""Two schools' files holding the same pupils, checked at once by two worker processes: the
+later-received file has PUPIL-OTHER-SCHOOL, whichever worker stores first, the earlier school is
+left as it was, no deadlock, no lost update. And in one process: a school's later upload never
+changes the school that sent first."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def assert_counts_agree(version: Submission) -> None:
     assert version.errors == found.filter(severity="error").count()
 
 
-def test_two_schools_checked_at_once_both_see_the_shared_pupils(
+def test_two_schools_checked_at_once_the_later_file_has_the_query(
     head_a: Client, head_b: Client, school_a: School, school_b: School, ks1: Collection,
     la_folder: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
@@ -78,19 +79,18 @@ def test_two_schools_checked_at_once_both_see_the_shared_pupils(
     mine = Submission.objects.get(school=school_a)
     theirs = Submission.objects.get(school=school_b)
     assert mine.is_current and theirs.is_current
-    assert [upn for upn, _ in other_school(mine)] == sorted(shared)
+    assert other_school(mine) == []
     assert [upn for upn, _ in other_school(theirs)] == sorted(shared)
-    assert all(school_b.name in message for _, message in other_school(mine))
-    assert all(school_a.name in message for _, message in other_school(theirs))
+    assert all(school_a.name not in message for _, message in other_school(theirs))
     assert_counts_agree(mine)
     assert_counts_agree(theirs)
 
-    for client, version, other in ((head_a, mine, school_b), (head_b, theirs, school_a)):
-        page = client.get(f"/files/{version.pk}/").content.decode()
-        assert f"is also in the file that {escape(other.name)}" in page
+    page = head_b.get(f"/files/{theirs.pk}/").content.decode()
+    assert f"is also in another school{escape(chr(39))}s return" in page
+    assert escape(school_a.name) not in page
 
 
-def test_the_finding_follows_what_is_current_as_schools_send_again(
+def test_a_later_upload_never_changes_the_school_that_sent_first(
     head_a: Client, head_b: Client, school_a: School, school_b: School, ks1: Collection,
     la_folder: Path,
 ) -> None:  # fmt: skip
@@ -101,26 +101,22 @@ def test_the_finding_follows_what_is_current_as_schools_send_again(
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
     assert "Ready to confirm" in page
 
-    # School B sends a file holding two of school A's pupils: A, which sent first, sees it too.
+    # School B sends a file holding two of school A's pupils: B, which sent later, is asked.
     upload(
         head_b, ks1, ctf_bytes(la_folder, school_b, change=with_pupils_of_a(la_folder, school_a))
     )
     run_ready()
     theirs = Submission.objects.get(school=school_b)
     assert len(other_school(theirs)) == 2
-    assert len(other_school(mine)) == 2
-    assert_counts_agree(mine)
-    assert mine.queries == 2
-    page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
-    assert (
-        "Queries to answer" in page and f"is also in the file that {escape(school_b.name)}" in page
-    )
-
-    # B sends again without them: A's finding goes, as B's old version is no longer current.
-    upload(head_b, ks1, ctf_bytes(la_folder, school_b))
-    run_ready()
     assert other_school(mine) == []
     assert_counts_agree(mine)
-    assert mine.queries == 0
+    page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
+    assert "Ready to confirm" in page and "another school" not in page
+
+    # B sends again without them: its new version has no such query; A is still untouched.
+    upload(head_b, ks1, ctf_bytes(la_folder, school_b))
+    run_ready()
+    again = Submission.objects.get(school=school_b, is_current=True)
+    assert other_school(again) == [] and other_school(mine) == []
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
     assert "Ready to confirm" in page

@@ -74,6 +74,14 @@ def with_old_pupil(pupils: list[Pupil]) -> list[Pupil]:
     return [dataclasses.replace(first, dob=older), *pupils[1:]]
 
 
+def worker_for_tests() -> Worker:
+    """A task worker to run claimed tasks in this thread (`worker.run_task(claimed)`)."""
+    return Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="tests", excluded_queue_names=[],
+    )  # fmt: skip
+
+
 def run_tasks() -> None:
     """Runs every queued task in this thread, as a worker process would; fails loudly when one
     fails (a worker would only record it, and a page would wait for ever).
@@ -81,10 +89,7 @@ def run_tasks() -> None:
     Claims and runs them one by one without the worker's loop, which closes the database
     connection between tasks and would end a test's transaction.
     """
-    worker = Worker(
-        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="tests", excluded_queue_names=[],
-    )  # fmt: skip
+    worker = worker_for_tests()
     while (queued := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
         queued.claim("tests")
         worker.run_task(queued)

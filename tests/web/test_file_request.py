@@ -131,28 +131,24 @@ def test_another_schools_file_is_kept_but_refused(
 def test_a_pupil_in_another_schools_current_file_is_a_query(
     head_a: Client, school_a: School, school_b: School, ks1: Collection, la_folder: Path
 ) -> None:
-    from portal_support import signed_in
+    from portal_support import ctf_path, signed_in
 
+    from keystage.ctf.reader import read_ctf
     from keystage.web.models import User
 
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_tasks()
-    shared = Submission.objects.get(school=school_a).pupil_set.first()
-    assert shared is not None
-
-    def add_shared(pupils):  # type: ignore[no-untyped-def]
-        import dataclasses
-
-        moved = dataclasses.replace(pupils[0], upn=shared.upn)
-        return [moved, *pupils[1:]]
+    with read_ctf(ctf_path(la_folder, school_a)) as reader:
+        child = next(iter(reader))  # the same child: UPN, name and date of birth
 
     head_b = signed_in(User.objects.get(username=school_b.urn))
-    upload(head_b, ks1, ctf_bytes(la_folder, school_b, change=add_shared))
+    upload(head_b, ks1, ctf_bytes(la_folder, school_b, change=lambda pupils: [*pupils, child]))
     run_tasks()
     theirs = Submission.objects.get(school=school_b)
     found = theirs.finding_set.get(code="PUPIL-OTHER-SCHOOL")
-    assert found.severity == "query" and found.upn == shared.upn
-    assert school_a.name in found.message
+    assert found.severity == "query" and found.upn == child.upn
+    assert "is also in another school's return" in found.message
+    assert school_a.name not in found.message  # a school learns nothing of another's pupils
 
 
 def test_home_shows_each_open_collection_with_its_state_and_days_left(

@@ -1,6 +1,8 @@
 """Pupils current in two or more schools' files for a collection: what the files say, the
 May-days suggestion (keystage.moves), the data team's decision, and what follows from it.
 
+The data team sees every UPN two schools sent, whether or not the dates of birth agree; a
+school sees only its own pupils, never which other school has them (cross_school.py).
 Every function here runs a fixed number of queries, however many schools or pupils there are.
 """
 
@@ -14,12 +16,23 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from keystage import moves
 from keystage.ctf.model import SchoolHistoryEntry
-from keystage.web import audit
-from keystage.web.models import Collection, MoveDecision, PupilRecord, School, User
+from keystage.web import audit, mail
+from keystage.web.models import (
+    Answer,
+    Collection,
+    FindingRecord,
+    MoveDecision,
+    PupilRecord,
+    School,
+    User,
+)
+
+CROSS_SCHOOL_CODE = "PUPIL-OTHER-SCHOOL"
 
 _HISTORY_FIELDS = frozenset(SchoolHistoryEntry.__dataclass_fields__)
 
@@ -79,6 +92,17 @@ class Move:
     def names(self) -> list[str]:
         """The pupil's names as the files give them (usually one)."""
         return list(dict.fromkeys(display_name(r) for r in self.records))
+
+    @property
+    def same_dob(self) -> bool:
+        """Every file gives the same date of birth: the same child, most likely. On the UPN
+        alone (a UPN can be made up from public numbers) the schools are not told."""
+        dobs = {r.dob for r in self.records}
+        return len(dobs) == 1 and None not in dobs
+
+    @property
+    def names_differ(self) -> bool:
+        return len({" ".join(n.casefold().split()) for n in self.names}) > 1
 
 
 def _moves(collection: Collection, records: Iterable[PupilRecord]) -> list[Move]:
@@ -153,8 +177,61 @@ def decide(
         note=note,
     )
     move.decision = decision
+    _close_queries(move, school, by)
+    transaction.on_commit(lambda: _tell_schools(move, school))
     transaction.on_commit(lambda: _refresh_reports(move))
     return decision
+
+
+def settled_text(ours: bool) -> str:
+    if ours:
+        return "The LA decided that your school reports this pupil."
+    return (
+        "The LA decided that another school reports this pupil: the pupil is left out of your "
+        "school's figures for this collection."
+    )
+
+
+def _close_queries(move: Move, reporting: School, by: User) -> None:
+    """Each school's PUPIL-OTHER-SCHOOL query on the pupil is answered by the decision, unless
+    the school answered it already (its own words stand)."""
+    now = timezone.now()
+    for record in move.records:
+        version = record.submission
+        if not version.finding_set.filter(code=CROSS_SCHOOL_CODE, upn=move.upn).exists():
+            continue
+        Answer.objects.get_or_create(
+            school_id=version.school_id,
+            collection=move.collection,
+            upn=move.upn,
+            code=CROSS_SCHOOL_CODE,
+            defaults={
+                "text": settled_text(version.school_id == reporting.pk),
+                "answered_by": by,
+                "answered_at": now,
+                "first_submission": version,
+            },
+        )
+
+
+def _tell_schools(move: Move, reporting: School) -> None:
+    """Each school hears what the LA decided, by its own record of the pupil and nothing of the
+    other school's."""
+    for record in move.records:
+        school = record.submission.school
+        url = mail.link(reverse("portal:collection", args=[move.collection.pk]))
+        mail.send(
+            "pupil_settled",
+            mail.school_addresses(school),
+            {
+                "school": school,
+                "collection": move.collection,
+                "pupil": display_name(record),
+                "upn": move.upn,
+                "outcome": settled_text(school.pk == reporting.pk),
+                "url": url,
+            },
+        )
 
 
 def _refresh_reports(move: Move) -> None:
@@ -190,60 +267,51 @@ def excluded_records(collection: Collection) -> set[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """For a school's page: one of its pupils that another school's file also has."""
+    """For a school's page: one of its pupils that the checks or the LA told it of: asked as a
+    query (UPN and date of birth in another school's return), or settled by the LA. Nothing
+    here says which other school: a school may learn only of its own pupils."""
 
     upn: str
     pupil: str  # as the school's own file names them
-    other_schools: list[str]  # names
-    reporting: School | None  # None: the data team has not decided yet
+    decided: bool
     ours: bool  # the school itself reports the pupil
 
     @property
-    def decided(self) -> bool:
-        return self.reporting is not None
-
-    @property
     def text(self) -> str:
-        if self.reporting is None:
-            return "The data team has not decided yet"
-        if self.ours:
-            return "Your school reports this pupil"
-        return f"{self.reporting.name} reports this pupil"
+        if not self.decided:
+            return "Also in another school's return: the LA will settle it"
+        return settled_text(self.ours)
 
 
 def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]:
-    """The school's current pupils that are also in another school's current file, each with
-    the other schools and who reports the pupil. Three queries."""
-    everyone = current_records(collection)
-    own = everyone.filter(submission__school=school)
-    others = (
-        everyone.filter(upn__in=own.values("upn"))
-        .exclude(submission__school=school)
-        .values_list("upn", "submission__school__name")
-        .order_by("submission__school__name")
+    """The school's current pupils it has been told of: a PUPIL-OTHER-SCHOOL query on its
+    current version, or a decision of the LA on a pupil in its current version."""
+    own = current_records(collection).filter(submission__school=school)
+    asked = set(
+        FindingRecord.objects.filter(
+            submission__school=school,
+            submission__collection=collection,
+            submission__is_current=True,
+            code=CROSS_SCHOOL_CODE,
+        ).values_list("upn", flat=True)
     )
-    other_names: dict[str, list[str]] = defaultdict(list)
-    for upn, name in others:
-        if name not in other_names[upn]:
-            other_names[upn].append(name)
-    if not other_names:
-        return []
-    named = own.filter(upn__in=list(other_names)).only("upn", "surname", "forename")
-    pupils = {r.upn: display_name(r) for r in named}
     decisions = {
         d.upn: d
-        for d in MoveDecision.objects.filter(collection=collection, upn__in=list(other_names))
-        .select_related("school")
-    }  # fmt: skip
+        for d in MoveDecision.objects.filter(collection=collection, upn__in=own.values("upn"))
+    }
+    told = asked | set(decisions)
+    if not told:
+        return []
+    named = own.filter(upn__in=list(told)).only("upn", "surname", "forename")
+    pupils = {r.upn: display_name(r) for r in named}
     found = []
-    for upn in sorted(other_names, key=lambda u: (pupils.get(u, ""), u)):
+    for upn in sorted(told & set(pupils), key=lambda u: (pupils[u], u)):
         decision = decisions.get(upn)
         found.append(
             Outcome(
                 upn=upn,
-                pupil=pupils.get(upn, upn),
-                other_schools=other_names[upn],
-                reporting=decision.school if decision else None,
+                pupil=pupils[upn],
+                decided=decision is not None,
                 ours=decision is not None and decision.school_id == school.pk,
             )
         )

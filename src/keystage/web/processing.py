@@ -8,6 +8,7 @@ partial rows replaced inside one transaction.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Findings that mean the file is not this school's return at all: kept, never current.
 REFUSING_CODES = frozenset({"FILE-NOT-XML", "FILE-HOSTILE", "FILE-NOT-CTF", "HDR-SCHOOL"})
+# A version in one of these has been dealt with: checking it again changes nothing.
+FINISHED = frozenset({Submission.Status.CHECKED, Submission.Status.REFUSED, Submission.Status.HELD})
 
 
 @dataclasses.dataclass
@@ -46,7 +49,7 @@ def check_submission(submission_id: int, attempt: int | None = None) -> str:
     passes its `attempt`, counted before the work, so that a worker killed mid-way has still
     used one up."""
     submission = Submission.objects.select_related("school", "collection").get(pk=submission_id)
-    if submission.status in (Submission.Status.CHECKED, Submission.Status.REFUSED):
+    if submission.status in FINISHED:
         return submission.status
     counted = {} if attempt is None else {"attempts": attempt}
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHECKING, **counted)
@@ -125,8 +128,8 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         # Its pupils first: schools' versions sharing a pupil, stored at once, take turns at
         # the cross-school check, so each sees the other (see cross_school).
         upns = [p.upn for p in outcome.pupils if p.upn]
-        current_upns = cross_school.lock_pupils(submission, upns)
-        held = cross_school.held_elsewhere(submission, [*upns, *current_upns])
+        cross_school.lock_pupils(submission, upns)
+        holders = cross_school.held_elsewhere(submission, upns)
         # Lock the school's versions of this collection so two versions finishing at once
         # cannot both become current.
         versions = list(
@@ -134,33 +137,17 @@ def _store(submission: Submission, outcome: Outcome) -> str:
             .filter(school=submission.school, collection=submission.collection)
             .order_by("version")
         )
-        outcome.findings.extend(cross_school.findings_for(outcome.pupils, held))
+        status = _status(submission, outcome, holders)
+        owed: cross_school.Owed = []
+        if status == Submission.Status.CHECKED:
+            outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils, holders))
+            owed = cross_school.owed_elsewhere(submission, outcome.pupils, holders)
         PupilRecord.objects.filter(submission=submission).delete()
         FindingRecord.objects.filter(submission=submission).delete()
         bulk.insert([_finding_row(submission, f) for f in outcome.findings])
         bulk.insert(pupil_rows)
         faultpoints.reached("stored-pupils")  # the fault tests kill a worker here
-        status = Submission.Status.REFUSED if outcome.refused else Submission.Status.CHECKED
-        checked = [v.version for v in versions if v.status == Submission.Status.CHECKED]
-        if status == Submission.Status.CHECKED:
-            checked.append(submission.version)
-        newest = max(checked, default=0)
-        # The version rows are locked and fresh: most files are a school's first, with no
-        # other version to demote or sign-off to void, and are spared those two writes.
-        if any(v.is_current and v.version != newest for v in versions):
-            Submission.objects.filter(
-                school=submission.school, collection=submission.collection, is_current=True
-            ).exclude(version=newest).update(is_current=False)
-        made_current = status == Submission.Status.CHECKED and newest == submission.version
-        if made_current:
-            transaction.on_commit(lambda: _refresh_reports(submission))
-        if made_current and any(v.pk != submission.pk for v in versions):
-            # A new current version is not what the head signed: the sign-off must be redone.
-            Confirmation.objects.filter(
-                submission__school=submission.school,
-                submission__collection=submission.collection,
-                voided_at__isnull=True,
-            ).update(voided_at=now, voided_by=submission)
+        made_current = _make_current(submission, status, versions, now)
         Submission.objects.filter(pk=submission.pk).update(
             status=status,
             checked_at=now,
@@ -172,10 +159,46 @@ def _store(submission: Submission, outcome: Outcome) -> str:
             refusal_message=outcome.refused.message if outcome.refused else "",
         )
         if made_current:
-            # Other schools sharing a pupil with it, or with the version it replaced, see
-            # PUPIL-OTHER-SCHOOL as it now stands (not only the school that sent last).
-            cross_school.refresh_other_schools(held)
+            cross_school.put_owed(owed)
     return status
+
+
+def _status(
+    submission: Submission, outcome: Outcome, holders: list[cross_school.Holder]
+) -> Submission.Status:
+    if outcome.refused:
+        return Submission.Status.REFUSED
+    if not submission.hold_released and cross_school.too_many(outcome.pupils, holders):
+        return Submission.Status.HELD  # the LA looks first (see cross_school)
+    return Submission.Status.CHECKED
+
+
+def _make_current(
+    submission: Submission, status: str, versions: list[Submission], now: dt.datetime
+) -> bool:
+    """Makes the newest checked version the school's current one (the version rows are locked
+    and fresh); True when that is this version."""
+    checked = [v.version for v in versions if v.status == Submission.Status.CHECKED]
+    if status == Submission.Status.CHECKED:
+        checked.append(submission.version)
+    newest = max(checked, default=0)
+    # Most files are a school's first, with no other version to demote or sign-off to void,
+    # and are spared those two writes.
+    if any(v.is_current and v.version != newest for v in versions):
+        Submission.objects.filter(
+            school=submission.school, collection=submission.collection, is_current=True
+        ).exclude(version=newest).update(is_current=False)
+    made_current = status == Submission.Status.CHECKED and newest == submission.version
+    if made_current:
+        transaction.on_commit(lambda: _refresh_reports(submission))
+    if made_current and any(v.pk != submission.pk for v in versions):
+        # A new current version is not what the head signed: the sign-off must be redone.
+        Confirmation.objects.filter(
+            submission__school=submission.school,
+            submission__collection=submission.collection,
+            voided_at__isnull=True,
+        ).update(voided_at=now, voided_by=submission)
+    return made_current
 
 
 def _refresh_reports(submission: Submission) -> None:

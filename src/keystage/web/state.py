@@ -26,6 +26,7 @@ class State(StrEnum):
     NOT_STARTED = "Not started"
     CHECKING = "Checking"
     FAILED = "Could not be checked"  # the newest file: a fault on our side, not in the file
+    HELD = "With the LA"  # the newest file is held for the LA to look at (cross_school)
     ERRORS = "Errors to fix"
     QUERIES = "Queries to answer"
     READY = "Ready to confirm"
@@ -37,6 +38,7 @@ TAG_COLOURS = {
     State.NOT_STARTED: "grey",
     State.CHECKING: "blue",
     State.FAILED: "purple",
+    State.HELD: "pink",
     State.ERRORS: "red",
     State.QUERIES: "yellow",
     State.READY: "turquoise",
@@ -158,6 +160,8 @@ def _step(
         return State.CHECKING
     if latest.status == Submission.Status.FAILED:
         return State.FAILED  # not the older current version's state: the school sent a newer one
+    if latest.status == Submission.Status.HELD:
+        return State.HELD
     if current is None:
         return State.ERRORS  # only refused files so far: the school must send the right one
     if current.errors:

@@ -15,11 +15,9 @@ from django.utils import timezone
 
 from keystage.web import mail, retries
 from keystage.web.models import Submission
-from keystage.web.processing import check_submission
+from keystage.web.processing import FINISHED, check_submission
 
 log = logging.getLogger(__name__)
-
-FINISHED = (Submission.Status.CHECKED, Submission.Status.REFUSED)
 
 
 @task()

@@ -15,8 +15,9 @@ declare(
     severity=QUERY,
     scope="store",
     fields=("UPN",),
-    summary="The UPN is current in another school's submission for this collection: the LA "
-    "decides (the school where the pupil was registered for more days in May submits).",
+    summary="The UPN and date of birth are also in another school's current return for this "
+    "collection, received before this file: the LA decides (the school where the pupil was "
+    "registered for more days in May submits). The school is never told which school.",
 )
 
 

@@ -67,6 +67,9 @@ class Submission(models.Model):
     converted = models.FileField(upload_to=converted_name, max_length=300, blank=True)
     # Checking runs started (a task attempt each): above one, the school is told we retry.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The LA looked at a version held for it (Status.HELD) and let it through: checked again,
+    # it is not held a second time.
+    hold_released = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-version"]

@@ -27,6 +27,7 @@ def why_closed(now: Standing, user: User) -> str | None:
             State.CHECKING: "Wait until we have finished checking your file.",
             State.ERRORS: "Fix the errors in your file and upload it again first.",
             State.QUERIES: "Answer every query first, or fix them and upload again.",
+            State.HELD: "Wait until the data team has looked at your file.",
         }.get(now.step, "You cannot sign yet.")
     return None
 

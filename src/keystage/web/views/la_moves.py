@@ -16,7 +16,7 @@ from django.urls import URLPattern, path
 
 from keystage import moves
 from keystage.ctf.model import parse_date
-from keystage.web import moving
+from keystage.web import held, moving
 from keystage.web.access import la_user_required
 from keystage.web.models import Collection, PupilRecord, User
 
@@ -75,6 +75,7 @@ def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
             "window": window,
             "moves": found,
             "decided": sum(1 for m in found if m.decision is not None),
+            "held": held.held_in(window),
         },
     )
 
@@ -103,7 +104,7 @@ def move(request: HttpRequest, collection_id: int, upn: str) -> HttpResponse:
         messages.success(
             request,
             f"{school.name} reports {moving.display_name(record)} (UPN {found.upn}). "
-            "The schools see this on their collection pages.",
+            "Both schools have been emailed, and see it on their collection pages.",
         )
         return redirect("portal:la_moves", collection_id=window.pk)
     return render(

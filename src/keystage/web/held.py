@@ -1,0 +1,88 @@
+"""Files held for the LA: too many of their pupils are in other schools' returns (see
+cross_school). The data team looks at one and lets it through, to be checked in the usual way
+(queries and all), or refuses it; the school hears which by email. Until then it is nobody's
+current version, so no page, figure, report or export sees its pupils.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from keystage.web import audit, cross_school, mail
+from keystage.web.models import Collection, Submission, User
+from keystage.web.tasks import check_upload
+
+
+@dataclass(frozen=True)
+class Held:
+    version: Submission
+    matched: int  # of its pupils, how many are in another school's current file now
+
+
+def held_in(collection: Collection) -> list[Held]:
+    """The collection's versions waiting for the LA, oldest first."""
+    waiting = Submission.objects.filter(
+        collection=collection, status=Submission.Status.HELD
+    ).select_related("school", "uploaded_by")
+    return [Held(v, matched_now(v)) for v in waiting.order_by("uploaded_at", "pk")]
+
+
+def matched_now(version: Submission) -> int:
+    upns = list(version.pupil_set.exclude(upn="").values_list("upn", flat=True))
+    holders = cross_school.held_elsewhere(version, upns)
+    return len({upn for h in holders for upn in h.dobs})
+
+
+def release(version: Submission, *, by: User, request: HttpRequest | None = None) -> bool:
+    """Checked again, not held a second time: it may then become current and raise its queries
+    as any version does. False when the version is not held (already dealt with)."""
+    with transaction.atomic():
+        changed = Submission.objects.filter(pk=version.pk, status=Submission.Status.HELD).update(
+            status=Submission.Status.RECEIVED, hold_released=True, attempts=0, checked_at=None
+        )
+        if not changed:
+            return False
+        check_upload.enqueue(version.pk)  # in the transaction: queued only if released
+        _record(version, "let through", by, request)
+    transaction.on_commit(lambda: _tell(version, released=True, reason=""))
+    return True
+
+
+def refuse(
+    version: Submission, reason: str, *, by: User, request: HttpRequest | None = None
+) -> bool:
+    """Refused for good: kept for the record, never current. False when not held."""
+    said = reason.strip() or "It holds pupils that other schools' returns hold."
+    with transaction.atomic():
+        changed = Submission.objects.filter(pk=version.pk, status=Submission.Status.HELD).update(
+            status=Submission.Status.REFUSED,
+            refusal_code="",
+            refusal_message=f"The data team did not accept this file. {said}",
+            checked_at=timezone.now(),
+        )
+        if not changed:
+            return False
+        _record(version, "refused", by, request)
+    transaction.on_commit(lambda: _tell(version, released=False, reason=said))
+    return True
+
+
+def _record(version: Submission, done: str, by: User, request: HttpRequest | None) -> None:
+    audit.record(
+        audit.Action.HOLD,
+        f"{done} version {version.version} of {version.school.name}'s file, held because "
+        "many of its pupils are in other schools' returns",
+        request=request, actor=by, school=version.school, collection=version.collection,
+        submission=version.pk, outcome=done,
+    )  # fmt: skip
+
+
+def _tell(version: Submission, *, released: bool, reason: str) -> None:
+    url = mail.link(reverse("portal:submission", args=[version.pk]))
+    context = {"version": version, "released": released, "reason": reason, "url": url}
+    mail.send("file_held", mail.school_addresses(version.school), context)
