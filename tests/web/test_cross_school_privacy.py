@@ -288,8 +288,10 @@ def test_the_la_lets_a_held_file_through_or_refuses_it_and_the_school_is_told(
     run_tasks()
     held = latest(sender)
     assert held.status == Submission.Status.HELD
-    page = la_client.get(f"/la/collections/{ks1.pk}/schools/{sender.pk}/")
-    assert "5 of its 30 pupils are in other schools" in page.content.decode()
+    page = la_client.get(f"/la/collections/{ks1.pk}/schools/{sender.pk}/").content.decode()
+    assert "5 of its 30 pupils are in other schools" in page
+    for child in theirs:  # side by side with the other school's record, for the LA only
+        assert f"{child.upn}, born" in page and f"{a.name} ({a.laestab})" in page
 
     mail.outbox.clear()
     url = f"/la/collections/{ks1.pk}/schools/{sender.pk}/"

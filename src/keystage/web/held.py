@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keystage.web import audit, cross_school, mail
-from keystage.web.models import Collection, Submission, User
+from keystage.web.models import Collection, PupilRecord, Submission, User
 from keystage.web.tasks import check_upload
 
 
@@ -36,6 +36,38 @@ def matched_now(version: Submission) -> int:
     upns = list(version.pupil_set.exclude(upn="").values_list("upn", flat=True))
     holders = cross_school.held_elsewhere(version, upns)
     return len({upn for h in holders for upn in h.dobs})
+
+
+@dataclass(frozen=True)
+class Match:
+    """One pupil of a held file and the other schools' current records of the same UPN, for
+    the data team to compare (the school is never shown this)."""
+
+    record: PupilRecord
+    elsewhere: list[PupilRecord]  # record.submission.school is loaded
+
+    @property
+    def same_dob(self) -> bool:
+        return all(r.dob == self.record.dob for r in self.elsewhere) and bool(self.record.dob)
+
+
+def matches(version: Submission) -> list[Match]:
+    """The held version's pupils that other schools' current files also have. Two queries."""
+    own = {r.upn: r for r in version.pupil_set.exclude(upn="")}
+    others = (
+        PupilRecord.objects.filter(
+            upn__in=list(own),
+            submission__collection_id=version.collection_id,
+            submission__is_current=True,
+        )
+        .exclude(submission__school_id=version.school_id)
+        .select_related("submission__school")
+        .order_by("submission__school__name")
+    )
+    elsewhere: dict[str, list[PupilRecord]] = {}
+    for record in others:
+        elsewhere.setdefault(record.upn, []).append(record)
+    return [Match(own[upn], found) for upn, found in sorted(elsewhere.items())]
 
 
 def release(version: Submission, *, by: User, request: HttpRequest | None = None) -> bool:

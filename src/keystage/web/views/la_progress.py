@@ -31,7 +31,7 @@ from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.findings import findings_of
-from keystage.web.held import matched_now
+from keystage.web.held import matches
 from keystage.web.locks import active_lock
 from keystage.web.models import (
     Collection,
@@ -511,7 +511,7 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "versions": versions,
             "shown": shown,
             "findings": findings_of(shown) if shown and shown.status == "checked" else None,
-            "held_matched": matched_now(shown) if shown and shown.status == "held" else 0,
+            "held_matches": matches(shown) if shown and shown.status == "held" else [],
             "confirmations": confirmations,
             "threads": threads,
             "lock": active_lock(collection, school),
