@@ -105,6 +105,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     "UPN-TEMPORARY": (_pupil(upn=upns.make("330", "2001", 23, 12, temporary="A")), PASS),
     "UPN-DUPLICATE": (_twins(same=True), _twins(same=False)),
     "NAME-MISSING": (_pupil(surname=None), PASS),
+    "FIELD-TOO-LONG": (_pupil(surname="Long" * 25 + "e"), _pupil(surname="Long" * 25)),
     "DOB-INVALID": (_pupil(dob="2019-02-30"), PASS),
     "DOB-RANGE": (_pupil(dob="2017-08-31"), _pupil(dob="2018-09-01")),
     "SEX-INVALID": (_pupil(sex="X"), _pupil(sex="M")),
@@ -137,6 +138,24 @@ CASES: dict[str, tuple[Case, Case]] = {
     "VERSION-PUPILS-DROPPED": (_versions(dropped=True), _versions(dropped=False)),
     "PUPIL-IDENTITY-CHANGED": (_known(dob="2018-12-01"), _known(surname="SMITH ")),
 }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"surname": "S" * 101}, "Surname"),
+        ({"forename": "F" * 101}, "Forename"),
+        ({"nc_year": "Year 2"}, "NCyearActual"),
+    ],
+)
+def test_a_value_longer_than_keystage_keeps_is_named_with_what_to_do(overrides, field):
+    found = _pupil(**overrides)()
+    assert [(f.code, f.field) for f in found] == [("FIELD-TOO-LONG", field)]
+    assert "Correct it in your MIS" in found[0].message
+
+
+def test_the_longest_values_keystage_keeps_pass():
+    assert _pupil(surname="S" * 100, forename="F" * 100, nc_year="N1")() == []
 
 
 def test_every_rule_with_a_check_has_a_case():

@@ -42,6 +42,7 @@ def test_temporary() -> None:
         "R6741231011S1",  # a letter before the last place
         "R674 23101121",
         "1674123101121",
+        "R674123101121\n",  # 14 with the line ending: a regex's $ would let it through
     ],
 )
 def test_wrong_length_or_characters(bad: str) -> None:

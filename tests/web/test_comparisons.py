@@ -170,6 +170,25 @@ def test_the_simple_layout_skips_rows_it_cannot_use() -> None:
     assert ComparisonFigure.objects.get().source == "typed in"
 
 
+def test_a_row_the_database_could_not_keep_is_skipped_not_a_failure() -> None:
+    """Checked on PostgreSQL too (make test): an area longer than its column, or a count no
+    integer column holds, used to fail the whole import there with a server error."""
+    longest = ComparisonFigure._meta.get_field("area").max_length
+    assert longest is not None
+    text = (
+        "measure,group,level,area,academic_year,value,numerator,denominator\n"
+        "ks1_reading_exs_plus,all,national,England,2022-23,68,,\n"
+        f"ks1_reading_exs_plus,all,la,{'B' * (longest + 1)},2022-23,68,,\n"
+        "ks1_reading_exs_plus,all,regional,North,2022-23,68,1,99999999999\n"
+        "ks1_reading_exs_plus,all,regional,South,2022-23,68,-3,10\n"
+        "ks1_reading_exs_plus,all,regional,East,2022-23,inf,1,10\n"
+    )
+    summary = import_figures(io.StringIO(text), source="typed in")
+    assert summary.created == 1 and sum(summary.skipped.values()) == 4
+    assert f"with area longer than {longest} characters" in summary.skipped
+    assert ComparisonFigure.objects.get().area == "England"
+
+
 def test_no_usable_row_is_an_error() -> None:
     text = "measure,group,level,area,academic_year,value,numerator,denominator\n"
     with pytest.raises(ComparisonImportError, match="no figure"):

@@ -9,7 +9,7 @@ import re
 from enum import StrEnum
 
 ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_PATTERN = re.compile(rf"^[{ALPHABET}][0-9]{{11}}[0-9{ALPHABET}]$")
+_PATTERN = re.compile(rf"[{ALPHABET}][0-9]{{11}}[0-9{ALPHABET}]")  # the whole value
 
 
 class UPNStatus(StrEnum):
@@ -33,7 +33,7 @@ def check_letter(body: str) -> str:
 def status(upn: str | None) -> UPNStatus:
     if not upn:
         return UPNStatus.MISSING
-    if not _PATTERN.match(upn) or check_letter(upn[1:]) != upn[0]:
+    if not _PATTERN.fullmatch(upn) or check_letter(upn[1:]) != upn[0]:
         return UPNStatus.INVALID
     return UPNStatus.TEMPORARY if upn[-1].isalpha() else UPNStatus.VALID
 

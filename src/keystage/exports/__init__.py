@@ -1,5 +1,7 @@
 """Onward exports of locked, confirmed data: the LA's return to the DfE (one CTF per school and
-a CSV of the whole LA) and a pupil-level CSV for benchmarking with other LAs.
+a CSV of the whole LA) and a pupil-level CSV for benchmarking with other LAs; and the one
+writer of every CSV Keystage writes, which keeps each cell from running as a formula
+(safe_csv).
 
     files = [dfe.return_file(school, pupils, "EYFSP", codeset, producer) for ...]
     table = tables.la_return(rows, "EYFSP", codeset)
@@ -21,6 +23,7 @@ from keystage.exports.dfe import (
     zip_of,
     zip_stream,
 )
+from keystage.exports.safe_csv import csv_bytes, csv_text, inert, write_csv
 from keystage.exports.tables import (
     FULL,
     MINIMISED,
@@ -46,12 +49,16 @@ __all__ = [
     "SchoolPupil",
     "benchmark",
     "benchmark_columns",
+    "csv_bytes",
+    "csv_text",
     "header_for",
+    "inert",
     "la_return",
     "la_return_columns",
     "read_back_errors",
     "return_file",
     "return_name",
+    "write_csv",
     "zip_of",
     "zip_stream",
 ]

@@ -2,8 +2,8 @@
 CSV that goes with the DfE return, and the benchmarking file for a consortium of LAs.
 
 Every column is declared once with its meaning and its values; docs/exports.md lists them and
-a test keeps the two in step. Cells are plain values: the caller writes the CSV and makes
-formula-like text inert.
+a test keeps the two in step. Cells are plain values: the caller writes the CSV with
+safe_csv, which makes formula-like text inert.
 
 The benchmarking file's minimised profile is for sending outside the LA: no names, no date of
 birth (the year and month of birth, and the term, instead) and no UPN (a keyed pseudonym the

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -42,6 +43,7 @@ from django.utils import timezone
 
 from keystage.measures import SPECS
 from keystage.measures.groups import dimensions
+from keystage.web.columns import width
 from keystage.web.models import ComparisonFigure, User
 from keystage.web.processing import codeset_for
 
@@ -166,16 +168,36 @@ def academic_year(period: str) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
+# The largest count a PositiveIntegerField holds on every database (PostgreSQL's integer).
+LARGEST_COUNT = 2_147_483_647
+
+
 def number(text: str | None) -> float | None:
     cleaned = (text or "").strip().replace(",", "")
     if cleaned.casefold() in NO_FIGURE:
         return None
-    return float(cleaned)
+    found = float(cleaned)
+    if not math.isfinite(found):  # "inf" and "nan" are floats to Python, not figures
+        raise ValueError(f"{text!r} is not a figure")
+    return found
 
 
 def count(text: str | None) -> int | None:
+    """A count of children: a whole number the database can hold (never negative)."""
     found = number(text)
-    return None if found is None else round(found)
+    if found is None:
+        return None
+    if not 0 <= found <= LARGEST_COUNT:
+        raise ValueError(f"{text!r} is not a count of children")
+    return round(found)
+
+
+def _area_problem(area: str, column: str) -> str:
+    """Why a row's area cannot be kept ("" when it can): none, or longer than its column."""
+    if not area:
+        return f"with no {column}"
+    longest = width(ComparisonFigure, "area")
+    return f"with {column} longer than {longest} characters" if len(area) > longest else ""
 
 
 # -- Reading ------------------------------------------------------------------------------------
@@ -270,8 +292,8 @@ def _dfe_figures(
     if level is None:
         return f"at a level not compared ({row['geographic_level'] or 'blank'})"
     area = row.get(AREA_COLUMN[level], "")
-    if not area:
-        return f"with no {AREA_COLUMN[level]}"
+    if problem := _area_problem(area, AREA_COLUMN[level]):
+        return problem
     group = DFE_GROUPS.get((_norm(row[layout.topic]), _norm(row[layout.value])))
     sex = DFE_SEXES.get(_norm(row[layout.sex]), "unknown")
     if group is None:
@@ -308,8 +330,8 @@ def _simple_figure(row: Mapping[str, str], line: int, source: str) -> list[Figur
         return f"with a level not one of {', '.join(Level.values)}"
     if row["group"] not in _groups():
         return "naming a group this service does not have"
-    if not row["area"]:
-        return "with no area"
+    if problem := _area_problem(row["area"], "area"):
+        return problem
     try:
         figure = Figure(
             (row["measure"], row["group"], row["level"], row["area"],

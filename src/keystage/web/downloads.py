@@ -5,27 +5,26 @@ Callers check who may have the version and record the download; these only build
 
 from __future__ import annotations
 
-import csv
-
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from keystage.exports import write_csv
 from keystage.web import template_upload
 from keystage.web.models import Collection, Submission
-from keystage.web.xlsx import spreadsheet_safe
 
 
 def findings_csv(version: Submission) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    out = csv.writer(response)
     # cell: where a filled spreadsheet template's finding is ("Pupils!D9"); empty for a CTF
-    out.writerow(["severity", "code", "upn", "pupil", "field", "line", "cell", "message"])
-    for row in version.finding_set.order_by("severity", "pupil", "upn", "id"):  # errors first
-        out.writerow([row.severity, row.code, row.upn, spreadsheet_safe(row.pupil), row.field,
-                      row.line or "", row.location, row.message])  # fmt: skip
+    head = ["severity", "code", "upn", "pupil", "field", "line", "cell", "message"]
+    rows = (
+        [r.severity, r.code, r.upn, r.pupil, r.field, r.line, r.location, r.message]
+        for r in version.finding_set.order_by("severity", "pupil", "upn", "id")  # errors first
+    )
+    write_csv(response, [head, *rows])  # every cell: a name or UPN may be a formula
     return response
 
 

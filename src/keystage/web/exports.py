@@ -11,9 +11,7 @@ The views record each download in the audit trail.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +26,7 @@ from keystage.exports import (
     ReturnFile,
     SchoolPupil,
     benchmark,
+    csv_bytes,
     la_return,
     read_back_errors,
     return_file,
@@ -39,7 +38,6 @@ from keystage.web.processing import codeset_for
 from keystage.web.results import pupils
 from keystage.web.state import Standing, State, standings_for
 from keystage.web.views.la_results import pseudonym
-from keystage.web.xlsx import spreadsheet_safe
 
 DFE_EXPORT = "dfe-return"  # the audit detail's "export" for the DfE files (numbers them)
 BENCHMARK_EXPORT = "benchmark"
@@ -216,15 +214,6 @@ def benchmark_csv(gathered: Gathered, profile: str) -> bytes:
         profile=profile, pseudonym=lambda upn: pseudonym(collection, upn),
     )  # fmt: skip
     return csv_bytes(table)
-
-
-def csv_bytes(table: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV; a cell a spreadsheet would run as a formula stays text."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in table:
-        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
-    return out.getvalue().encode()
 
 
 def export_name(collection: Collection, what: str, extension: str, today: dt.date) -> str:

@@ -22,6 +22,7 @@ from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
 from keystage.web import bulk, cross_school, faultpoints, template_upload
+from keystage.web.columns import shortened, whole_or_blank
 from keystage.web.models import Confirmation, FindingRecord, PupilRecord, Submission
 
 log = logging.getLogger(__name__)
@@ -209,27 +210,32 @@ def _refresh_reports(submission: Submission) -> None:
 
 
 def _finding_row(submission: Submission, item: Finding) -> FindingRecord:
+    # Each value within its column (see columns): a finding about a 14-character UPN keeps
+    # the UPN in its message only.
     return FindingRecord(
         submission=submission,
         code=item.code,
         severity=item.severity,
         message=item.message,
-        upn=item.upn or "",
-        pupil=item.pupil or "",
-        field=item.field or "",
+        upn=whole_or_blank(FindingRecord, "upn", item.upn),
+        pupil=shortened(FindingRecord, "pupil", item.pupil),
+        field=shortened(FindingRecord, "field", item.field),
         line=item.line,
-        location=item.location or "",
+        location=shortened(FindingRecord, "location", item.location),
     )
 
 
 def _pupil_row(submission: Submission, pupil: Pupil) -> PupilRecord:
+    # Each value within its column (see columns), the whole of it in `data`: a UPN, sex or NC
+    # year too long for its column is not a real one (UPN-INVALID, SEX-INVALID or
+    # FIELD-TOO-LONG says so) and is left blank, never cut into another value.
     return PupilRecord(
         submission=submission,
-        upn=pupil.upn or "",
-        surname=pupil.surname or "",
-        forename=pupil.forename or "",
+        upn=whole_or_blank(PupilRecord, "upn", pupil.upn),
+        surname=shortened(PupilRecord, "surname", pupil.surname),
+        forename=shortened(PupilRecord, "forename", pupil.forename),
         dob=pupil.dob_date,
-        sex=(pupil.sex or "")[:1],
-        nc_year=(pupil.nc_year or "")[:4],
+        sex=whole_or_blank(PupilRecord, "sex", pupil.sex),
+        nc_year=whole_or_blank(PupilRecord, "nc_year", pupil.nc_year),
         data=pupil_to_dict(pupil),  # = dataclasses.asdict, faster
     )

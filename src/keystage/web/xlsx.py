@@ -1,5 +1,5 @@
-"""Spreadsheet exports: a minimal XLSX writer from the standard library, and the guard that
-keeps a CSV cell from running as a formula.
+"""Spreadsheet exports: a minimal XLSX writer from the standard library (CSV files are written
+by keystage.exports.safe_csv).
 
     body = workbook({"Schools": [["LAESTAB", "Pupils"], ["3302001", 41]]})
 
@@ -52,14 +52,6 @@ def workbook(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
         for name, text in parts.items():
             book.writestr(name, text)
     return out.getvalue()
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell a spreadsheet would run as a formula (a name typed as =HYPERLINK...) stays
-    text; anything else unchanged."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _titles(names: list[str]) -> list[str]:

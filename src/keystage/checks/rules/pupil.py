@@ -122,6 +122,45 @@ def name_missing(pupil: Pupil, run: Run) -> Iterable[Finding]:
     ]
 
 
+# The longest value Keystage keeps of each pupil detail that no other rule bounds: the portal
+# stores them in columns this wide (a portal test holds it to that). A longer surname or
+# forename is not a real one (other details typed into it, or two fields run together), and an
+# NC year is at most two characters (N1, R, 6, 14).
+LONGEST = {"Surname": 100, "Forename": 100, "NCyearActual": 4}
+_SHOWN = 20  # characters of a too-long NC year quoted in the message
+
+
+def _too_long(pupil: Pupil, field: str, value: str) -> str:
+    if field == "NCyearActual":
+        shown = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
+        return (
+            f"{who(pupil)}: the NC year is '{shown}'. It must be R for Reception or the year "
+            f"group's number (such as 6), at most {LONGEST[field]} characters. {FIX}"
+        )
+    name = field.lower()
+    return (
+        f"{who(pupil)}: the {name} is {len(value)} characters long; a {name} can have at most "
+        f"{LONGEST[field]}. A {name} this long usually has other details typed into it. {FIX}"
+    )
+
+
+@rule(
+    code="FIELD-TOO-LONG",
+    severity=ERROR,
+    scope="pupil",
+    fields=tuple(LONGEST),
+    summary="Surname or forename over 100 characters, or NC year over 4: longer than any real "
+    "one, and than Keystage keeps.",
+)
+def field_too_long(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    given = {"Surname": pupil.surname, "Forename": pupil.forename, "NCyearActual": pupil.nc_year}
+    return [
+        finding("FIELD-TOO-LONG", _too_long(pupil, field, value), pupil, field)
+        for field, value in given.items()
+        if value and len(value) > LONGEST[field]
+    ]
+
+
 @rule(
     code="DOB-INVALID",
     severity=ERROR,

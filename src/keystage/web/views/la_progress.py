@@ -7,7 +7,6 @@ schools in one query, their standings through `standings_for`, and nothing per r
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from keystage.exports import write_csv
 from keystage.web import downloads
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
@@ -43,7 +43,7 @@ from keystage.web.models import (
     TeamQuery,
 )
 from keystage.web.state import Standing, State, standing, standings_for
-from keystage.web.xlsx import CONTENT_TYPE, spreadsheet_safe, workbook
+from keystage.web.xlsx import CONTENT_TYPE, workbook
 
 # -- One row of the progress table -----------------------------------------------------------
 
@@ -458,10 +458,7 @@ def collection_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
     table = progress_table(collection, request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(collection, "csv")}"'
-    out = csv.writer(response)
-    out.writerow(EXPORT_HEADINGS)
-    for row in export_rows(table.rows):
-        out.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
+    write_csv(response, [EXPORT_HEADINGS, *export_rows(table.rows)])
     return response
 
 

@@ -10,7 +10,6 @@ school's figures. Anything about one school that other schools' eyes can reach i
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 from collections import defaultdict
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_safe
 
 from keystage.checks.run import Lookup
 from keystage.ctf.model import Pupil, pupil_from_dict
+from keystage.exports import csv_text
 from keystage.measures import AVERAGE, SPECS, Measure, compute, suppress
 from keystage.measures.compute import scorer_for
 from keystage.measures.groups import groups_of
@@ -42,7 +42,7 @@ from keystage.web.comparisons import ComparisonImportError, import_figures
 from keystage.web.models import Collection, ComparisonFigure, PupilRecord, Role, School, User
 from keystage.web.processing import codeset_for
 from keystage.web.results import current_records, la_pupils
-from keystage.web.xlsx import CONTENT_TYPE, spreadsheet_safe, workbook
+from keystage.web.xlsx import CONTENT_TYPE, workbook
 
 # -- Words for people ---------------------------------------------------------------------------
 
@@ -393,22 +393,6 @@ def _attachment(body: bytes | str, content_type: str, name: str) -> HttpResponse
     return response
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> str:
-    out = _Lines()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
-    return "".join(out.lines)
-
-
-class _Lines:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.lines.append(text)
-
-
 def _flag(request: HttpRequest, name: str) -> bool:
     return request.GET.get(name, "") in ("1", "yes", "true")
 
@@ -454,7 +438,7 @@ def results_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
     publication = _flag(request, "publication")
     what = "school-results-publication" if publication else "school-results"
     return _attachment(
-        _csv(school_table(collection, publication=publication)),
+        csv_text(school_table(collection, publication=publication)),
         "text/csv; charset=utf-8",
         _export_name(collection, what, "csv"),
     )
@@ -528,7 +512,7 @@ def _pupil_download(request: HttpRequest, collection_id: int, extension: str) ->
     what = "pupils-minimised" if minimised else "pupils"
     name = _export_name(collection, what, extension)
     if extension == "csv":
-        return _attachment(_csv(table), "text/csv; charset=utf-8", name)
+        return _attachment(csv_text(table), "text/csv; charset=utf-8", name)
     return _attachment(workbook({collection.short_name: table}), CONTENT_TYPE, name)
 
 
