@@ -34,7 +34,7 @@ from django.db.models import Count
 
 from keystage.checks import Finding, finding
 from keystage.ctf.model import Pupil
-from keystage.web import bulk
+from keystage.web import bulk, columns
 from keystage.web.models import (
     Collection,
     Confirmation,
@@ -218,7 +218,8 @@ def _grouped(owed: Owed) -> dict[int, list[str]]:
 
 
 def _row(version_id: int, record: PupilRecord) -> FindingRecord:
-    shown = f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"
+    named = f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"
+    shown = columns.shortened(FindingRecord, "pupil", named)  # upper() can lengthen a name
     made = finding(CODE, message(shown, record.upn))
     line = record.data.get("line")
     return FindingRecord(
