@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "keystage.web.middleware.RequestIdMiddleware",  # first: every response and log line has it
+    "keystage.web.middleware.NoStoreMiddleware",  # above all that answers, but WhiteNoise's files
     "django.middleware.security.SecurityMiddleware",
     "keystage.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # above WhiteNoise: static too
