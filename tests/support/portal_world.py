@@ -56,6 +56,7 @@ from keystage.web.queries import raise_query
 @dataclass
 class World:
     head: Client
+    head_user: User
     admin: Client
     admin_user: User
     values: dict[str, list[object]]  # keyword -> the objects to try
@@ -155,6 +156,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
     pupils = PupilRecord.objects.all()
     return World(
         head=head,
+        head_user=head_user,
         admin=signed_in(admin_user),
         admin_user=admin_user,
         values=values,

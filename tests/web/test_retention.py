@@ -43,10 +43,10 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
+from keystage.web.pupil_ids import pseudonym
 from keystage.web.queries import raise_query
 from keystage.web.results import measures_for
 from keystage.web.uploads import UploadRefusedError, receive
-from keystage.web.views.la_results import pseudonym
 
 
 def purge(*args: str) -> str:

@@ -22,14 +22,12 @@ are where names are, and page views are recorded without them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from keystage.ctf.upn import ALPHABET
 from keystage.web.audit import Action, collection_label
 from keystage.web.models import (
     AppealEvidence,
@@ -39,13 +37,11 @@ from keystage.web.models import (
     TeamQuery,
     UnattributedFile,
 )
-from keystage.web.views.la_results import pseudonym
+from keystage.web.pupil_ids import UPN_IN_WORDS, pseudonym
 
 REMOVED_TEXT = "Removed under the retention policy."
 PUPIL_QUERY_SUBJECT = "A query about one pupil"
 FILE_QUERY_SUBJECT = "A query about the file"
-# A UPN in an event's words, with "pupil" or "UPN" said before it.
-_UPN = re.compile(rf"\b(?:pupil\s+)?(?:UPN\s+)?(?P<upn>[{ALPHABET}][0-9]{{11}}[0-9{ALPHABET}])\b")
 
 Pair = tuple[str, str]  # what an event says -> what it says instead
 
@@ -127,7 +123,7 @@ class AuditScrubber:
     def _text(self, text: str, pairs: list[Pair]) -> str:
         for old, new in pairs:
             text = text.replace(old, new)
-        return _UPN.sub(lambda m: f"pupil {pseudonym(self.collection, m['upn'])}", text)
+        return UPN_IN_WORDS.sub(lambda m: f"pupil {pseudonym(self.collection, m['upn'])}", text)
 
     def _value(self, value: Any, pairs: list[Pair]) -> Any:
         if isinstance(value, str):

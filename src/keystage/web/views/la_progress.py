@@ -41,6 +41,7 @@ from keystage.web.models import (
     Submission,
     TeamQuery,
 )
+from keystage.web.page_views import viewed
 from keystage.web.state import Standing, State, standing, standings_for
 from keystage.web.xlsx import CONTENT_TYPE, spreadsheet_safe, workbook
 
@@ -493,13 +494,18 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
     confirmations = Confirmation.objects.filter(
         submission__school=school, submission__collection=collection
     ).select_related("submission", "signed_by", "voided_by")
-    threads = (
+    threads = list(
         TeamQuery.objects.filter(school=school, collection=collection)
         .select_related("raised_by")
         .prefetch_related(
             Prefetch("messages", QueryMessage.objects.select_related("author"), to_attr="thread")
         )
     )
+    findings = findings_of(shown) if shown and shown.status == "checked" else None
+    pupils = (findings.upns if findings else set()) | {q.upn for q in threads}
+    which = {"submission": shown.pk} if shown else {}
+    viewed(request, f"{school.name}'s page", upns=pupils, school=school, collection=collection,
+           **which)  # fmt: skip
     return render(
         request,
         "la/school.html",
@@ -509,7 +515,7 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "standing": now,
             "versions": versions,
             "shown": shown,
-            "findings": findings_of(shown) if shown and shown.status == "checked" else None,
+            "findings": findings,
             "confirmations": confirmations,
             "threads": threads,
             "lock": active_lock(collection, school),
