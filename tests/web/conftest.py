@@ -11,3 +11,4 @@ from portal_fixtures import (  # noqa: F401 (fixtures, found by name)
     school_b,
     schools,
 )
+from portal_world import world  # noqa: F401 (a fixture: every page has something on it)

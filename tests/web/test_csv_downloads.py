@@ -26,7 +26,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
-from url_walk import body_of, is_file, portal_patterns, urls_of
+from portal_world import body_of, is_file, portal_patterns, urls_of
 
 from keystage.ctf.model import Pupil
 from keystage.web.models import (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_world import portal_patterns
 
 from keystage.web.models import (
     Appeal,
@@ -35,20 +35,6 @@ SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
                 "moderation_id", "appeal_id", "evidence_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
-
-
-def portal_patterns() -> list[tuple[str, URLPattern]]:
-    found: list[tuple[str, URLPattern]] = []
-
-    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> None:
-        for item in patterns:
-            if isinstance(item, URLResolver):
-                walk(item.url_patterns, prefix + str(item.pattern), item.namespace or namespace)
-            elif namespace == "portal":
-                found.append((prefix + str(item.pattern), item))
-
-    walk(get_resolver().url_patterns, "", "")
-    return found
 
 
 @pytest.fixture

@@ -22,6 +22,11 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def collection_label(collection: Collection) -> str:
+    """How an event names its collection ("KS1 2025-26"): the audit page filters by it."""
+    return f"{collection.kind} {collection.academic_year}"
+
+
 def record(
     action: str,
     what: str,
@@ -43,7 +48,7 @@ def record(
         school=school.laestab
         if school
         else (actor.school.laestab if actor and actor.school else ""),
-        collection=f"{collection.kind} {collection.academic_year}" if collection else "",
+        collection=collection_label(collection) if collection else "",
         what=what,
         ip=client_ip(request),
         detail=detail,

@@ -35,9 +35,9 @@ from keystage.exports import (
 )
 from keystage.web.models import AuditEvent, Collection, School
 from keystage.web.processing import codeset_for
+from keystage.web.pupil_ids import pseudonym
 from keystage.web.results import pupils
 from keystage.web.state import Standing, State, standings_for
-from keystage.web.views.la_results import pseudonym
 
 DFE_EXPORT = "dfe-return"  # the audit detail's "export" for the DfE files (numbers them)
 BENCHMARK_EXPORT = "benchmark"

@@ -18,6 +18,11 @@ class Findings:
     query_count: int
     unanswered: int | None  # None for a version that is not current: its queries are history
 
+    @property
+    def upns(self) -> set[str]:
+        """The pupils the findings are about (page views of them are audited)."""
+        return {row.upn for _, rows in (*self.errors, *self.queries) for row in rows if row.upn}
+
 
 def findings_of(version: Submission) -> Findings:
     """Each query carries the school's answer (`.answer`) where there is one."""

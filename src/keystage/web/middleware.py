@@ -1,5 +1,6 @@
 """The front door's middleware: a request id on every response and log line, one log line per
-request, the headers Django does not set itself, and sessions that end when left idle.
+request, the headers Django does not set itself, no caching of anything but static files, and
+sessions that end when left idle.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.functional import empty
+from whitenoise.middleware import WhiteNoiseFileResponse
 
 from keystage.web import logs
 
@@ -97,6 +99,29 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.KEYSTAGE_PERMISSIONS_POLICY)
+        return response
+
+
+NO_STORE = "no-store, private"
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every response but a static file.
+
+    Pages, downloads, redirects, error pages and the health check may hold pupils' data or
+    say who is signed in: no browser (a school office's shared computer) or proxy keeps a copy.
+    Static files are the same for everyone and keep WhiteNoise's own caching. Second in
+    MIDDLEWARE, so it also sees what the middleware below it answers (an https redirect, an
+    upload refused at the door, a 404, a 500).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not isinstance(response, WhiteNoiseFileResponse):
+            response["Cache-Control"] = NO_STORE  # replaces a view's own: nothing is kept
         return response
 
 

@@ -7,17 +7,22 @@ What goes, for every version of every school's file in the collection:
   former UPN, ULN and school history (entry and leaving dates: not needed for any figure);
 - from each finding: the pupil's name, and the message (which quotes names and dates of
   birth) becomes the rule's catalogue summary;
-- free text that may name pupils: schools' answers to queries, the data team's query messages
-  (and the subject of a query about one pupil), the notes on decisions about pupils in two
-  schools' files, KS2 moderation appeals' reasons and notes;
+- free text that may name pupils: schools' answers to queries, the data team's query messages,
+  the notes on decisions about pupils in two schools' files, the reasons given for unlocking,
+  KS2 moderation visits' notes and appeals' reasons and notes;
+- names that may name pupils (keystage.web.pseudonyms): the names files were sent under
+  (versions, files attributed by hand, appeal evidence) become when they came and which they
+  were, and query subjects say only whether a query is about one pupil;
 - the stored files: every version as sent (and the CTF made from a spreadsheet template),
   the pupil-level report PDFs, the files that came in unattributed and were attributed to
   the collection, KS2 moderation letters and appeal evidence (FILES_DELETED).
 
 What stays: the UPN (it keys the data team's decisions and lets the LA follow a pupil from one
 key stage to the next), sex, year group, ethnicity, first language, free school meals, SEN and
-every result. The school-level report PDFs hold no pupil's data and stay. The audit trail is
-not touched: it is the record of what was done, the purge included.
+every result. The school-level report PDFs hold no pupil's data and stay. The audit trail stays
+the record of what was done, the purge included: each of the collection's events keeps who,
+what, when, school and collection; the file names and subjects in it become the same
+pseudonyms, reasons for unlocking are removed and UPNs become pupil IDs (keystage.web.pseudonyms).
 
 A collection is purged once, in one transaction that ends by setting `purged_at`: run again,
 from cron or by hand, and a purged collection is left alone. A run that stops part way (a
@@ -37,7 +42,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from keystage.checks import REGISTRY
-from keystage.web import cross_school
+from keystage.web import cross_school, pseudonyms
 from keystage.web.audit import Action, record
 from keystage.web.models import (
     Answer,
@@ -45,23 +50,22 @@ from keystage.web.models import (
     AppealEvidence,
     Collection,
     FindingRecord,
+    Lock,
     ModeratedSchool,
     MoveDecision,
     PupilRecord,
     QueryMessage,
     Report,
     Submission,
-    TeamQuery,
     UnattributedFile,
 )
+from keystage.web.pseudonyms import REMOVED_TEXT
 
 # Keys of PupilRecord.data (dataclasses.asdict of keystage.ctf.model.Pupil) that identify a
 # child directly, or say where they were when: set to None (the school history to no entries).
 IDENTIFYING = ("surname", "forename", "preferred_surname", "middle_names", "dob", "former_upn",
                "uln")  # fmt: skip
 EMPTIED = ("school_history",)
-REMOVED_TEXT = "Removed under the retention policy."
-PUPIL_QUERY_SUBJECT = "A query about one pupil"
 BATCH = 2000
 
 # Every FileField of the portal's models, and what the purge does with its files. A new stored
@@ -85,6 +89,9 @@ class Outcome:
     pupils: int = 0
     findings: int = 0
     texts: int = 0
+    names: int = 0  # files' names as sent, replaced by when they came
+    subjects: int = 0  # query subjects, replaced by what they are about
+    audit: int = 0  # audit events whose file names, subjects, reasons or UPNs were replaced
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # named in the database, not on disk
     bytes_freed: int = 0
@@ -98,8 +105,14 @@ class Outcome:
             f"{c.short_name} ({c.long_name} {c.academic_year}), kept until {kept}:",
             f"  {_count(self.pupils, 'pupil record')}: names and dates of birth {would}removed",
             f"  {_count(self.findings, 'finding')}: pupils' names {would}removed",
-            f"  {_count(self.texts, 'answer or message', 'answers and messages')} that may "
-            f"name pupils {would}removed",
+            f"  {_count(self.texts, 'answer, message or note', 'answers, messages and notes')} "
+            f"that may name pupils {would}removed",
+            f"  {_count(self.names, 'file name')} as sent {would}replaced by when the file "
+            "came and which it was",
+            f"  {_count(self.subjects, 'query subject')} {would}replaced by what the query is "
+            "about",
+            f"  {_count(self.audit, 'audit event')}: file names, subjects, reasons and UPNs "
+            f"{would}replaced (who, what and when kept)",
             f"  {_count(len(self.files), 'file')} {would}deleted, "
             f"{size(self.bytes_freed)} {would}freed",
         ]
@@ -123,6 +136,9 @@ class Outcome:
             "pupils": self.pupils,
             "findings": self.findings,
             "texts": self.texts,
+            "names": self.names,
+            "subjects": self.subjects,
+            "audit_events": self.audit,
             "files_deleted": len(self.files),
             "files_missing": len(self.missing),
             "bytes_freed": self.bytes_freed,
@@ -155,6 +171,9 @@ def plan(collection: Collection, storage: Storage = default_storage) -> Outcome:
         pupils=_pupil_records(collection).count(),
         findings=FindingRecord.objects.filter(submission__collection=collection).count(),
         texts=sum(query.count() for query in _texts(collection)),
+        names=pseudonyms.rename_files(collection, save=False),
+        subjects=pseudonyms.rename_subjects(collection, save=False),
+        audit=pseudonyms.pseudonymise_events(pseudonyms.AuditScrubber(collection), save=False),
         waiting=_waiting(collection),
     )
     _weigh(outcome, stored_files(collection), storage)
@@ -176,9 +195,13 @@ def purge(
             return None
         cross_school.lock_collection(locked)  # no version stored while names are removed
         outcome = Outcome(locked, waiting=_waiting(locked))
+        scrubber = pseudonyms.AuditScrubber(locked)  # before the names it replaces change
+        outcome.audit = pseudonyms.pseudonymise_events(scrubber, save=True)
         outcome.pupils = _anonymise_pupils(locked)
         outcome.findings = _anonymise_findings(locked)
         outcome.texts = _remove_texts(locked)
+        outcome.names = pseudonyms.rename_files(locked, save=True)
+        outcome.subjects = pseudonyms.rename_subjects(locked, save=True)
         _weigh(outcome, stored_files(locked), storage)
         for name in outcome.files:
             storage.delete(name)  # a failure here rolls the whole purge back
@@ -257,7 +280,11 @@ def _texts(collection: Collection) -> list[models.QuerySet[Any]]:
         QueryMessage.objects.filter(query__collection=collection).exclude(body=REMOVED_TEXT),
         MoveDecision.objects.filter(collection=collection).exclude(note=""),
         _appeals(collection).exclude(reasons=REMOVED_TEXT),
-    ]
+        Lock.objects.filter(collection=collection).exclude(unlock_reason="")
+        .exclude(unlock_reason=REMOVED_TEXT),
+        ModeratedSchool.objects.filter(round__collection=collection).exclude(notes="")
+        .exclude(notes=REMOVED_TEXT),
+    ]  # fmt: skip
 
 
 def _appeals(collection: Collection) -> models.QuerySet[Appeal]:
@@ -265,16 +292,15 @@ def _appeals(collection: Collection) -> models.QuerySet[Appeal]:
 
 
 def _remove_texts(collection: Collection) -> int:
-    answers, messages, decisions, appeals = _texts(collection)
+    answers, messages, decisions, appeals, unlocks, visits = _texts(collection)
     done = answers.update(text=REMOVED_TEXT)
     done += messages.update(body=REMOVED_TEXT)
     done += decisions.update(note="")
     done += appeals.update(reasons=REMOVED_TEXT)
+    done += unlocks.update(unlock_reason=REMOVED_TEXT)
+    done += visits.update(notes=REMOVED_TEXT)  # the moderators', about the pupils' work
     for notes in ("review_notes", "decision_notes"):  # the LA's, about the pupils' work
         _appeals(collection).exclude(**{notes: ""}).update(**{notes: REMOVED_TEXT})
-    TeamQuery.objects.filter(collection=collection).exclude(upn="").update(
-        subject=PUPIL_QUERY_SUBJECT
-    )
     return done
 
 

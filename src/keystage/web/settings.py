@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "keystage.web.middleware.RequestIdMiddleware",  # first: every response and log line has it
+    "keystage.web.middleware.NoStoreMiddleware",  # above all that answers, but WhiteNoise's files
     "django.middleware.security.SecurityMiddleware",
     "keystage.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # above WhiteNoise: static too
@@ -210,12 +211,16 @@ WHITENOISE_USE_FINDERS = True  # the embedded default serves app static files wi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
-# The guard first: it stops an upload that is too large or plainly the wrong kind mid-stream.
+# The guard first: it stops an upload that is too large, plainly the wrong kind or too slow
+# mid-stream. Large files stream into the data folder's uploading/ (not a private /tmp, so the
+# workers' sweep sees what a killed web process left there: see keystage.web.upload_temp).
 FILE_UPLOAD_HANDLERS = [
     "keystage.web.upload_handlers.GuardedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "keystage.web.upload_temp.NamedTemporaryFileUploadHandler",
 ]
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploading"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -5,7 +5,8 @@ scheduler beside its loop: `start_scheduler()` starts a background thread that c
 `run_scheduler_tick()` every minute; from 07:00 London time, the first tick of the day queues
 `send_daily_reminders`, and later ticks see it queued and do nothing. In a worker, the same
 thread writes the worker's heartbeat every few seconds and runs the reconciler every minute
-(`keystage.web.reconcile`: work left by a worker that died is queued again).
+(`keystage.web.reconcile`: work left by a worker that died is queued again), and the sweep of
+partial uploads a killed web process left on this host (`keystage.web.upload_temp`).
 
 Queued at most once a day: the marker is the queued task itself (its row in the task table,
 enqueued since midnight), checked and written in one transaction. On SQLite the transaction
@@ -27,7 +28,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from keystage.web import retries, workers
+from keystage.web import retries, upload_temp, workers
 from keystage.web.chasing import send_reminders
 from keystage.web.clock import today
 
@@ -88,6 +89,14 @@ def run_reconciler_tick() -> None:
         log.exception("The reconciler could not run")
 
 
+def run_sweep_tick() -> None:
+    """Partial uploads no upload can still be writing are removed; never raises."""
+    try:
+        upload_temp.sweep()
+    except OSError:  # the folder unreadable for a moment: try again at the next tick
+        log.exception("Could not sweep the partial uploads")
+
+
 def _beat(worker_id: str) -> None:
     """The worker's heartbeat; never raises (a missed beat or two is allowed for)."""
     try:
@@ -105,7 +114,7 @@ def start_scheduler(
 ) -> threading.Thread:
     """Runs `run_scheduler_tick()` every `interval` seconds in a daemon thread (the task worker
     keeps the main thread), until `stop` is set or the process ends. For a worker (`worker_id`)
-    it also beats every few seconds and reconciles every `interval`."""
+    it also beats every few seconds, and reconciles and sweeps every `interval`."""
     stopping = stop or threading.Event()
     pause = min(interval, workers.BEAT_SECONDS) if worker_id else interval
 
@@ -118,6 +127,7 @@ def start_scheduler(
                 run_scheduler_tick()
                 if worker_id is not None:
                     run_reconciler_tick()
+                    run_sweep_tick()
                 due = time.monotonic() + interval
                 connections.close_all()  # this thread's own connections: none kept open idle
             stopping.wait(pause)

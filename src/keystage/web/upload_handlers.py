@@ -4,7 +4,8 @@ Two guards, one rule book (POLICIES, by URL name):
 - UploadLimitMiddleware answers 413 from the Content-Length header alone, reading nothing;
 - GuardedUploadHandler, first of FILE_UPLOAD_HANDLERS, watches the bytes as they stream in and
   stops the upload when a file outgrows its cap or its first bytes show it is not what the form
-  takes (the form's own words say why). Django then closes and deletes the temporary files.
+  takes (the form's own words say why), or when it has taken longer than any upload may
+  (longest_upload_seconds). Django then closes and deletes the temporary files.
 The forms check again after the fact; these guards only spare the disk, the time and the wait.
 
 A URL not in POLICIES takes no more than an ordinary form does (DATA_UPLOAD_MAX_MEMORY_SIZE):
@@ -14,6 +15,7 @@ a new page that takes files must be added here (tests/web/test_front_door.py che
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,10 @@ log = logging.getLogger(__name__)
 
 # Room for the form's other fields and the multipart framing around the files.
 FORM_ALLOWANCE = 256 * 1024
+# The slowest an upload may be, on average: 64 KB/s (512 kbit/s) is below the upload speed of
+# the slowest school broadband line. With it, the largest request any form takes sets the
+# longest an upload can last, so a partial file older than that is no upload's (upload_temp).
+SLOWEST_BYTES_PER_SECOND = 64 * 1024
 HEAD_BYTES = 8  # what the sniffers look at: the same first bytes as the forms' own checks
 
 Sniffer = Callable[[bytes], str | None]  # the first bytes -> why the file is refused, or None
@@ -126,6 +132,21 @@ ORDINARY_FORM = UploadPolicy(
 )
 
 
+def longest_upload_seconds() -> int:
+    """The longest any upload may take: the largest request a form takes, at the slowest rate
+    allowed (about 67 minutes for the data team's 250 MB import; it follows the size settings)."""
+    largest = max(p.request_cap() for p in [*POLICIES.values(), ORDINARY_FORM])
+    return -(-largest // SLOWEST_BYTES_PER_SECOND)
+
+
+def too_slow() -> str:
+    minutes = -(-longest_upload_seconds() // 60)
+    return (
+        f"Sending the file took more than {minutes} minutes, so we stopped. Try again on a "
+        "faster connection, or send a smaller file."
+    )
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: int
@@ -192,7 +213,8 @@ class UploadLimitMiddleware:
 
 
 class GuardedUploadHandler(FileUploadHandler):
-    """Stops an upload the moment a file outgrows its cap or shows the wrong first bytes.
+    """Stops an upload the moment a file outgrows its cap or shows the wrong first bytes, or
+    when it has taken longer than any upload may.
 
     First in FILE_UPLOAD_HANDLERS: a chunk reaches the memory or temporary-file handler only
     after passing here. On a refusal it raises StopUpload; Django then closes (so deletes) the
@@ -204,6 +226,8 @@ class GuardedUploadHandler(FileUploadHandler):
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.policy = policy_for(request) if request is not None else ORDINARY_FORM
+        # The wall clock, as the temporary files' names and their sweep use (upload_temp).
+        self.deadline = time.time() + longest_upload_seconds()
         self.received = 0
         self.head = b""
         self.sniffed = False
@@ -218,6 +242,8 @@ class GuardedUploadHandler(FileUploadHandler):
             self._stop(Refusal(413, self.policy.file_too_big(str(self.file_name or "the file"))))
         if self.received > self.policy.request_cap():
             self._stop(Refusal(413, self.policy.too_big(self.received)))
+        if time.time() > self.deadline:  # so no upload in flight is older than the longest
+            self._stop(Refusal(400, too_slow()))
         if not self.sniffed:
             self._sniff(raw_data)
         return raw_data

@@ -20,6 +20,7 @@ from keystage.web.clock import today
 from keystage.web.evidence import MAX_FILES, EvidenceRefusedError, accept_all, max_bytes
 from keystage.web.models import AppealEvidence, ModeratedSchool, Role, User
 from keystage.web.moderation import ModerationError, moderated_roles
+from keystage.web.page_views import viewed
 from keystage.web.processing import codeset_for
 from keystage.web.views.la_moderation import evidence_response, letter_response
 
@@ -110,11 +111,14 @@ def moderation_page(request: HttpRequest, moderation_id: int) -> HttpResponse:
     codeset = codeset_for(m.round.collection.academic_year)
     roles = {r: a.label for r, a in moderated_roles(codeset).items()}
     appeal = getattr(m, "appeal", None)
+    changes = list(m.changes.all()) if told else []
+    viewed(request, "your school's KS2 moderation", upns=[c.upn for c in changes],
+           school=m.school, collection=m.round.collection, moderation=m.pk)  # fmt: skip
     return render(
         request,
         "portal/appeal.html",
         {"m": m, "school": m.school, "collection": m.round.collection, "told": told,
-         "changes": [(c, roles.get(c.role, c.role)) for c in m.changes.all()] if told else [],
+         "changes": [(c, roles.get(c.role, c.role)) for c in changes],
          "sampled": m.sample.count() if told else 0, "appeal": appeal,
          "evidence": list(appeal.evidence.all()) if appeal else [], "form": form,
          "refused": refused, "is_head": is_head},

@@ -27,6 +27,7 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.moderation import ModerationError, moderated_roles
+from keystage.web.page_views import viewed
 from keystage.web.processing import codeset_for
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
@@ -310,12 +311,16 @@ def moderated_page(request: HttpRequest, moderation_id: int) -> HttpResponse:
         except ModerationError as problem:
             failed = failed or forms.Form()
             failed.add_error(None, str(problem))
+    changes = list(m.changes.all())
+    sample = list(m.sample.values_list("upn", flat=True))
+    viewed(request, f"{m.school.name}'s KS2 moderation", upns=[*sample, *(c.upn for c in changes)],
+           school=m.school, collection=collection, moderation=m.pk)  # fmt: skip
     return render(
         request,
         "la/moderation_school.html",
         {"m": m, "collection": collection, "visit": visit, "change": change, "failed": failed,
-         "changes": [(c, roles.get(c.role, c.role)) for c in m.changes.all()],
-         "sample": list(m.sample.values_list("upn", flat=True)), "step": step(m),
+         "changes": [(c, roles.get(c.role, c.role)) for c in changes],
+         "sample": sample, "step": step(m),
          "appeal": getattr(m, "appeal", None), "codes": _codes(collection)},
         status=400 if failed is not None and failed.errors else 200,
     )  # fmt: skip
@@ -408,6 +413,8 @@ def appeal_page(request: HttpRequest, appeal_id: int) -> HttpResponse:
             assert failed is not None
             failed.add_error(None, str(problem))
     roles = _roles(collection)
+    viewed(request, f"{m.school.name}'s KS2 moderation appeal", upns=[c.upn for c in changes],
+           school=m.school, collection=collection, appeal=appeal.pk)  # fmt: skip
     return render(
         request,
         "la/moderation_appeal.html",

@@ -19,6 +19,7 @@ from keystage.ctf.model import parse_date
 from keystage.web import held, moving
 from keystage.web.access import la_user_required
 from keystage.web.models import Collection, PupilRecord, User
+from keystage.web.page_views import viewed
 
 
 class MoveDecisionForm(forms.Form):
@@ -68,6 +69,7 @@ class Row:
 def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
     found = moving.moves_for(window)
+    viewed(request, "pupils in two schools' files", upns=[m.upn for m in found], collection=window)
     return render(
         request,
         "la/moves.html",
@@ -107,6 +109,7 @@ def move(request: HttpRequest, collection_id: int, upn: str) -> HttpResponse:
             "Both schools have been emailed, and see it on their collection pages.",
         )
         return redirect("portal:la_moves", collection_id=window.pk)
+    viewed(request, "one pupil in two schools' files", upns=[found.upn], collection=window)
     return render(
         request,
         "la/move.html",

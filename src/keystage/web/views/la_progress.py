@@ -42,6 +42,7 @@ from keystage.web.models import (
     Submission,
     TeamQuery,
 )
+from keystage.web.page_views import viewed
 from keystage.web.state import Standing, State, standing, standings_for
 from keystage.web.xlsx import CONTENT_TYPE, workbook
 
@@ -491,13 +492,18 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
     confirmations = Confirmation.objects.filter(
         submission__school=school, submission__collection=collection
     ).select_related("submission", "signed_by", "voided_by")
-    threads = (
+    threads = list(
         TeamQuery.objects.filter(school=school, collection=collection)
         .select_related("raised_by")
         .prefetch_related(
             Prefetch("messages", QueryMessage.objects.select_related("author"), to_attr="thread")
         )
     )
+    findings = findings_of(shown) if shown and shown.status == "checked" else None
+    pupils = (findings.upns if findings else set()) | {q.upn for q in threads}
+    which = {"submission": shown.pk} if shown else {}
+    viewed(request, f"{school.name}'s page", upns=pupils, school=school, collection=collection,
+           **which)  # fmt: skip
     return render(
         request,
         "la/school.html",
@@ -507,7 +513,7 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "standing": now,
             "versions": versions,
             "shown": shown,
-            "findings": findings_of(shown) if shown and shown.status == "checked" else None,
+            "findings": findings,
             "held_matches": matches(shown) if shown and shown.status == "held" else [],
             "confirmations": confirmations,
             "threads": threads,

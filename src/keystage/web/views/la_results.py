@@ -10,8 +10,6 @@ school's figures. Anything about one school that other schools' eyes can reach i
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from keystage.web.clock import today
 from keystage.web.comparisons import ComparisonImportError, import_figures
 from keystage.web.models import Collection, ComparisonFigure, PupilRecord, Role, School, User
 from keystage.web.processing import codeset_for
+from keystage.web.pupil_ids import pseudonym
 from keystage.web.results import current_records, la_pupils
 from keystage.web.xlsx import CONTENT_TYPE, workbook
 
@@ -455,20 +454,13 @@ def results_xlsx(request: HttpRequest, collection_id: int) -> HttpResponse:
 
 
 # Pupil level. Minimised (?minimised=1): no names, no date of birth, no UPN. The UPN is a
-# national identifier that follows a child through school, so it is replaced by a pseudonymous
-# id: an HMAC of the UPN keyed by the service's secret and the collection. The same pupil keeps
-# the same id across downloads of one collection (files can be joined), but the id cannot be
-# turned back into a UPN, nor matched to another collection's, without the key. Term of birth
-# stands in for the date of birth.
+# national identifier that follows a child through school, so a pupil ID stands in for it
+# (keystage.web.pupil_ids): the same across downloads of one collection, so files can be
+# joined. Term of birth stands in for the date of birth.
 
 FULL_PUPIL = ["LAESTAB", "School", "UPN", "Surname", "Forename", "Date of birth"]
 MINIMISED_PUPIL = ["LAESTAB", "Pupil ID"]
 PUPIL_FLAGS = ["Sex", "NC year", "Term of birth", "Disadvantaged", "SEN", "EAL", "Ethnic group"]
-
-
-def pseudonym(collection: Collection, upn: str) -> str:
-    key = f"{settings.SECRET_KEY}:pupil-id:{collection.pk}".encode()
-    return hmac.new(key, upn.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def pupil_table(collection: Collection, *, minimised: bool) -> list[list[object]]:

@@ -11,6 +11,7 @@ from keystage.web import queries
 from keystage.web.access import la_user_required, school_of, school_user_required
 from keystage.web.forms import RaiseQueryForm, ReplyForm
 from keystage.web.models import Collection, School, TeamQuery, User
+from keystage.web.page_views import viewed
 
 
 def _user(request: HttpRequest) -> User:
@@ -67,6 +68,8 @@ def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> H
             queries.reply(query, by=_user(request), body=form.cleaned_data["body"])
             messages.success(request, "Your reply is sent.")
             return redirect(here, query_id=query.pk)
+    viewed(request, "a query about one pupil", upns=[query.upn], school=query.school,
+           collection=query.collection, query=query.pk)  # fmt: skip
     return render(
         request,
         "la/query.html" if la else "portal/query.html",

@@ -32,6 +32,7 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.moving import outcomes_for_school
+from keystage.web.page_views import viewed
 from keystage.web.state import collections_for_home, standing
 from keystage.web.uploads import (
     UploadNotSavedError,
@@ -91,6 +92,10 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     versions = Submission.objects.filter(school=school, collection=window).select_related(
         "uploaded_by"
     )
+    findings = findings_of(now.current) if now.current else None
+    moves = outcomes_for_school(school, window)
+    shown = (findings.upns if findings else set()) | {m.upn for m in moves}
+    viewed(request, f"the {window.short_name} page", upns=shown, school=school, collection=window)
     return render(
         request,
         "portal/collection.html",
@@ -99,10 +104,10 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
             "standing": now,
             "form": form,
             "versions": versions,
-            "findings": findings_of(now.current) if now.current else None,
+            "findings": findings,
             "voided": None if now.confirmation else _last_voided(school, window),
             "team_queries": TeamQuery.objects.filter(school=school, collection=window),
-            "moves": outcomes_for_school(school, window),
+            "moves": moves,
         },
         status=400 if form.errors else 200,
     )
@@ -136,6 +141,9 @@ def _last_voided(school: School, window: Collection) -> Confirmation | None:
 @school_user_required
 def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     version = own_submission(request, submission_id)
+    findings = findings_of(version)
+    viewed(request, f"the findings of version {version.version}", upns=findings.upns,
+           school=version.school, collection=version.collection, submission=version.pk)  # fmt: skip
     return render(
         request,
         "portal/submission.html",
@@ -143,7 +151,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "school": version.school,
             "version": version,
             "window": version.collection,
-            "findings": findings_of(version),
+            "findings": findings,
         },
     )
 

@@ -1,8 +1,9 @@
 """`keystage manage purge [--dry-run] [--today YYYY-MM-DD]`: the retention policy.
 
 For each collection whose retention date has passed: pupils' names and dates of birth removed,
-the stored files deleted, the collection marked as purged and the purge recorded in the audit
-trail (see keystage.web.retention). Safe to run again and from cron: a purged collection is
+the stored files deleted, file names and query subjects replaced, the audit trail's mentions of
+them and of UPNs pseudonymised, the collection marked as purged and the purge recorded in the
+audit trail (see keystage.web.retention). Safe to run again and from cron: a purged collection is
 left alone. Exit status 0 when all went well (or nothing was due), 1 when a purge failed.
 """
 
@@ -72,11 +73,13 @@ class Command(BaseCommand):
         pupils = sum(o.pupils for o in done)
         files = sum(len(o.files) for o in done)
         freed = sum(o.bytes_freed for o in done)
+        events = sum(o.audit for o in done)
         verb = "Would purge" if dry_run else "Purged"
         self.stdout.write(
             f"{verb} {collections} collection{'s' if collections != 1 else ''}: "
             f"{pupils} pupil record{'s' if pupils != 1 else ''} anonymised, "
-            f"{files} file{'s' if files != 1 else ''} deleted, {size(freed)} freed."
+            f"{files} file{'s' if files != 1 else ''} deleted, {size(freed)} freed, "
+            f"{events} audit event{'s' if events != 1 else ''} pseudonymised."
         )
         if dry_run:
             self.stdout.write("Nothing was changed (--dry-run).")
