@@ -13,8 +13,9 @@ an address still waiting for its link.
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from keystage.web.models import Role, User
@@ -58,14 +59,29 @@ def may_change_own(user: User) -> bool:
     return user.role == Role.STAFF
 
 
+def _waiting(user: User) -> QuerySet[EmailAddress]:
+    # allauth keeps a row for the account's own address too (unconfirmed, as the LA set it).
+    return EmailAddress.objects.filter(user=user, verified=False).exclude(email__iexact=user.email)
+
+
 def pending(user: User) -> EmailAddress | None:
     """The address a member of staff is changing to, until they open its link."""
-    return EmailAddress.objects.get_new(user)
+    return _waiting(user).order_by("pk").last()
 
 
 def start_change(request: HttpRequest, user: User, email: str) -> EmailAddress:
-    """Keeps the new address aside (unverified) and sends its link; any earlier one is dropped."""
-    return EmailAddress.objects.add_new_email(request, user, email.strip().lower())
+    """Keeps the new address aside (unconfirmed) and sends its link; an earlier one is dropped.
+
+    Not allauth's add_new_email: it takes the row of the account's own address for the one
+    waiting, and removing that blanks the account's address."""
+    _waiting(user).delete()
+    address, _ = EmailAddress.objects.get_or_create(user=user, email=email.strip().lower())
+    send_verification_email_to_address(request, address)
+    return address
+
+
+def send_link(request: HttpRequest, address: EmailAddress) -> None:
+    send_verification_email_to_address(request, address)
 
 
 def follow_address(user: User, old_email: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.account.decorators import reauthentication_required
-from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -47,7 +46,7 @@ def email_address(request: HttpRequest) -> HttpResponse:
         return redirect("account_email")
     if action in ("resend", "cancel") and (waiting := addresses.pending(user)) is not None:
         if action == "resend":
-            send_verification_email_to_address(request, waiting)
+            addresses.send_link(request, waiting)
             messages.success(request, f"We have emailed the link to {waiting.email} again.")
         else:
             waiting.delete()
