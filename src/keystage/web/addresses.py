@@ -20,10 +20,8 @@ from django.http import HttpRequest
 
 from keystage.web.models import Role, User
 
-TAKEN = (
-    "This email address belongs to another account. Use an address of your own: only the "
-    "LA can give several head teachers one address (an executive head of a federation)"
-)
+TAKEN = "This email address belongs to another account. Use an email address of your own"
+SHARING = "Only head teachers' accounts may share one (the executive head of a federation)"
 
 
 def holders(email: str, *, other_than: User | None = None) -> list[User]:
@@ -76,12 +74,14 @@ def start_change(request: HttpRequest, user: User, email: str) -> EmailAddress:
     waiting, and removing that blanks the account's address."""
     _waiting(user).delete()
     address, _ = EmailAddress.objects.get_or_create(user=user, email=email.strip().lower())
-    send_verification_email_to_address(request, address)
+    send_link(request, address)
     return address
 
 
-def send_link(request: HttpRequest, address: EmailAddress) -> None:
-    send_verification_email_to_address(request, address)
+def send_link(request: HttpRequest, address: EmailAddress) -> bool:
+    """Emails the address its link; False when one went in the last 3 minutes (allauth's
+    limit per address: a page cannot be used to flood someone's mailbox)."""
+    return bool(send_verification_email_to_address(request, address))
 
 
 def follow_address(user: User, old_email: str) -> None:

@@ -41,7 +41,7 @@ class AccountForm(UserChangeForm):  # type: ignore[type-arg]
             account = self.instance
             account.role = cleaned.get("role", account.role)
             if (problem := addresses.refusal(email, account)) is not None:
-                self.add_error("email", ValidationError(problem))
+                self.add_error("email", ValidationError(f"{problem}. {addresses.SHARING}"))
         return cleaned
 
 

@@ -92,8 +92,8 @@ class TwoFactorAdapter(DefaultMFAAdapter):
         "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
         "app shows now, or one of your recovery codes",
         "cannot_delete_authenticator": "Your account must use two-factor sign-in, so you "
-        "cannot turn it off. If you have a new phone, ask the LA to reset your two-factor "
-        "sign-in",
+        "cannot turn it off. If you have a new phone, ask the LA's administrator to reset "
+        "your two-factor sign-in",
     }
 
     def encrypt(self, text: str) -> str:

@@ -45,9 +45,10 @@ def email_address(request: HttpRequest) -> HttpResponse:
         )
         return redirect("account_email")
     if action in ("resend", "cancel") and (waiting := addresses.pending(user)) is not None:
-        if action == "resend":
-            addresses.send_link(request, waiting)
+        if action == "resend" and addresses.send_link(request, waiting):
             messages.success(request, f"We have emailed the link to {waiting.email} again.")
+        elif action == "resend":
+            messages.info(request, "We sent the link a moment ago. Wait 3 minutes to ask again.")
         else:
             waiting.delete()
             messages.success(request, f"Your address stays {user.email}.")
