@@ -78,3 +78,28 @@ def test_changing_a_password_has_the_same_rules_and_hint(school_a: School) -> No
     )
     assert changed.status_code == 302
     assert User.objects.get(username=school_a.urn).check_password(GOOD)
+
+
+def test_a_password_set_before_the_rules_must_be_changed_at_sign_in(school_a: School) -> None:
+    head = User.objects.get(username=school_a.urn)
+    head.set_password("password")  # as accepted before
+    head.save()
+    client = Client()
+    assert client.post("/accounts/login/", {"login": school_a.urn, "password": "password"})[
+        "Location"
+    ].startswith("/")
+    sent = client.get("/")
+    assert sent.status_code == 302 and sent["Location"] == "/accounts/password/change/"
+    page = client.get(sent["Location"])
+    assert "does not meet the service" in page.content.decode()
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "password", "password1": GOOD, "password2": GOOD},
+    )
+    assert client.get("/").status_code == 200
+
+
+def test_a_password_that_keeps_the_rules_goes_straight_in(school_a: School) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"login": school_a.urn, "password": PASSWORD})
+    assert client.get("/").status_code == 200

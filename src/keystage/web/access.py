@@ -20,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from keystage.web import addresses, signin
+from keystage.web import addresses, passwords, signin
 from keystage.web.models import Role, School, Submission, User
 from keystage.web.two_factor import has_authenticator_app, must_use_two_factor
 
@@ -65,6 +65,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None or attempt.account is None or user.pk != attempt.account.pk:
             return None
         signin.succeeded(attempt)
+        passwords.note_if_weak(request, str(credentials.get("password") or ""), user)
         return user
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
@@ -126,9 +127,11 @@ def own_staff(request: HttpRequest, user_id: int) -> User:
     return get_object_or_404(User, pk=user_id, school=school_of(request), role=Role.STAFF)
 
 
-class RequireTwoFactor:
-    """Accounts that must use two-factor sign-in (two_factor.must_use_two_factor: the LA, the
-    admin, and heads when the LA says so) set up an authenticator app before anything else."""
+class AccountSetUpFirst:
+    """Before any other page: an authenticator app, for accounts that must use two-factor
+    sign-in (two_factor.must_use_two_factor: the LA, the admin, and heads when the LA says so);
+    and a new password, for one signed in with a password that breaks the rules
+    (passwords.note_if_weak)."""
 
     allowed_prefixes = ("/accounts/", "/static/", "/health")
 
@@ -137,11 +140,15 @@ class RequireTwoFactor:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            isinstance(user, User)
-            and not request.path.startswith(self.allowed_prefixes)
-            and must_use_two_factor(user)
-            and not has_authenticator_app(user)
-        ):
+        if not isinstance(user, User) or request.path.startswith(self.allowed_prefixes):
+            return self.get_response(request)
+        if must_use_two_factor(user) and not has_authenticator_app(user):
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if passwords.must_change(request):
+            messages.warning(
+                request,
+                "Your password does not meet the service's rules any more. Choose a new one "
+                "before you go on.",
+            )
+            return HttpResponseRedirect(reverse("account_change_password"))
         return self.get_response(request)

@@ -1,15 +1,51 @@
-"""Password rules beyond Django's own validators (settings.AUTH_PASSWORD_VALIDATORS).
+"""Password rules (settings.AUTH_PASSWORD_VALIDATORS), and passwords set before them.
 
 Django checks a new password against the account's own names; a head teacher's account is
 named by the school's URN, and school offices reach for the school's name, so a password is
 checked against its school's name, URN and LAESTAB too.
+
+A password set before the rules (`password`, `123456`) still signs in, once: the sign-in
+notes that it breaks them, and access.AccountSetUpFirst sends its owner to change it before
+anything else.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
+from typing import Any
+
+from allauth.account.signals import password_changed, password_reset
+from django.contrib.auth.password_validation import (
+    UserAttributeSimilarityValidator,
+    validate_password,
+)
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.http import HttpRequest
 
 from keystage.web.models import User
+
+WEAK = "keystage.password_breaks_the_rules"
+
+
+def note_if_weak(request: HttpRequest | None, password: str, user: User) -> None:
+    """At sign-in, the one moment the password itself is known: does it keep the rules?"""
+    if request is None or not hasattr(request, "session"):
+        return
+    try:
+        validate_password(password, user)
+    except ValidationError:
+        request.session[WEAK] = True
+
+
+def must_change(request: HttpRequest) -> bool:
+    return bool(request.session.get(WEAK))
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+def _changed(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(WEAK, None)
 
 
 class SchoolSimilarityValidator(UserAttributeSimilarityValidator):

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "keystage.web.access.RequireTwoFactor",
+    "keystage.web.access.AccountSetUpFirst",
     "keystage.web.upload_handlers.UploadLimitMiddleware",  # its process_view after CSRF's
 ]
 
