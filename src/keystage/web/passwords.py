@@ -48,6 +48,13 @@ def _changed(sender: object, request: HttpRequest | None = None, **kwargs: Any) 
         request.session.pop(WEAK, None)
 
 
+class AccountSimilarityValidator(UserAttributeSimilarityValidator):
+    """Django's check against the account's own names, in a school office's words."""
+
+    def get_error_message(self) -> str:
+        return "The password is too like your %(verbose_name)s. Choose another"
+
+
 class SchoolSimilarityValidator(UserAttributeSimilarityValidator):
     def __init__(self, max_similarity: float = 0.7) -> None:
         super().__init__(user_attributes=("name", "urn", "laestab"), max_similarity=max_similarity)

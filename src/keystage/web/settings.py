@@ -263,7 +263,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if KEYSTAGE_BEHIND_PROXY else 0
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "NAME": "keystage.web.passwords.AccountSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
     },
     {"NAME": "keystage.web.passwords.SchoolSimilarityValidator"},
