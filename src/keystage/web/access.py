@@ -1,4 +1,5 @@
-"""Who may do what: closed sign-up, two-factor for the LA, and every school object scoped.
+"""Who may do what: closed sign-up, sign-in by one account's name, two-factor where it is
+required, and every school object scoped.
 
 Views reach school-owned objects only through the functions here, so a school user asking
 for another school's object gets the same 404 as for one that does not exist.
@@ -11,14 +12,17 @@ from functools import wraps
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.mfa.models import Authenticator
+from allauth.account.models import EmailAddress
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from keystage.web import addresses, passwords, signin
 from keystage.web.models import Role, School, Submission, User
+from keystage.web.two_factor import has_authenticator_app, must_use_two_factor
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,8 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
         "again, or reset your password",
         "email_password_mismatch": "The email address or password is not right. Check them and "
         "try again, or reset your password",
-        "too_many_login_attempts": "You have tried to sign in too many times. Wait 5 minutes, "
-        "then try again, or reset your password",
+        "too_many_login_attempts": "You have tried to sign in too many times. Wait 15 minutes, "
+        "then try again, or reset your password: the link we email you signs you in",
+        "shared_address": "This email address belongs to more than one school's account. "
+        "Sign in with your school's 6-digit URN instead",
         "account_inactive": "This account has been turned off. Ask your head teacher or the "
         "data team to turn it back on",
         "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
@@ -39,6 +45,44 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # the LA creates schools' and its own accounts
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """In place of allauth's count by the typed name: keystage.web.signin counts by
+        account and by address."""
+        typed = str(credentials.get("username") or credentials.get("email") or "")
+        try:
+            self._attempt = signin.begin(request, typed)
+        except signin.SharedAddressError:
+            raise self.validation_error("shared_address") from None
+        except signin.ThrottledError:
+            raise self.validation_error("too_many_login_attempts") from None
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> User | None:
+        """Signs in only the account the typed name means (never another account that added
+        the same address, nor one of several that share it)."""
+        user = super().authenticate(request, **credentials)
+        attempt: signin.Attempt = self._attempt
+        if user is None or attempt.account is None or user.pk != attempt.account.pk:
+            return None
+        signin.succeeded(attempt)
+        passwords.note_if_weak(request, str(credentials.get("password") or ""), user)
+        return user
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        """A member of staff opened the link sent to their new address: it becomes theirs,
+        unless meanwhile another account has it (or the account may not change it)."""
+        user = email_address.user
+        problem = addresses.refusal(email_address.email, user)
+        if problem is None and not addresses.may_change_own(user):
+            problem = "The LA sets this account's email address. Ask the data team to change it"
+        if problem is not None:
+            messages.error(request, problem)
+            return False
+        old_email = user.email
+        confirmed = bool(super().confirm_email(request, email_address))
+        if confirmed:
+            addresses.follow_address(user, old_email)
+        return confirmed
 
 
 def school_user_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
@@ -83,9 +127,11 @@ def own_staff(request: HttpRequest, user_id: int) -> User:
     return get_object_or_404(User, pk=user_id, school=school_of(request), role=Role.STAFF)
 
 
-class RequireTwoFactorForLA:
-    """LA accounts reach every school's pupils, and admin (staff) accounts reach everything:
-    they must set up an authenticator app first."""
+class AccountSetUpFirst:
+    """Before any other page: an authenticator app, for accounts that must use two-factor
+    sign-in (two_factor.must_use_two_factor: the LA, the admin, and heads when the LA says so);
+    and a new password, for one signed in with a password that breaks the rules
+    (passwords.note_if_weak)."""
 
     allowed_prefixes = ("/accounts/", "/static/", "/health")
 
@@ -94,11 +140,15 @@ class RequireTwoFactorForLA:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            isinstance(user, User)
-            and (user.is_la or user.is_superuser or user.is_staff)  # the admin too
-            and not request.path.startswith(self.allowed_prefixes)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if not isinstance(user, User) or request.path.startswith(self.allowed_prefixes):
+            return self.get_response(request)
+        if must_use_two_factor(user) and not has_authenticator_app(user):
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if passwords.must_change(request):
+            messages.warning(
+                request,
+                "Your password does not meet the service's rules any more. Choose a new one "
+                "before you go on.",
+            )
+            return HttpResponseRedirect(reverse("account_change_password"))
         return self.get_response(request)

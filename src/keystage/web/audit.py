@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from allauth.account.signals import user_logged_in, user_logged_out
-from django.contrib.auth.signals import user_login_failed
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,10 +19,25 @@ Action = AuditEvent.Action
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from (REMOTE_ADDR: a proxy in front must set it)."""
+    """The address the request came from: REMOTE_ADDR, or behind our proxy
+    (KEYSTAGE_BEHIND_PROXY) the address it added last to X-Forwarded-For, the one it saw; any
+    earlier ones were sent by the browser and prove nothing."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    if settings.KEYSTAGE_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if _is_ip(forwarded):
+            return forwarded
+    address = request.META.get("REMOTE_ADDR") or ""
+    return address if _is_ip(address) else None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def collection_label(collection: Collection) -> str:
@@ -66,8 +84,45 @@ def _signed_out(sender: object, request: HttpRequest, user: User | None, **kwarg
         record(Action.SIGN_OUT, f"{user.username} signed out", request=request, actor=user)
 
 
-@receiver(user_login_failed)
-def _failed(sender: object, credentials: dict[str, Any], request: HttpRequest | None = None,
-            **kwargs: Any) -> None:  # fmt: skip
-    login = str(credentials.get("username") or credentials.get("email") or "")[:150]
-    record(Action.SIGN_IN_FAILED, f"a sign-in as {login!r} failed", request=request, tried=login)
+def throttled(request: HttpRequest | None, account: User | None, tried: str, **detail: Any) -> None:
+    """A sign-in refused, right password or not, after too many wrong ones (or wrong codes)."""
+    record(Action.THROTTLED, f"a sign-in as {tried!r} was refused: too many failed attempts",
+           request=request, school=account.school if account else None,
+           account=account.pk if account else None, tried=tried, **detail)  # fmt: skip
+
+
+# Wrong passwords are recorded by keystage.web.signin, which counts them.
+
+
+@receiver(mfa_signals.authentication_failed)
+def _wrong_code(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    again = bool(kwargs.get("reauthentication"))
+    record(Action.MFA_FAILED, f"a wrong two-factor code for {user.username}", request=request,
+           school=user.school, account=user.pk, reauthentication=again)  # fmt: skip
+
+
+CHANGES = {
+    (mfa_signals.authenticator_added, Authenticator.Type.TOTP): "set up an authenticator app",
+    (mfa_signals.authenticator_added, Authenticator.Type.RECOVERY_CODES): "got recovery codes",
+    (mfa_signals.authenticator_removed, Authenticator.Type.TOTP): "turned off their "
+    "authenticator app",
+    (mfa_signals.authenticator_removed, Authenticator.Type.RECOVERY_CODES): "lost their "
+    "recovery codes with it",
+    (mfa_signals.authenticator_reset, Authenticator.Type.RECOVERY_CODES): "made new recovery codes",
+}
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def _two_factor_changed(sender: object, signal: object, request: HttpRequest | None, user: User,
+                        authenticator: Authenticator, **kwargs: Any) -> None:  # fmt: skip
+    change = CHANGES.get((signal, authenticator.type), f"changed their {authenticator.type}")
+    record(Action.MFA_CHANGED, f"{user.username} {change}", request=request, actor=user,
+           kind=authenticator.type)  # fmt: skip
+
+
+def two_factor_reset_by(request: HttpRequest, user: User) -> None:
+    """The LA (in the admin) removed an account's two-factor sign-in: a lost phone."""
+    record(Action.MFA_CHANGED, f"two-factor sign-in removed from {user.username} by the LA",
+           request=request, school=user.school, account=user.pk)  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from keystage.web import addresses
 from keystage.web.models import User
 
 
@@ -95,8 +96,33 @@ class StaffForm(forms.Form):
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if addresses.holders(email):
             raise ValidationError("Someone already has an account with this email address")
+        return email
+
+
+class ChangeEmailForm(forms.Form):
+    """A member of staff's new address: used once they open the link we send to it."""
+
+    email = forms.EmailField(
+        label="New email address",
+        help_text="We will email a link to this address. Your address changes when you open it.",
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address in the right form, like name@school.sch.uk",
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise ValidationError("This is your address already. Enter the new one")
+        if (problem := addresses.refusal(email, self.user)) is not None:
+            raise ValidationError(problem)
         return email
 
 

@@ -11,11 +11,15 @@ KEYSTAGE_FROM_EMAIL the sender of every email
 KEYSTAGE_MAX_UPLOAD_MB  the largest CTF accepted; default 50
 KEYSTAGE_MAX_IMPORT_MB  the most the data team imports in one go (several files); default 250
 KEYSTAGE_BASE_URL   the address people reach the service at, for links in emails
+KEYSTAGE_MFA_KEY    the key two-factor secrets are encrypted with at rest (comma-separated:
+                    the first encrypts, every one decrypts, for changing it); default derived
+                    from KEYSTAGE_SECRET_KEY
+KEYSTAGE_HEADS_MUST_USE_2FA  1: head teachers must set up two-factor sign-in, as the LA must
 
 Production (docs/production.md lists them all, with defaults):
 KEYSTAGE_ENV        production or embedded; default production when KEYSTAGE_BASE_URL is https
 KEYSTAGE_BEHIND_PROXY   1 when a reverse proxy terminates TLS: trust its X-Forwarded-Proto and
-                    X-Request-ID headers
+                    X-Request-ID headers, and the address it adds last to X-Forwarded-For
 KEYSTAGE_SSL_REDIRECT   production: 1 (default) redirects http to https; KEYSTAGE_HSTS_SECONDS
 KEYSTAGE_SESSION_IDLE_MINUTES / KEYSTAGE_SESSION_MAX_HOURS  sign-out when idle / in any case
 KEYSTAGE_LOG_FORMAT json or text (default json in production); KEYSTAGE_LOG_LEVEL;
@@ -95,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "keystage.web.access.RequireTwoFactorForLA",
+    "keystage.web.access.AccountSetUpFirst",
     "keystage.web.upload_handlers.UploadLimitMiddleware",  # its process_view after CSRF's
 ]
 
@@ -235,24 +239,59 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "keystage.web.access.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "keystage.web.signin.ResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Addresses are set by the LA (heads, its own) or the head (staff) and count as checked; a
+# member of staff's change of address is confirmed by a link sent to the new one (CHANGE_EMAIL:
+# one address an account, replaced once the new one is confirmed). keystage.web.addresses.
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
+# The link in a password reset email proves the mailbox: it signs the person in (through their
+# second factor, if they have one), so a sign-in throttled by someone else's guesses never
+# keeps its owner out.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Many staff of one school sign in from one address: failures are limited per account, and
-# only a flood (far beyond one school's mistakes) is limited per address.
+# Wrong passwords are counted in the audit trail by keystage.web.signin (per account from one
+# address, and per address), not by these. login_failed here limits two-factor codes (per
+# account, after its password was right); the others stop floods from one address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/key,100/m/ip",
+    "login_failed": "5/15m/key,100/15m/ip",
     "login": "200/m/ip",
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind the proxy, the browser's address is the last one the proxy adds to X-Forwarded-For
+# (REMOTE_ADDR is the proxy's): every limit per address, and the audit, depend on it.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if KEYSTAGE_BEHIND_PROXY else 0
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "keystage.web.passwords.AccountSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {"NAME": "keystage.web.passwords.SchoolSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+MFA_ADAPTER = "keystage.web.two_factor.TwoFactorAdapter"
+MFA_FORMS = {"authenticate": "keystage.web.two_factor.AuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = LA_NAME
+# Recovery codes are shown once, when they are made, and never again (nor downloadable later).
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 # The LA sets every address itself (there is no sign-up), so no address awaits verification.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Two-factor secrets are encrypted at rest with these (keystage.web.two_factor): the first
+# encrypts, each decrypts. Unset, a key derived from SECRET_KEY (and SECRET_KEY_FALLBACKS).
+KEYSTAGE_MFA_KEYS = [k for k in os.environ.get("KEYSTAGE_MFA_KEY", "").split(",") if k.strip()]
+# Head teachers must set up two-factor sign-in too (LA accounts and the admin always must).
+KEYSTAGE_HEADS_MUST_USE_2FA = os.environ.get("KEYSTAGE_HEADS_MUST_USE_2FA", "") == "1"
 
 # -- The front door: sessions, cookies, headers --------------------------------------------------
 # Sessions end after an hour left idle (SessionTimeoutMiddleware moves the expiry on at most

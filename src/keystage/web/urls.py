@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from keystage.web import health
 from keystage.web.views import (
+    account_email,
     appeals,
     audit,
     codes,
@@ -74,6 +75,8 @@ portal = (
 
 urlpatterns = [
     path("", include(portal)),
+    # Before allauth's own: its page let anyone add any address and sign in by it unconfirmed.
+    path("accounts/email/", account_email.email_address, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health", health.health, name="health"),
