@@ -77,6 +77,13 @@ def _versions(dropped: bool) -> Case:
     return lambda: check(first, *([] if dropped else [second]), previous=previous)
 
 
+def _corrected(upn_before: str) -> Case:
+    """The previous version gave the pupil `upn_before`; this one their right UPN."""
+    pupil = make_pupil()
+    before = replace(pupil, upn=upn_before)
+    return lambda: check(pupil, previous={upn_before: before})
+
+
 def _known(**changes: object) -> Case:
     pupil = make_pupil()
     return lambda: check(pupil, known={pupil.upn or "": replace(pupil, **changes)})
@@ -136,6 +143,10 @@ CASES: dict[str, tuple[Case, Case]] = {
         _ks2(ks2_maths_test="B", ks2_maths_ta="PK6"),
     ),
     "VERSION-PUPILS-DROPPED": (_versions(dropped=True), _versions(dropped=False)),
+    "VERSION-UPN-CORRECTED": (
+        _corrected(_mistyped(make_pupil().upn or "")),
+        _corrected(make_pupil().upn or ""),  # the same UPN in both versions: nothing to note
+    ),
     "PUPIL-IDENTITY-CHANGED": (_known(dob="2018-12-01"), _known(surname="SMITH ")),
 }
 
@@ -175,3 +186,28 @@ def test_rule_fails_on_its_case(code):
 def test_rule_passes_the_near_case(code):
     _, passing = CASES[code]
     assert [(f.code, f.message) for f in passing()] == []
+
+
+def test_a_corrected_upn_is_not_a_dropped_pupil_but_a_note():
+    """The head fixed an invalid UPN as told: the pupil is the same (names, date of birth)."""
+    pupil = make_pupil()
+    mistyped = _mistyped(pupil.upn or "")
+    before = replace(pupil, upn=mistyped, surname=" smith ")
+    found = check(replace(pupil, surname="SMITH"), previous={mistyped: before})
+    assert [(f.code, f.severity) for f in found] == [("VERSION-UPN-CORRECTED", "note")]
+    assert mistyped in found[0].message and (pupil.upn or "") in found[0].message
+
+
+def test_a_temporary_upn_made_permanent_is_the_same_pupil():
+    pupil = make_pupil()
+    temporary = upns.make("330", "2001", 23, 12, temporary="A")
+    found = check(pupil, previous={temporary: replace(pupil, upn=temporary)})
+    assert [f.code for f in found] == ["VERSION-UPN-CORRECTED"]
+
+
+def test_another_child_with_a_valid_upn_is_still_a_dropped_pupil():
+    pupil = make_pupil()
+    mistyped = _mistyped(pupil.upn or "")
+    someone_else = replace(pupil, upn=mistyped, dob="2019-01-02")
+    found = check(pupil, previous={mistyped: someone_else})
+    assert [f.code for f in found] == ["VERSION-PUPILS-DROPPED"]

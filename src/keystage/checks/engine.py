@@ -17,7 +17,7 @@ from keystage.ctf.model import Header, Pupil
 # treated as having no collection rather than held whole in memory.
 MAX_BUFFERED = 2000
 _FILE = -1  # the sort position of the file's own findings: before every pupil's
-_RANK = {Severity.ERROR.value: 0, Severity.QUERY.value: 1}
+_RANK = {Severity.ERROR.value: 0, Severity.QUERY.value: 1, Severity.NOTE.value: 2}
 
 PupilCheck = Callable[[Pupil, Run], Iterable[Finding]]
 HeaderCheck = Callable[[Header, Run], Iterable[Finding]]

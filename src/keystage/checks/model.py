@@ -13,10 +13,12 @@ from keystage.ctf.model import Pupil, SchoolRef
 class Severity(StrEnum):
     ERROR = "error"  # blocks sign-off until a corrected file is uploaded
     QUERY = "query"  # the school answers it (confirms, with a reason) or fixes it
+    NOTE = "note"  # for the LA's record: nobody need do anything
 
 
 ERROR = Severity.ERROR
 QUERY = Severity.QUERY
+NOTE = Severity.NOTE
 
 # How collections are named to a school office (the codes stay in the data and the JSON).
 COLLECTION_NAMES = {
@@ -30,7 +32,7 @@ COLLECTION_NAMES = {
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
-    severity: str  # "error" | "query"
+    severity: str  # "error" | "query" | "note"
     message: str  # full plain-English sentence(s) for a school office
     upn: str | None = None
     pupil: str | None = None  # "SURNAME, Forename" (Pupil.display_name)

@@ -57,7 +57,7 @@ EXTRA_COLUMNS = 26  # columns past the template's looked at for values that shou
 # for its formatting) would otherwise cost a million empty rows of openpyxl's gap filling.
 HARD_ROW_CAP = 20_000
 _SHOWN = 40  # characters of a cell's value quoted in a message
-_SEVERITY_RANK = {"error": 0, "query": 1}
+_SEVERITY_RANK = {"error": 0, "query": 1, "note": 2}
 _AGAIN = "Download the template again from the collection's page in Keystage and copy your "
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -17,6 +18,7 @@ class Findings:
     error_count: int
     query_count: int
     unanswered: int | None  # None for a version that is not current: its queries are history
+    notes: list[FindingRecord] = dataclasses.field(default_factory=list)  # for the LA's eyes
 
     @property
     def upns(self) -> set[str]:
@@ -41,6 +43,7 @@ def findings_of(version: Submission) -> Findings:
         error_count=version.errors,
         query_count=version.queries,
         unanswered=unanswered if version.is_current else None,
+        notes=[r for r in rows if r.severity == "note"],
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
-from keystage.checks.model import QUERY, Finding
+from keystage.checks.model import NOTE, QUERY, Finding
 from keystage.checks.registry import Accumulator, declare, finding, rule
 from keystage.checks.run import Run
 from keystage.checks.text import count, join, who
+from keystage.ctf import upn as upns
 from keystage.ctf.model import Pupil
 
 declare(
@@ -21,13 +23,50 @@ declare(
 )
 
 
+Identity = tuple[str, str, dt.date]
+
+
+def _identity(pupil: Pupil) -> Identity | None:
+    """Who the pupil is, whatever UPN the file gives: names (as a MIS may case and space them)
+    and date of birth."""
+    born = pupil.dob_date
+    if born is None or not pupil.surname or not pupil.forename:
+        return None
+    return (_fold(pupil.surname), _fold(pupil.forename), born)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _to_correct(previous: Mapping[str, Pupil]) -> dict[Identity, str]:
+    """The previous version's pupils whose UPN the school was asked to correct (invalid, or
+    temporary), by who they are: bounded by the previous version."""
+    found: dict[Identity, str] = {}
+    for upn, pupil in previous.items():
+        asked = upns.status(upn) in (upns.UPNStatus.INVALID, upns.UPNStatus.TEMPORARY)
+        if asked and (identity := _identity(pupil)) is not None:
+            found[identity] = upn
+    return found
+
+
+def corrected_upn(pupil: Pupil, to_correct: Mapping[Identity, str]) -> str | None:
+    """The previous version's UPN of this pupil, when this file corrects it: the same names and
+    date of birth, now with a permanent UPN of the right check letter."""
+    if upns.status(pupil.upn) != upns.UPNStatus.VALID:
+        return None
+    identity = _identity(pupil)
+    return to_correct.get(identity) if identity is not None else None
+
+
 @rule(
     code="VERSION-PUPILS-DROPPED",
     severity=QUERY,
     scope="file",
     fields=("UPN",),
     summary="The new version leaves out pupils the school's previous version for this "
-    "collection held (needs the previous version).",
+    "collection held (needs the previous version). A pupil whose invalid or temporary UPN this "
+    "version corrects (same names and date of birth) is not left out.",
 )
 class DroppedPupils(Accumulator):
     LISTED = 20  # named in the message; the rest are counted
@@ -35,11 +74,14 @@ class DroppedPupils(Accumulator):
     def __init__(self, run: Run) -> None:
         super().__init__(run)
         self.previous = run.previous or {}
+        self.to_correct = _to_correct(self.previous)
         self.kept: set[str] = set()  # only UPNs of the previous version: bounded by it
 
     def pupil(self, pupil: Pupil) -> Iterable[Finding]:
         if pupil.upn and pupil.upn in self.previous:
             self.kept.add(pupil.upn)
+        elif (before := corrected_upn(pupil, self.to_correct)) is not None:
+            self.kept.add(before)  # the same pupil, under the UPN the school was asked to fix
         return ()
 
     def finish(self) -> Iterable[Finding]:
@@ -57,6 +99,30 @@ class DroppedPupils(Accumulator):
             "Confirm that they should be, or send one file with every pupil."
         )
         return (finding("VERSION-PUPILS-DROPPED", message, field="UPN"),)
+
+
+@rule(
+    code="VERSION-UPN-CORRECTED",
+    severity=NOTE,
+    scope="file",
+    fields=("UPN",),
+    summary="A note for the LA: this version gives a pupil (same names and date of birth) a "
+    "valid permanent UPN where the previous version's was invalid or temporary.",
+)
+class CorrectedUPNs(Accumulator):
+    def __init__(self, run: Run) -> None:
+        super().__init__(run)
+        self.to_correct = _to_correct(run.previous or {})
+
+    def pupil(self, pupil: Pupil) -> Iterable[Finding]:
+        before = corrected_upn(pupil, self.to_correct) if self.to_correct else None
+        if before is None:
+            return ()
+        message = (
+            f"{who(pupil)}: the UPN is corrected from {before} in the previous version. "
+            "Nothing to do: recorded for the LA."
+        )
+        return (finding("VERSION-UPN-CORRECTED", message, pupil, "UPN"),)
 
 
 def _same_name(before: str | None, now: str | None) -> bool:
