@@ -290,7 +290,7 @@ def render_alone(school_id: int, collection_id: int, pupils: int) -> Large:
     from pypdf import PdfReader
 
     from keystage.web.models import Collection, School
-    from keystage.web.reports.render import render_pupil_report
+    from keystage.web.reports.pupil_pdf import render_pupil_report
 
     school, collection = School.objects.get(pk=school_id), Collection.objects.get(pk=collection_id)
     load = os.getloadavg()[0]
