@@ -13,8 +13,9 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from portal_support import ctf_bytes, upload
 
-from keystage.web import serve
+from keystage.web import retries, serve, task_order
 from keystage.web.models import Collection, School, Submission
+from keystage.web.reconcile import check_again
 from keystage.web.tasks import check_upload
 from keystage.web.tasks_moderation import send_letter
 from keystage.web.tasks_reports import render_reports_for
@@ -80,3 +81,18 @@ def test_every_kind_of_task_is_taken_in_its_order(
         assert [path for pk, path in now.items() if pk not in seen] == [expected.module_path]
         seen |= now.keys()
     assert not taken(render_reports_for.module_path)
+
+
+@pytest.mark.django_db
+def test_a_check_queued_again_keeps_its_place_before_the_reports(
+    la_folder: Path, school_a: School, ks1: Collection, head_a: Client
+) -> None:
+    """A retry after a failure on our side, and the data team's "check again", are checks
+    like the first: taken before any report."""
+    upload(head_a, ks1, ctf_bytes(la_folder, school_a))
+    version = Submission.objects.get(school=school_a, collection=ks1)
+    retries.queue_again(check_upload, [version.pk], 2)
+    Submission.objects.filter(pk=version.pk).update(status=Submission.Status.FAILED)
+    assert check_again([version.pk]) == [version.pk]
+    checks = DBTaskResult.objects.filter(task_path=check_upload.module_path)
+    assert [c.priority for c in checks] == [task_order.CHECK] * 3
