@@ -4,9 +4,9 @@ Laid out at once, one table of every pupil holds every row's boxes, and then eve
 objects, in memory together: a 4,000-pupil school's report took 1.4 GB and over a minute in
 one worker, and the time a page grew with the table. So a long report's pupils are laid out
 PUPILS_A_PART at a time, and each part's PDF objects go into one joined PDF (pdf_join) before
-the next part is laid out: the memory is about that of one part, and a report task stays short
-enough for a waiting check not to wait long (keystage.web.task_order). The first part carries
-the report's opening, the last its closing note.
+the next part is laid out: the memory is about that of one part, and the time a page that of a
+part's, however many pupils the school has. The first part carries the report's opening, the
+last its closing note.
 
 Each part but the last gives up its last page, whose pupils begin the next part, so that every
 page but the report's last is full, as in a report laid out at once. The first part is laid out
