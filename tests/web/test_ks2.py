@@ -76,7 +76,8 @@ def test_a_school_uploads_its_ks2_file_and_it_is_checked_and_counted(
 def test_ks2_reports_hold_the_ks2_figures(
     head_a: Client, ks2: Collection, la_folder: Path, school_a: School
 ) -> None:
-    from keystage.web.reports.render import render_pupil_report, render_school_report
+    from keystage.web.reports.pupil_pdf import render_pupil_report
+    from keystage.web.reports.render import render_school_report
 
     upload(head_a, ks2, ctf_bytes(la_folder, school_a, "KS2"), name="ks2.xml")
     run_tasks()

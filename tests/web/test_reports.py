@@ -27,7 +27,8 @@ from keystage.web.models import (
 )
 from keystage.web.reports.fetcher import BASE_URL, AssetFetcher, RefusedAssetError
 from keystage.web.reports.publish import TASK_PATH, publish
-from keystage.web.reports.render import render_pupil_report, render_school_report
+from keystage.web.reports.pupil_pdf import render_pupil_report
+from keystage.web.reports.render import render_school_report
 from keystage.web.results import measures_for
 
 

@@ -17,7 +17,8 @@ class CodesetError(ValueError):
 
 def as_mark(result: str | None) -> int | None:
     """A whole-number mark or score, or None for a code or anything else."""
-    if result is None or not result.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to Python but not a number int() reads
+    if result is None or not result.isascii() or not result.isdecimal():
         return None
     return int(result)
 

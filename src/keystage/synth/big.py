@@ -1,5 +1,5 @@
 """One very large school file, for benchmarks: written as it is generated, so memory stays
-flat however big the file."""
+flat however big the file (by size, or by its number of pupils)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,24 @@ def write_big_file(
         if Path(path).stat().st_size >= target:
             return count
         count = math.ceil(count * 1.05)
+
+
+def write_school_file(
+    path: Path | str,
+    school: School,
+    pupils: int,
+    collection: str = "KS1",
+    seed: int = 1,
+    *,
+    academic_year: str = "2025-26",
+) -> int:
+    """Writes `school`'s CTF with `pupils` pupils (valid, unique UPNs as above); returns them."""
+    codeset = codesets.load(academic_year)
+    cohorts = SchoolCohorts(school, codeset, f"{seed}:big")
+    header = make_header(school, codeset, collection, cohorts.profile.supplier, cohorts.seed)
+    write_ctf(header, itertools.islice(_stream(school, collection, seed, academic_year), pupils),
+              path)  # fmt: skip
+    return pupils
 
 
 def _stream(school: School, collection: str, seed: int, academic_year: str) -> Iterator[Pupil]:

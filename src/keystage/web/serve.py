@@ -130,14 +130,16 @@ def worker(args: argparse.Namespace) -> int:
         _started(worker_id)
 
 
-def _work(worker_id: str, interval: float) -> bool:
+def _work(worker_id: str, interval: float, max_tasks: int | None = None) -> bool:
     """The task loop; False when the database went away under it (the loop then starts again
-    once it is back, and the reconciler queues again what it was running)."""
+    once it is back, and the reconciler queues again what it was running). It takes the
+    waiting task of the highest priority first: a check before anything else (see
+    keystage.web.task_order). `max_tasks`: return after so many (for tests)."""
     from django.core.management import call_command
     from django.db import InterfaceError, OperationalError, connections
 
     try:
-        call_command("db_worker", worker_id=worker_id, interval=interval)
+        call_command("db_worker", worker_id=worker_id, interval=interval, max_tasks=max_tasks)
     except (OperationalError, InterfaceError):
         log.exception("keystage worker: the database went away; starting again when it is back")
         connections.close_all()

@@ -13,14 +13,14 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from keystage.web import mail, retries
+from keystage.web import mail, retries, task_order
 from keystage.web.models import Submission
 from keystage.web.processing import FINISHED, check_submission
 
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=task_order.CHECK)  # before any other work: keystage.web.task_order
 def check_upload(submission_id: int, attempt: int = 1) -> str:
     def work() -> str:
         return check_submission(submission_id, attempt)

@@ -18,14 +18,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from keystage.web import audit, mail
+from keystage.web import audit, mail, task_order
 from keystage.web.models import ModeratedSchool, PupilRecord
 from keystage.web.moderation import moderated_roles
 from keystage.web.moving import display_name
 from keystage.web.processing import codeset_for
 
 
-@task()
+@task(priority=task_order.LETTER)  # after checks and reminders: keystage.web.task_order
 def send_letter(moderated_id: int) -> str:
     return make_and_send(moderated_id)
 

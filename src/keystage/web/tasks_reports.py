@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from keystage.web import retries
+from keystage.web import retries, task_order
 from keystage.web.reports.publish import render_for
 
 
-@task()
+@task(priority=task_order.REPORTS)  # after every other kind: keystage.web.task_order
 def render_reports_for(school_id: int, collection_id: int, attempt: int = 1) -> str:
     """One school's two PDF reports for one collection (nothing new if its data did not change).
     Tried again after a failure on our side (a full disk, the database away)."""

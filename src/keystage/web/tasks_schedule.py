@@ -28,7 +28,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from keystage.web import retries, upload_temp, workers
+from keystage.web import retries, task_order, upload_temp, workers
 from keystage.web.chasing import send_reminders
 from keystage.web.clock import today
 
@@ -39,7 +39,7 @@ SEND_FROM = dt.time(7, 0)  # schools' offices open; nobody is emailed in the nig
 TICK_SECONDS = 60.0
 
 
-@task()
+@task(priority=task_order.REMINDERS)  # after checks: keystage.web.task_order
 def send_daily_reminders(attempt: int = 1) -> dict[str, object]:
     def work() -> dict[str, object]:
         day = today()

@@ -78,17 +78,15 @@ def render_for(school_id: int, collection_id: int) -> str:
     if _latest_fingerprint(school, collection) == made_from:
         return "unchanged"
     # Imported here: WeasyPrint takes seconds to import, and web processes never render.
-    from keystage.web.reports.render import pdf_of, pupil_context, school_context
+    from keystage.web.reports import pupil_pdf, render
 
     started = time.perf_counter()
-    school_pdf, _ = pdf_of(
-        render_to_string("reports/school.html", school_context(school, collection))
+    school_pdf, _ = render.pdf_of(
+        render_to_string("reports/school.html", render.school_context(school, collection))
     )
     school_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    pupil_pdf, _ = pdf_of(
-        render_to_string("reports/pupils.html", pupil_context(school, collection))
-    )
+    pupils_pdf, _ = pupil_pdf.pupil_report_pdf(school, collection)  # in parts when long
     pupil_seconds = time.perf_counter() - started
     with transaction.atomic():
         School.objects.select_for_update().get(pk=school.pk)  # one new version at a time
@@ -100,7 +98,7 @@ def render_for(school_id: int, collection_id: int) -> str:
         ).first()
         for kind, pdf, seconds in (
             (Report.Kind.SCHOOL, school_pdf, school_seconds),
-            (Report.Kind.PUPIL, pupil_pdf, pupil_seconds),
+            (Report.Kind.PUPIL, pupils_pdf, pupil_seconds),
         ):
             _store(school, collection, kind, version, pdf, seconds, current, made_from)
     _tell_school(school, collection, version)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -489,6 +489,10 @@ def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
         "subjects": [a.label for a in kinds],
         "flag_names": [heading for _, heading in flags],
         "pupils": rows,
+        "count": len(rows),
+        # The report's opening and its closing note; a part of it has one or neither.
+        "first": True,
+        "last": True,
     }
 
 
@@ -537,13 +541,25 @@ def _weasy() -> tuple[Any, Any, Any]:
 
 def pdf_of(html: str) -> tuple[bytes, int]:
     """The tagged PDF (PDF/UA-1) of a report's HTML, and its number of pages."""
+    document = laid_out(html)
+    return written(document), len(document.pages)
+
+
+def laid_out(html: str) -> Any:
+    """WeasyPrint's document of a report's HTML, its pages laid out, nothing written yet."""
     fetcher, fonts, css = _weasy()
     with _fewer_collections():
-        document = _document(html, fetcher).render(
+        return _document(html, fetcher).render(
             font_config=fonts, stylesheets=[css], pdf_variant="pdf/ua-1"
         )
-        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return pdf, len(document.pages)
+
+
+def written(document: Any, finisher: Callable[[Any, Any], None] | None = None) -> bytes:
+    """The tagged PDF (PDF/UA-1) of a laid-out document (`finisher`: WeasyPrint's, given the
+    PDF's objects before they are written)."""
+    with _fewer_collections():
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finisher)
+    return pdf
 
 
 def _document(html: str, fetcher: Any) -> Any:
@@ -583,7 +599,3 @@ def _parsed_html() -> Any:
 
 def render_school_report(school: School, collection: Collection) -> bytes:
     return pdf_of(render_to_string("reports/school.html", school_context(school, collection)))[0]
-
-
-def render_pupil_report(school: School, collection: Collection) -> bytes:
-    return pdf_of(render_to_string("reports/pupils.html", pupil_context(school, collection)))[0]
