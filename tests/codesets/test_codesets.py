@@ -111,3 +111,18 @@ def test_the_two_years_differ_only_in_their_dates_and_versions():
     for key in ("academic_year", "start_year", "assessment_year", "ctf_versions"):
         older.pop(key), newer.pop(key)
     assert older == newer
+
+
+def test_a_mark_is_plain_decimal_digits_only():
+    """'²' and '٣' are digits to Python's isdigit but no mark a file can mean: a code."""
+    from keystage.codesets.model import as_mark
+
+    assert [as_mark(v) for v in ("32", "0", "²", "٣", "3.5", "", None)] == [
+        32,
+        0,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
