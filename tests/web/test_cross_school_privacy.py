@@ -23,6 +23,7 @@ from portal_support import ctf_bytes, ctf_path, run_tasks, signed_in, upload, wo
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
 from keystage.web.models import (
+    Answer,
     AuditEvent,
     Collection,
     Confirmation,
@@ -32,6 +33,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
+from keystage.web.moving import excluded_records
 from keystage.web.state import State, standing
 
 CODE = "PUPIL-OTHER-SCHOOL"
@@ -138,7 +140,7 @@ def test_the_attack_with_names_and_dates_of_birth_learns_no_school_and_changes_n
     told = everything_a_school_sees(head(attacker), sent, ks1)
     for other in (a, b):
         assert other.name not in told and other.laestab not in told and other.urn not in told
-    assert "another school" not in told.casefold()
+    assert "another school" not in told.casefold() and "other schools" not in told.casefold()
     assert "20 of" not in told and "of 45" not in told  # not even how many matched
     assert {s.pk: seen(s, ks1) for s in (a, b)} == before
     assert standing(attacker, ks1, timezone.localdate()).state == State.HELD
@@ -292,6 +294,8 @@ def test_the_la_lets_a_held_file_through_or_refuses_it_and_the_school_is_told(
     assert "5 of its 30 pupils are in other schools" in page
     for child in theirs:  # side by side with the other school's record, for the LA only
         assert f"{child.upn}, born" in page and f"{a.name} ({a.laestab})" in page
+    looked = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, detail__page="la_school")
+    assert looked.latest("at").detail["pupils"] >= len(theirs)  # the held page is audited
 
     mail.outbox.clear()
     url = f"/la/collections/{ks1.pk}/schools/{sender.pk}/"
@@ -302,7 +306,7 @@ def test_the_la_lets_a_held_file_through_or_refuses_it_and_the_school_is_told(
     assert held.status == Submission.Status.CHECKED and held.is_current
     assert queried(held) == sorted(p.upn for p in theirs if p.upn)  # later than A's
     assert queried(current(a)) == []
-    assert [m.subject for m in mail.outbox] == [f"Your {ks1.short_name} file has been checked"]
+    assert [m.subject for m in mail.outbox] == [f"Your {ks1.short_name} file is being checked"]
     assert AuditEvent.objects.filter(action="hold", detail__outcome="let through").exists()
 
     upload(head(sender), ks1, ctf_bytes(la_folder, sender, change=plus(pupils_of(la_folder, b))))
@@ -329,3 +333,193 @@ def test_a_school_cannot_release_or_refuse(
     for action in ("release", "refuse"):
         url = f"/la/collections/{ks1.pk}/schools/{a.pk}/{action}/"
         assert head(a).post(url, {"version": 1}).status_code == 404
+
+
+def made_up(like: Pupil, count: int) -> list[Pupil]:
+    """Pupils with valid UPNs nobody has (an LAESTAB no school of the LA uses), otherwise
+    like `like`: the same results, so they pass every other check."""
+    from keystage.ctf import upn as upns
+
+    return [
+        dataclasses.replace(like, upn=upns.make("330", "9999", 19, 700 + n), surname=f"Made{n}")
+        for n in range(count)
+    ]
+
+
+def test_being_held_tells_nothing_of_upns_alone(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path,
+) -> None:  # fmt: skip
+    """Real UPNs with the wrong dates of birth are not held and raise nothing: the school sees
+    exactly what it sees for made-up UPNs (a hold on UPNs alone would be a yes/no oracle)."""
+    a, _ = two_schools_in
+    prober = schools[2]
+    real = [dataclasses.replace(p, dob="2019-01-01") for p in pupils_of(la_folder, a)[:8]]
+    upload(head(prober), ks1, ctf_bytes(la_folder, prober, change=plus(real)))
+    run_tasks()
+    with_real = latest(prober)
+    fake = made_up(pupils_of(la_folder, prober)[0], 8)
+    upload(head(prober), ks1, ctf_bytes(la_folder, prober, change=plus(fake)))
+    run_tasks()
+    with_made_up = latest(prober)
+
+    def told(version: Submission) -> tuple[str, set[str]]:
+        codes = set(version.finding_set.values_list("code", flat=True))
+        return version.status, codes - {"VERSION-PUPILS-DROPPED"}  # the second drops the first's
+
+    assert told(with_real) == told(with_made_up) == (Submission.Status.CHECKED, set())
+
+
+def test_padding_a_file_with_made_up_pupils_does_not_lift_the_hold(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path,
+) -> None:  # fmt: skip
+    a, b = two_schools_in
+    attacker = schools[2]
+    theirs = pupils_of(la_folder, a)[:15] + pupils_of(la_folder, b)[:15]  # 30 real children
+    padded = plus([*theirs, *made_up(pupils_of(la_folder, attacker)[0], 300)])  # 30 of 355
+    upload(head(attacker), ks1, ctf_bytes(la_folder, attacker, change=padded))
+    run_tasks()
+    sent = latest(attacker)
+    assert sent.status == Submission.Status.HELD and queried(sent) == [] and not sent.is_current
+
+
+def test_probing_in_rounds_is_held_and_leaves_a_trail_for_the_la(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path, la_client: Client,
+) -> None:  # fmt: skip
+    a, _ = two_schools_in
+    attacker = schools[2]
+    children = pupils_of(la_folder, a)
+    upload(head(attacker), ks1, ctf_bytes(la_folder, attacker, change=plus(children[:3])))
+    run_tasks()
+    assert len(queried(current(attacker))) == 3  # three: not more than max(3, 10%)
+    upload(head(attacker), ks1, ctf_bytes(la_folder, attacker, change=plus(children[3:6])))
+    run_tasks()
+    assert latest(attacker).status == Submission.Status.HELD  # six asked about, over two files
+    upload(head(attacker), ks1, ctf_bytes(la_folder, attacker))  # a clean file again
+    run_tasks()
+    assert latest(attacker).status == Submission.Status.HELD  # until the LA has looked
+    page = la_client.get(f"/la/collections/{ks1.pk}/moves/").content.decode()
+    trail = page.split('id="askers"')[1]
+    row = trail.split(attacker.name)[1].split("</tr>")[0]
+    assert ">6<" in row  # every child its files asked about, though none is current now
+    school_page = la_client.get(f"/la/collections/{ks1.pk}/schools/{attacker.pk}/")
+    assert all(c.upn in school_page.content.decode() for c in children[:6])
+
+
+def test_a_decision_is_only_for_the_schools_it_was_made_for(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path, la_client: Client, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    a, b = two_schools_in
+    child = pupils_of(la_folder, a)[0]
+    upload(head(b), ks1, ctf_bytes(la_folder, b, change=plus([child])))
+    run_tasks()
+    la_client.post(f"/la/collections/{ks1.pk}/moves/{child.upn}/", {"school": a.pk})
+    # A third school sends the same UPN, with its own child's name and date of birth.
+    third = schools[2]
+    own = dataclasses.replace(pupils_of(la_folder, third)[0], upn=child.upn)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(head(third), ks1, ctf_bytes(la_folder, third, change=lambda p: [own, *p[1:]]))
+        run_tasks()
+    assert mail.outbox == [] or all(third.main_email not in m.to for m in mail.outbox)
+    page = head(third).get(f"/collections/{ks1.pk}/").content.decode()
+    assert "The LA decided" not in page and "another school" not in page
+    assert (third.pk, child.upn) not in excluded_records(ks1)  # its own child still counts
+    assert (b.pk, child.upn) in excluded_records(ks1)
+
+
+def test_different_children_are_settled_without_telling_schools_not_asked(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path, la_client: Client, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    a, _ = two_schools_in
+    third = schools[2]
+    child = pupils_of(la_folder, a)[0]
+    own = dataclasses.replace(pupils_of(la_folder, third)[0], upn=child.upn)  # a mistyped UPN
+    upload(head(third), ks1, ctf_bytes(la_folder, third, change=lambda p: [own, *p[1:]]))
+    run_tasks()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        la_client.post(f"/la/collections/{ks1.pk}/moves/{child.upn}/", {"school": "different"})
+    decision = MoveDecision.objects.get(upn=child.upn)
+    assert decision.school is None and set(decision.parties.all()) == {a, third}
+    assert mail.outbox == []  # neither school was ever told of this UPN
+    assert excluded_records(ks1) == set()
+
+
+def test_the_school_that_sent_a_pupil_first_keeps_its_place_when_it_sends_again(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path, la_client: Client,
+) -> None:  # fmt: skip
+    a, b = two_schools_in
+    stranger = schools[2]
+    child = pupils_of(la_folder, b)[0]
+    upload(head(stranger), ks1, ctf_bytes(la_folder, stranger, change=plus([child])))
+    run_tasks()
+    assert queried(current(stranger)) == [child.upn]
+    upload(head(b), ks1, ctf_bytes(la_folder, b))  # B sends its own file again, unchanged
+    run_tasks()
+    assert queried(current(b)) == []  # B sent the pupil first: the stranger's file asks, not B
+    assert standing(b, ks1, timezone.localdate()).state == State.READY
+
+    # The stranger drops the pupil; a query B never had is not left behind, and a query with
+    # nothing left to settle is shown to the LA to close.
+    upload(head(a), ks1, ctf_bytes(la_folder, a, change=plus([child])))
+    run_tasks()
+    assert queried(current(a)) == [child.upn]
+    upload(head(b), ks1, ctf_bytes(la_folder, b, change=lambda p: p[1:]))
+    upload(head(stranger), ks1, ctf_bytes(la_folder, stranger))
+    run_tasks()
+    page = la_client.get(f"/la/collections/{ks1.pk}/moves/").content.decode()
+    assert 'id="stale"' in page and child.upn in page.split('id="stale"')[1]
+    url = f"/la/collections/{ks1.pk}/moves/{child.upn}/close/{a.pk}/"
+    assert head(a).post(url).status_code == 404  # the data team's to close
+    la_client.post(url)
+    assert (
+        standing(a, ks1, timezone.localdate()).state == State.SUBMITTED
+        or not queried(current(a))
+        or Answer.objects.filter(school=a, upn=child.upn).exists()
+    )
+    assert Answer.objects.get(school=a, upn=child.upn).text.startswith("The other school")
+
+
+def test_a_released_file_counts_as_received_when_it_is_let_through(
+    two_schools_in: tuple[School, School], schools: list[School], ks1: Collection,
+    la_folder: Path, la_client: Client,
+) -> None:  # fmt: skip
+    a, b = two_schools_in
+    sender, other = schools[2], b
+    children = pupils_of(la_folder, a)[:5]
+    upload(head(sender), ks1, ctf_bytes(la_folder, sender, change=plus(children)))
+    run_tasks()
+    held = latest(sender)
+    assert held.status == Submission.Status.HELD
+    # While it waits, B sends one of those children too (received after the held file).
+    upload(head(other), ks1, ctf_bytes(la_folder, other, change=plus(children[:1])))
+    run_tasks()
+    assert queried(current(other)) == [children[0].upn]  # A sent it first
+    la_client.post(f"/la/collections/{ks1.pk}/schools/{sender.pk}/release/",
+                   {"version": held.version})  # fmt: skip
+    run_tasks()
+    held.refresh_from_db()
+    assert held.released_at is not None and held.is_current
+    assert children[0].upn in queried(held)  # received at release: after B's file
+    assert queried(current(other)) == [children[0].upn]  # B's own query only, nothing added
+
+
+def test_a_query_is_never_put_on_a_version_signed_meanwhile(
+    head_a: Client, head_b: Client, school_a: School, school_b: School, ks1: Collection,
+    la_folder: Path,
+) -> None:  # fmt: skip
+    from keystage.web import cross_school
+
+    child = pupils_of(la_folder, school_a)[0]
+    upload(head_b, ks1, ctf_bytes(la_folder, school_b, change=plus([child])))
+    run_tasks()
+    theirs = current(school_b)
+    sign(school_b, ks1)  # signed after a store read it as unsigned
+    cross_school.put_owed([(theirs.pk, child.upn or "")])
+    assert queried(current(school_b)) == []

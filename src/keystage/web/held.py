@@ -13,29 +13,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from keystage.web import audit, cross_school, mail
+from keystage.web import audit, mail
 from keystage.web.models import Collection, PupilRecord, Submission, User
 from keystage.web.tasks import check_upload
-
-
-@dataclass(frozen=True)
-class Held:
-    version: Submission
-    matched: int  # of its pupils, how many are in another school's current file now
-
-
-def held_in(collection: Collection) -> list[Held]:
-    """The collection's versions waiting for the LA, oldest first."""
-    waiting = Submission.objects.filter(
-        collection=collection, status=Submission.Status.HELD
-    ).select_related("school", "uploaded_by")
-    return [Held(v, matched_now(v)) for v in waiting.order_by("uploaded_at", "pk")]
-
-
-def matched_now(version: Submission) -> int:
-    upns = list(version.pupil_set.exclude(upn="").values_list("upn", flat=True))
-    holders = cross_school.held_elsewhere(version, upns)
-    return len({upn for h in holders for upn in h.dobs})
 
 
 @dataclass(frozen=True)
@@ -70,12 +50,35 @@ def matches(version: Submission) -> list[Match]:
     return [Match(own[upn], found) for upn, found in sorted(elsewhere.items())]
 
 
+@dataclass(frozen=True)
+class Held:
+    version: Submission
+    matches: list[Match]  # its pupils in other schools' current files now
+
+    @property
+    def same_child(self) -> int:
+        """Of them, how many with the same date of birth too."""
+        return sum(1 for m in self.matches if m.same_dob)
+
+
+def held_in(collection: Collection) -> list[Held]:
+    """The collection's versions waiting for the LA, oldest first."""
+    waiting = Submission.objects.filter(
+        collection=collection, status=Submission.Status.HELD
+    ).select_related("school", "uploaded_by")
+    return [Held(v, matches(v)) for v in waiting.order_by("uploaded_at", "pk")]
+
+
 def release(version: Submission, *, by: User, request: HttpRequest | None = None) -> bool:
     """Checked again, not held a second time: it may then become current and raise its queries
     as any version does. False when the version is not held (already dealt with)."""
     with transaction.atomic():
         changed = Submission.objects.filter(pk=version.pk, status=Submission.Status.HELD).update(
-            status=Submission.Status.RECEIVED, hold_released=True, attempts=0, checked_at=None
+            status=Submission.Status.RECEIVED,
+            hold_released=True,
+            attempts=0,
+            checked_at=None,
+            released_at=timezone.now(),  # received now: it takes no earlier place (cross_school)
         )
         if not changed:
             return False
@@ -89,12 +92,12 @@ def refuse(
     version: Submission, reason: str, *, by: User, request: HttpRequest | None = None
 ) -> bool:
     """Refused for good: kept for the record, never current. False when not held."""
-    said = reason.strip() or "It holds pupils that other schools' returns hold."
+    said = reason.strip()  # the data team's own words, if any: the school is told no more
     with transaction.atomic():
         changed = Submission.objects.filter(pk=version.pk, status=Submission.Status.HELD).update(
             status=Submission.Status.REFUSED,
             refusal_code="",
-            refusal_message=f"The data team did not accept this file. {said}",
+            refusal_message=" ".join(("The data team did not accept this file.", said)).strip(),
             checked_at=timezone.now(),
         )
         if not changed:

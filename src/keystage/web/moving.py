@@ -145,10 +145,17 @@ def move_for(collection: Collection, upn: str) -> Move | None:
 
 
 def decide(
-    move: Move, school: School, *, by: User, note: str = "", request: HttpRequest | None = None
+    move: Move,
+    school: School | None,
+    *,
+    by: User,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> MoveDecision:
-    """Records (or changes) which school reports the pupil, and who decided it when."""
-    followed = move.suggestion.school == school.laestab
+    """Records (or changes) which school reports the pupil, or (`school` None) that the files
+    are about different children, who decided it when, and for which schools' records: a school
+    sending the UPN later is no party to it."""
+    followed = school is not None and move.suggestion.school == school.laestab
     decision, _ = MoveDecision.objects.update_or_create(
         collection=move.collection,
         upn=move.upn,
@@ -160,30 +167,50 @@ def decide(
             "decided_at": timezone.now(),
         },
     )
-    others = [s for s in move.schools if s.pk != school.pk]
-    audit.record(
-        audit.Action.DECIDE,
-        f"{school.name} ({school.laestab}) reports pupil UPN {move.upn}; left out of "
-        + ", ".join(f"{s.name} ({s.laestab})" for s in others),
-        request=request,
-        actor=by,
-        school=school,
-        collection=move.collection,
-        upn=move.upn,
-        reports=school.laestab,
-        left_out=[s.laestab for s in others],
-        suggested=move.suggestion.school,
-        followed_suggestion=followed,
-        note=note,
-    )
+    decision.parties.set(move.schools)
+    _audit(move, school, by, request, followed=followed, noted=bool(note))
     move.decision = decision
-    _close_queries(move, school, by)
-    transaction.on_commit(lambda: _tell_schools(move, school))
+    asked = _close_queries(move, school, by)
+    # A decision on who reports the pupil reaches every school it was made for; that the
+    # children differ reaches only the schools that were asked (the others never heard of it).
+    told = move.schools if school is not None else asked
+    transaction.on_commit(lambda: _tell_schools(move, school, told))
     transaction.on_commit(lambda: _refresh_reports(move))
     return decision
 
 
-def settled_text(ours: bool) -> str:
+def _audit(
+    move: Move,
+    school: School | None,
+    by: User,
+    request: HttpRequest | None,
+    *,
+    followed: bool,
+    noted: bool,
+) -> None:
+    others = [s for s in move.schools if school is None or s.pk != school.pk]
+    names = ", ".join(f"{s.name} ({s.laestab})" for s in others)
+    what = (
+        f"{school.name} ({school.laestab}) reports pupil UPN {move.upn}; left out of {names}"
+        if school is not None
+        else f"UPN {move.upn} is a different child in each of {names}: all keep their record"
+    )
+    audit.record(
+        audit.Action.DECIDE, what, request=request, actor=by, school=school,
+        collection=move.collection, upn=move.upn,
+        reports=school.laestab if school else "", left_out=[s.laestab for s in others]
+        if school else [], suggested=move.suggestion.school, followed_suggestion=followed,
+        noted=noted,  # the note itself stays on the decision, which the retention purge clears
+    )  # fmt: skip
+
+
+def settled_text(ours: bool | None) -> str:
+    """What a school is told of the LA's decision (None: different children)."""
+    if ours is None:
+        return (
+            "The LA checked: the pupil in the other school's return is a different child. "
+            "Your school keeps this pupil."
+        )
     if ours:
         return "The LA decided that your school reports this pupil."
     return (
@@ -192,34 +219,43 @@ def settled_text(ours: bool) -> str:
     )
 
 
-def _close_queries(move: Move, reporting: School, by: User) -> None:
+def _ours(school: School, reporting: School | None) -> bool | None:
+    return None if reporting is None else school.pk == reporting.pk
+
+
+def _close_queries(move: Move, reporting: School | None, by: User) -> list[School]:
     """Each school's PUPIL-OTHER-SCHOOL query on the pupil is answered by the decision, unless
-    the school answered it already (its own words stand)."""
+    the school answered it already (its own words stand). Returns the schools that were asked."""
     now = timezone.now()
+    asked = []
     for record in move.records:
         version = record.submission
         if not version.finding_set.filter(code=CROSS_SCHOOL_CODE, upn=move.upn).exists():
             continue
+        asked.append(version.school)
         Answer.objects.get_or_create(
             school_id=version.school_id,
             collection=move.collection,
             upn=move.upn,
             code=CROSS_SCHOOL_CODE,
             defaults={
-                "text": settled_text(version.school_id == reporting.pk),
+                "text": settled_text(_ours(version.school, reporting)),
                 "answered_by": by,
                 "answered_at": now,
                 "first_submission": version,
             },
         )
+    return asked
 
 
-def _tell_schools(move: Move, reporting: School) -> None:
+def _tell_schools(move: Move, reporting: School | None, told: list[School]) -> None:
     """Each school hears what the LA decided, by its own record of the pupil and nothing of the
     other school's."""
+    url = mail.link(reverse("portal:collection", args=[move.collection.pk]))
     for record in move.records:
         school = record.submission.school
-        url = mail.link(reverse("portal:collection", args=[move.collection.pk]))
+        if school not in told:
+            continue
         mail.send(
             "pupil_settled",
             mail.school_addresses(school),
@@ -228,7 +264,7 @@ def _tell_schools(move: Move, reporting: School) -> None:
                 "collection": move.collection,
                 "pupil": display_name(record),
                 "upn": move.upn,
-                "outcome": settled_text(school.pk == reporting.pk),
+                "outcome": settled_text(_ours(school, reporting)),
                 "url": url,
             },
         )
@@ -243,11 +279,15 @@ def _refresh_reports(move: Move) -> None:
 
 
 def _left_out(collection: Collection) -> Exists:
-    """A current record whose UPN the data team gave to another school."""
+    """A current record whose UPN the data team gave to another school, in a decision made for
+    this record's school (a school sending the UPN later is no party: its record stays)."""
     return Exists(
-        MoveDecision.objects.filter(collection=collection, upn=OuterRef("upn")).exclude(
-            school=OuterRef("submission__school")
-        )
+        MoveDecision.objects.filter(
+            collection=collection,
+            upn=OuterRef("upn"),
+            school__isnull=False,
+            parties=OuterRef("submission__school"),
+        ).exclude(school=OuterRef("submission__school"))
     )
 
 
@@ -268,13 +308,13 @@ def excluded_records(collection: Collection) -> set[tuple[int, str]]:
 @dataclass(frozen=True)
 class Outcome:
     """For a school's page: one of its pupils that the checks or the LA told it of: asked as a
-    query (UPN and date of birth in another school's return), or settled by the LA. Nothing
-    here says which other school: a school may learn only of its own pupils."""
+    query (UPN and date of birth in another school's return), or settled by the LA in a decision
+    made for this school. Nothing here says which other school."""
 
     upn: str
     pupil: str  # as the school's own file names them
     decided: bool
-    ours: bool  # the school itself reports the pupil
+    ours: bool | None  # the school reports the pupil; None: a different child in each file
 
     @property
     def text(self) -> str:
@@ -285,7 +325,7 @@ class Outcome:
 
 def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]:
     """The school's current pupils it has been told of: a PUPIL-OTHER-SCHOOL query on its
-    current version, or a decision of the LA on a pupil in its current version."""
+    current version, or a decision of the LA made for this school."""
     own = current_records(collection).filter(submission__school=school)
     asked = set(
         FindingRecord.objects.filter(
@@ -297,7 +337,9 @@ def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]
     )
     decisions = {
         d.upn: d
-        for d in MoveDecision.objects.filter(collection=collection, upn__in=own.values("upn"))
+        for d in MoveDecision.objects.filter(
+            collection=collection, upn__in=own.values("upn"), parties=school
+        )
     }
     told = asked | set(decisions)
     if not told:
@@ -312,7 +354,7 @@ def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]
                 upn=upn,
                 pupil=pupils[upn],
                 decided=decision is not None,
-                ours=decision is not None and decision.school_id == school.pk,
+                ours=None if decision is None else _ours(school, decision.school),
             )
         )
     return found

@@ -23,7 +23,7 @@ from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
 from keystage.web import bulk, cross_school, faultpoints, template_upload
 from keystage.web.columns import shortened, whole_or_blank
-from keystage.web.models import Confirmation, FindingRecord, PupilRecord, Submission
+from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRecord, Submission
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         # the cross-school check, so each sees the other (see cross_school).
         upns = [p.upn for p in outcome.pupils if p.upn]
         cross_school.lock_pupils(submission, upns)
-        holders = cross_school.held_elsewhere(submission, upns)
+        seen = cross_school.sight(submission, upns)
         # Lock the school's versions of this collection so two versions finishing at once
         # cannot both become current.
         versions = list(
@@ -138,15 +138,17 @@ def _store(submission: Submission, outcome: Outcome) -> str:
             .filter(school=submission.school, collection=submission.collection)
             .order_by("version")
         )
-        status = _status(submission, outcome, holders)
+        status = _status(submission, outcome, seen)
         owed: cross_school.Owed = []
         if status == Submission.Status.CHECKED:
-            outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils, holders))
-            owed = cross_school.owed_elsewhere(submission, outcome.pupils, holders)
+            outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils, seen))
+            owed = cross_school.owed_elsewhere(submission, outcome.pupils, seen)
         PupilRecord.objects.filter(submission=submission).delete()
         FindingRecord.objects.filter(submission=submission).delete()
         bulk.insert([_finding_row(submission, f) for f in outcome.findings])
         bulk.insert(pupil_rows)
+        PupilMatch.objects.filter(version=submission).delete()
+        bulk.insert(cross_school.matches_to_keep(submission, outcome.pupils, seen, now))
         faultpoints.reached("stored-pupils")  # the fault tests kill a worker here
         made_current = _make_current(submission, status, versions, now)
         Submission.objects.filter(pk=submission.pk).update(
@@ -165,11 +167,11 @@ def _store(submission: Submission, outcome: Outcome) -> str:
 
 
 def _status(
-    submission: Submission, outcome: Outcome, holders: list[cross_school.Holder]
+    submission: Submission, outcome: Outcome, seen: cross_school.Sighting
 ) -> Submission.Status:
     if outcome.refused:
         return Submission.Status.REFUSED
-    if not submission.hold_released and cross_school.too_many(outcome.pupils, holders):
+    if not submission.hold_released and cross_school.too_many(submission, outcome.pupils, seen):
         return Submission.Status.HELD  # the LA looks first (see cross_school)
     return Submission.Status.CHECKED
 

@@ -118,6 +118,8 @@ class AuditScrubber:
             pairs += _found(self.evidence, pk)
         if event.action == Action.UNLOCK and isinstance(detail.get("reason"), str):
             pairs.append((detail["reason"], REMOVED_TEXT))
+        if event.action == Action.DECIDE and isinstance(detail.get("note"), str):
+            pairs.append((detail["note"], REMOVED_TEXT))  # the data team's words on a pupil
         return [(old, new) for old, new in pairs if old and old != new]
 
     def _text(self, text: str, pairs: list[Pair]) -> str:

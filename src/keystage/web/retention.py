@@ -284,6 +284,9 @@ def _texts(collection: Collection) -> list[models.QuerySet[Any]]:
         .exclude(unlock_reason=REMOVED_TEXT),
         ModeratedSchool.objects.filter(round__collection=collection).exclude(notes="")
         .exclude(notes=REMOVED_TEXT),
+        # The data team's own words refusing a held file (a refusal the checks made has a code).
+        Submission.objects.filter(collection=collection, status=Submission.Status.REFUSED,
+                                  refusal_code="").exclude(refusal_message=REMOVED_TEXT),
     ]  # fmt: skip
 
 
@@ -292,13 +295,14 @@ def _appeals(collection: Collection) -> models.QuerySet[Appeal]:
 
 
 def _remove_texts(collection: Collection) -> int:
-    answers, messages, decisions, appeals, unlocks, visits = _texts(collection)
+    answers, messages, decisions, appeals, unlocks, visits, refusals = _texts(collection)
     done = answers.update(text=REMOVED_TEXT)
     done += messages.update(body=REMOVED_TEXT)
     done += decisions.update(note="")
     done += appeals.update(reasons=REMOVED_TEXT)
     done += unlocks.update(unlock_reason=REMOVED_TEXT)
     done += visits.update(notes=REMOVED_TEXT)  # the moderators', about the pupils' work
+    done += refusals.update(refusal_message=REMOVED_TEXT)
     for notes in ("review_notes", "decision_notes"):  # the LA's, about the pupils' work
         _appeals(collection).exclude(**{notes: ""}).update(**{notes: REMOVED_TEXT})
     return done

@@ -15,6 +15,7 @@ from keystage.web.models.submissions import (
     Answer,
     Confirmation,
     FindingRecord,
+    PupilMatch,
     PupilRecord,
     Submission,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "ModerationRound",
     "MoveDecision",
     "Publication",
+    "PupilMatch",
     "PupilRecord",
     "QueryMessage",
     "Reminder",

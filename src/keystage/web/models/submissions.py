@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -70,6 +71,9 @@ class Submission(models.Model):
     # The LA looked at a version held for it (Status.HELD) and let it through: checked again,
     # it is not held a second time.
     hold_released = models.BooleanField(default=False)
+    # When it was let through: from then on it counts as received, for which of two schools
+    # sent a pupil first (cross_school), so a file held for days does not jump the queue.
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -87,6 +91,11 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.laestab} {self.collection.short_name} v{self.version}"
+
+    @property
+    def received(self) -> tuple[dt.datetime, int]:
+        """When it counts as received (let through, for a held file), and its id to break ties."""
+        return (self.released_at or self.uploaded_at, self.pk)
 
     @property
     def in_progress(self) -> bool:
@@ -180,3 +189,27 @@ class Confirmation(models.Model):
 
     class Meta:
         ordering = ["-signed_at"]
+
+
+class PupilMatch(models.Model):
+    """A pupil of a version found in another school's current file when the version was stored:
+    the LA's record of every match, kept when either file is replaced, so a school probing with
+    other schools' children over several uploads leaves a trail (and is held: cross_school)."""
+
+    version = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="matches")
+    upn = models.CharField(max_length=13)
+    other_version = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    same_dob = models.BooleanField(help_text="UPN and date of birth agree: the school is told.")
+    # This version's school sent the pupil after the other school: the query is its own (it
+    # counts towards holding the school's files, where the other school's never does).
+    later = models.BooleanField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "upn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "upn", "other_version"], name="one_match_a_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["upn"])]

@@ -87,13 +87,19 @@ class QueryMessage(models.Model):
 
 
 class MoveDecision(models.Model):
-    """Which school reports a pupil whose UPN is current in two or more schools' files."""
+    """Which school reports a pupil whose UPN is current in two or more schools' files, or that
+    they are different children (a UPN made up, or mistyped): `school` empty."""
 
     collection = models.ForeignKey(
         Collection, on_delete=models.CASCADE, related_name="move_decisions"
     )
     upn = models.CharField(max_length=13)
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The schools whose records the data team compared: the decision is theirs alone; a school
+    # sending the same UPN later is no party to it (and learns nothing from it).
+    parties = models.ManyToManyField(School, related_name="+", blank=True)
     suggested = models.BooleanField(help_text="The data team followed the May-days suggestion.")
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,6 +47,8 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
     if request.method == "POST" and blocked is None and form.is_valid():
         assert now.current is not None
         signed = _sign(now.current, user, form)
+        if signed is None:  # a query arrived a moment ago: the page says what is left to do
+            return redirect("portal:confirm", collection_id=window.pk)
         record(
             Action.CONFIRM, f"signed the confirmation of version {now.current.version}",
             request=request, school=school, collection=window, confirmation=signed.pk,
@@ -58,8 +63,19 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
     )
 
 
-def _sign(current: Submission, user: User, form: ConfirmationForm) -> Confirmation:
+def _sign(current: Submission, user: User, form: ConfirmationForm) -> Confirmation | None:
+    """Signs, unless the version stopped being ready since the page was read: its row is locked
+    first, so a query put on it meanwhile (cross_school.put_owed) is seen here or comes after."""
     data = form.cleaned_data
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().filter(pk=current.pk).first()
+        school, window = current.school, current.collection
+        if locked is None or why_closed(standing(school, window, today()), user) is not None:
+            return None
+        return _confirmation(current, user, data)
+
+
+def _confirmation(current: Submission, user: User, data: dict[str, Any]) -> Confirmation:
     return Confirmation.objects.create(
         submission=current,
         signed_by=user,

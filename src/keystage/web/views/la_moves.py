@@ -13,19 +13,21 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
 
 from keystage import moves
 from keystage.ctf.model import parse_date
-from keystage.web import held, moving
+from keystage.web import held, match_trail, moving
 from keystage.web.access import la_user_required
-from keystage.web.models import Collection, PupilRecord, User
+from keystage.web.models import Collection, PupilRecord, School, User
 from keystage.web.page_views import viewed
+
+DIFFERENT = "different"
 
 
 class MoveDecisionForm(forms.Form):
-    school = forms.TypedChoiceField(
+    school = forms.ChoiceField(
         label="Which school reports this pupil?",
-        coerce=int,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the school that reports this pupil",
@@ -43,11 +45,14 @@ class MoveDecisionForm(forms.Form):
     def __init__(self, *args: Any, move: moving.Move, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["school"]
-        assert isinstance(field, forms.TypedChoiceField)
+        assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            (s.pk, f"{s.name} ({s.laestab}){', suggested' if s == move.suggested_school else ''}")
+            (
+                str(s.pk),
+                f"{s.name} ({s.laestab}){', suggested' if s == move.suggested_school else ''}",
+            )
             for s in move.schools
-        ]
+        ] + [(DIFFERENT, "None: these are different children, and every school keeps its record")]
         suggested = move.suggested_school
         field.help_text = (
             f"The May-days rule suggests {suggested.name}."
@@ -69,7 +74,9 @@ class Row:
 def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
     found = moving.moves_for(window)
-    viewed(request, "pupils in two schools' files", upns=[m.upn for m in found], collection=window)
+    stale = match_trail.stale_queries(window)
+    upns = [m.upn for m in found] + [q.upn for q in stale]
+    viewed(request, "pupils in two schools' files", upns=upns, collection=window)
     return render(
         request,
         "la/moves.html",
@@ -78,8 +85,23 @@ def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
             "moves": found,
             "decided": sum(1 for m in found if m.decision is not None),
             "held": held.held_in(window),
+            "stale": stale,
+            "askers": match_trail.askers(window),
         },
     )
+
+
+@la_user_required
+@require_POST
+def close_query(request: HttpRequest, collection_id: int, upn: str, school_id: int) -> HttpResponse:
+    window = get_object_or_404(Collection, pk=collection_id)
+    school = get_object_or_404(School, pk=school_id)
+    assert isinstance(request.user, User)
+    if match_trail.close_stale(window, school, upn, by=request.user, request=request):
+        messages.success(request, f"{school.name}'s query on UPN {upn} is closed.")
+    else:
+        messages.error(request, f"{school.name} has no open query on UPN {upn} to close.")
+    return redirect("portal:la_moves", collection_id=window.pk)
 
 
 @la_user_required
@@ -88,26 +110,22 @@ def move(request: HttpRequest, collection_id: int, upn: str) -> HttpResponse:
     found = moving.move_for(window, upn)
     if found is None:
         raise Http404("No two schools' current files have this UPN in this collection.")
-    initial = {"school": found.decision.school_id, "note": found.decision.note} if (
-        found.decision
+    decided = found.decision
+    initial = {"school": str(decided.school_id or DIFFERENT), "note": decided.note} if (
+        decided
     ) else {}  # fmt: skip
     # Not `request.POST or None`: a POST with no school chosen is empty, and must be an error.
     data = request.POST if request.method == "POST" else None
     form = MoveDecisionForm(data, move=found, initial=initial)
     if request.method == "POST" and form.is_valid():
-        record = next(
-            r for r in found.records if r.submission.school_id == form.cleaned_data["school"]
-        )
-        school = record.submission.school
         assert isinstance(request.user, User)
+        chosen = form.cleaned_data["school"]
+        record = next((r for r in found.records if str(r.submission.school_id) == chosen), None)
+        school = record.submission.school if record is not None else None
         moving.decide(
             found, school, by=request.user, note=form.cleaned_data["note"], request=request
         )
-        messages.success(
-            request,
-            f"{school.name} reports {moving.display_name(record)} (UPN {found.upn}). "
-            "Both schools have been emailed, and see it on their collection pages.",
-        )
+        messages.success(request, _decided(found, record))
         return redirect("portal:la_moves", collection_id=window.pk)
     viewed(request, "one pupil in two schools' files", upns=[found.upn], collection=window)
     return render(
@@ -120,6 +138,18 @@ def move(request: HttpRequest, collection_id: int, upn: str) -> HttpResponse:
             "form": form,
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _decided(move: moving.Move, record: PupilRecord | None) -> str:
+    if record is None:
+        return (
+            f"UPN {move.upn} is a different child in each file: every school keeps its record. "
+            "Any school that was asked about the pupil has been emailed."
+        )
+    return (
+        f"{record.submission.school.name} reports {moving.display_name(record)} "
+        f"(UPN {move.upn}). The schools have been emailed, and see it on their collection pages."
     )
 
 
@@ -228,4 +258,9 @@ def _date(day: dt.date | None) -> str:
 urls: list[URLPattern] = [
     path("la/collections/<int:collection_id>/moves/", moves_list, name="la_moves"),
     path("la/collections/<int:collection_id>/moves/<str:upn>/", move, name="la_move"),
+    path(
+        "la/collections/<int:collection_id>/moves/<str:upn>/close/<int:school_id>/",
+        close_query,
+        name="la_close_pupil_query",
+    ),
 ]

@@ -37,6 +37,7 @@ from keystage.web.models import (
     Collection,
     Confirmation,
     Lock,
+    PupilMatch,
     QueryMessage,
     School,
     Submission,
@@ -500,7 +501,18 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
         )
     )
     findings = findings_of(shown) if shown and shown.status == "checked" else None
-    pupils = (findings.upns if findings else set()) | {q.upn for q in threads}
+    held_matches = matches(shown) if shown and shown.status == "held" else []
+    trail = list(
+        PupilMatch.objects.filter(version__school=school, version__collection=collection)
+        .select_related("version", "other_version__school")
+        .order_by("-version__version", "upn")
+    )
+    pupils = (
+        (findings.upns if findings else set())
+        | {q.upn for q in threads}
+        | {m.record.upn for m in held_matches}
+        | {m.upn for m in trail}
+    )
     which = {"submission": shown.pk} if shown else {}
     viewed(request, f"{school.name}'s page", upns=pupils, school=school, collection=collection,
            **which)  # fmt: skip
@@ -514,7 +526,8 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "versions": versions,
             "shown": shown,
             "findings": findings,
-            "held_matches": matches(shown) if shown and shown.status == "held" else [],
+            "held_matches": held_matches,
+            "trail": trail,
             "confirmations": confirmations,
             "threads": threads,
             "lock": active_lock(collection, school),
