@@ -42,10 +42,16 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "email", "role", "school", "can_sign", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "email", "school__name", "school__urn")
+    # Keystage's roles say who may do what: Django's groups and permissions are not used.
     fieldsets = (
-        *(UserAdmin.fieldsets or ()),
+        (None, {"fields": ("username", "password")}),
+        ("Who", {"fields": ("first_name", "last_name", "email")}),
         ("Keystage", {"fields": ("role", "school", "can_sign")}),
-    )
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser"),
+                    "description": "Staff status lets an LA administrator use this admin."}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )  # fmt: skip
+    filter_horizontal = ()
     add_fieldsets = (
         ("Whose account", {"fields": ("role", "school", "first_name", "last_name", "email",
                                       "username", "can_sign")}),
