@@ -117,7 +117,8 @@ class NewAccountForm(AdminUserCreationForm):  # type: ignore[type-arg]
             elif User.objects.filter(username__iexact=school.urn).exists():
                 self.add_error("school", f"{school.name} has a head teacher's account already "
                                f"({school.urn}): change that account instead")  # fmt: skip
-            cleaned["username"] = school.urn
+            else:
+                cleaned["username"] = school.urn
         elif role == Role.STAFF:
             if typed and typed.lower() != email.lower():
                 self.add_error("username", "Leave it empty: a member of staff signs in with "
@@ -126,7 +127,7 @@ class NewAccountForm(AdminUserCreationForm):  # type: ignore[type-arg]
         elif role in LA_ROLES and not typed:
             self.add_error("username", "Enter the name they will sign in with, like data.officer")
         elif role in LA_ROLES and typed.isdigit():
-            self.add_error("username", "Choose a name that is not all digits: a school's URN is")
+            self.add_error("username", "Choose a name with letters in it: schools' URNs are digits")
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
