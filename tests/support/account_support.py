@@ -69,3 +69,14 @@ def emailed_link(to: str, path: str) -> str:
 
 def actions(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("at", "id"))
+
+
+def invitation_link(to: str) -> str:
+    """The path of the last invitation's link emailed to `to` (whatever address the service
+    gives itself in emails)."""
+    for message in reversed(mail.outbox):
+        if to in message.to:
+            found = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+)", message.body)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no invitation emailed to {to}")

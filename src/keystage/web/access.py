@@ -13,6 +13,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,11 +38,22 @@ class AccountAdapter(DefaultAccountAdapter):
         "then try again, or reset your password: the link we email you signs you in",
         "shared_address": "This email address belongs to more than one school's account. "
         "Sign in with your school's 6-digit URN instead",
-        "account_inactive": "This account has been turned off. Ask your head teacher or the "
-        "data team to turn it back on",
+        "account_inactive": "This account has been turned off. If you are a member of staff, "
+        "ask your head teacher to turn it back on; if you are a head teacher, ask the LA's "
+        "assessment data team",
         "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
         "app shows now",
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails are drawn without the request's context: give them the names and
+        the address our own emails and pages have."""
+        names = {
+            "la_name": settings.LA_NAME,
+            "service_name": settings.SERVICE_NAME,
+            "data_team_email": settings.DEFAULT_FROM_EMAIL,
+        }
+        super().send_mail(template_prefix, email, {**names, **context})
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # the LA creates schools' and its own accounts

@@ -1,4 +1,8 @@
-"""The LA administrator's tools: schools, accounts and collection windows (Django admin)."""
+"""The LA administrator's tools: schools, accounts and collection windows (Django admin).
+
+A new account takes a role and, for a school's people, a school (keystage.web.account_forms);
+it is emailed an invitation to choose its password, or given one there and then.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,13 @@ from typing import Any
 
 import allauth.mfa.admin  # registers allauth's page first, so that ours replaces it below
 from allauth.mfa.models import Authenticator
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
-from keystage.web import addresses, audit
+from keystage.web import audit, invitations
+from keystage.web.account_forms import AccountForm, NewAccountForm
 from keystage.web.models import (
     Appeal,
     Collection,
@@ -31,30 +34,56 @@ class SchoolAdmin(admin.ModelAdmin[School]):
     list_filter = ("phase", "district")
 
 
-class AccountForm(UserChangeForm):  # type: ignore[type-arg]
-    """An address is one account's; the LA may give one to several heads (a federation)."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        email = cleaned.get("email") or ""
-        if email:
-            account = self.instance
-            account.role = cleaned.get("role", account.role)
-            if (problem := addresses.refusal(email, account)) is not None:
-                self.add_error("email", ValidationError(f"{problem}. {addresses.SHARING}"))
-        return cleaned
-
-
 @admin.register(User)
 class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
     form = AccountForm
+    add_form = NewAccountForm
+    add_form_template = "admin/portal/user/add_form.html"
     list_display = ("username", "email", "role", "school", "can_sign", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "email", "school__name", "school__urn")
+    # Keystage's roles say who may do what: Django's groups and permissions are not used.
     fieldsets = (
-        *(UserAdmin.fieldsets or ()),
+        (None, {"fields": ("username", "password")}),
+        ("Who", {"fields": ("first_name", "last_name", "email")}),
         ("Keystage", {"fields": ("role", "school", "can_sign")}),
-    )
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser"),
+                    "description": "Staff status lets an LA administrator use this admin."}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )  # fmt: skip
+    filter_horizontal = ()
+    add_fieldsets = (
+        ("Whose account", {"fields": ("role", "school", "first_name", "last_name", "email",
+                                      "username", "can_sign")}),
+        ("Password", {"fields": ("usable_password", "password1", "password2")}),
+    )  # fmt: skip
+    actions = ("send_invitation",)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and isinstance(form, NewAccountForm) and form.invites:
+            self._invite(request, obj)
+
+    @admin.action(description="Email an invitation to set their password")
+    def send_invitation(self, request: HttpRequest, queryset: models.QuerySet[User]) -> None:
+        """Sends the invitation again (it may have expired); each to the account's own address."""
+        for account in queryset:
+            if account.is_active and account.email:
+                self._invite(request, account)
+            else:
+                self.message_user(request, f"{account}: no invitation, as the account is "
+                                  "off or has no email address", messages.WARNING)  # fmt: skip
+
+    def _invite(self, request: HttpRequest, account: User) -> None:
+        assert isinstance(request.user, User)
+        if invitations.send(account, invited_by=request.user):
+            self.message_user(request, f"We have emailed {account.email} an invitation to set "
+                              f"the password of {account}. Its link works for "
+                              f"{invitations.lasts()}.", messages.SUCCESS)  # fmt: skip
+        else:
+            self.message_user(request, f"We could not email the invitation to {account.email}. "
+                              "Send it again later: choose the account in the list, then "
+                              "“Email an invitation”.", messages.WARNING)  # fmt: skip
 
 
 @admin.register(Collection)

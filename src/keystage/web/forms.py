@@ -86,7 +86,8 @@ class StaffForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email address",
-        help_text="They sign in with this address and set their password from an email we send.",
+        help_text="We email them an invitation to set their password. They sign in with this "
+        "address.",
         error_messages={
             "required": "Enter an email address",
             "invalid": "Enter an email address in the right form, like name@school.sch.uk",

@@ -54,6 +54,16 @@ class ContextFilter(logging.Filter):
         return True
 
 
+def _extras(record: logging.LogRecord) -> dict[str, object]:
+    """What the line carries beyond the standard fields: the request's or task's ids (from
+    ContextFilter) and whatever the caller passed as `extra`."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD and key not in _LEFT_OUT and not key.startswith("_")
+    }
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, then every extra field.
 
@@ -69,9 +79,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in _LEFT_OUT and not key.startswith("_"):
-                entry[key] = value
+        entry.update(_extras(record))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -79,16 +87,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """The embedded default's lines, for a person reading a terminal: time, level, logger, the
+    extra fields as [key=value ...] (the request id among them), then the message. The 500 page
+    shows the request id as its reference: whoever is quoted it finds the error's line, and the
+    traceback below it, by searching for it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(_fields)s %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        fields = " ".join(f"{key}={value}" for key, value in _extras(record).items())
+        record._fields = f" [{fields}]" if fields else ""
+        return super().formatMessage(record)
+
+
 def logging_config(*, json_lines: bool, level: str, requests: bool) -> dict[str, Any]:
     """Django's LOGGING: everything to standard error, as JSON lines or as plain text.
 
     `requests` turns on one line per request (logger keystage.request) at INFO.
     """
-    formatter: dict[str, Any] = (
-        {"()": "keystage.web.logs.JsonFormatter"}
-        if json_lines
-        else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    )
+    formatter: dict[str, Any] = {
+        "()": "keystage.web.logs.JsonFormatter" if json_lines else "keystage.web.logs.TextFormatter"
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -58,14 +61,19 @@ def account_for(typed: str) -> User | None:
     typed = typed.strip()
     if not typed:
         return None
-    named = list(User.objects.filter(username__iexact=typed)[:2])
-    if named:
-        exact = [user for user in named if user.username == typed]
-        return (exact or named)[0]
+    if (named := by_name(typed)) is not None:
+        return named
     owners = addresses.sign_in_owners(typed)
     if len(owners) > 1:
         raise SharedAddressError(typed)
     return owners[0] if owners else None
+
+
+def by_name(typed: str) -> User | None:
+    """The account whose sign-in name this is, in any case (the exact spelling first)."""
+    named = list(User.objects.filter(username__iexact=typed)[:2])
+    exact = [user for user in named if user.username == typed]
+    return (exact or named)[0] if named else None
 
 
 def network_of(address: str | None) -> str:
@@ -114,10 +122,37 @@ def _too_many(account: User | None, net: str) -> bool:
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
-    """Reset links go to accounts by their own address only: never by one still waiting for
-    its link, which could be anyone's."""
+    """A reset link for the account a URN (a head's sign-in name) or an email address means,
+    sent to that account's own address only: never to one still waiting for its link, which
+    could be anyone's. By a URN, only that school's head is sent one, also when heads of a
+    federation share their address. The page that follows is the same whether or not any
+    account was found."""
 
-    def clean_email(self) -> Any:
-        email = super().clean_email()
-        self.users = [user for user in addresses.sign_in_owners(email) if user.is_active]
-        return email
+    email = forms.CharField(
+        max_length=254,
+        error_messages={"required": "Enter your school's URN or your email address"},
+    )
+
+    def clean_email(self) -> str:
+        typed = self.cleaned_data["email"].strip()
+        if "@" in typed:
+            try:
+                validate_email(typed)
+            except ValidationError:
+                raise ValidationError(
+                    "Enter an email address in the right form, like name@school.sch.uk, or "
+                    "your school's 6-digit URN"
+                ) from None
+            self.users = [user for user in addresses.sign_in_owners(typed) if user.is_active]
+            self.by_name = False
+            return typed.lower()
+        account = by_name(typed)
+        self.users = [account] if account and account.is_active and account.email else []
+        self.by_name = True
+        # The address the link goes to (and allauth's limit of links to one address counts by).
+        return self.users[0].email if self.users else typed
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        if self.by_name and not self.users:
+            return str(self.cleaned_data["email"])  # no account, no address: nothing to send
+        return str(super().save(request, **kwargs))

@@ -1,6 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from keystage.web import health
@@ -11,6 +11,7 @@ from keystage.web.views import (
     codes,
     confirm,
     home,
+    invitation,
     la,
     la_checks,
     la_exports,
@@ -46,6 +47,7 @@ portal = (
         path("files/<int:submission_id>/answer/", school.answer, name="answer"),
         path("people/", people.people, name="people"),
         path("people/<int:user_id>/", people.person, name="person"),
+        path("people/<int:user_id>/invitation/", people.invite_again, name="invite_again"),
         path("codes/", codes.codes, name="codes"),
         path("codes/<str:year>/", codes.codes, name="codes_year"),
         path("la/", la.overview, name="la"),
@@ -77,6 +79,12 @@ urlpatterns = [
     path("", include(portal)),
     # Before allauth's own: its page let anyone add any address and sign in by it unconfirmed.
     path("accounts/email/", account_email.email_address, name="account_email"),
+    # An invitation's link: allauth's reset key, on a page worded for someone new.
+    re_path(
+        r"^accounts/invitation/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        invitation.invitation,
+        name="account_invitation",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health", health.health, name="health"),
