@@ -393,6 +393,6 @@ ENGLAND_HEADLINES = Path(__file__).parent / "data" / "england_headlines.csv"
 
 
 def load_england_headlines(user: User | None = None) -> ImportSummary:
-    """The approximate England headlines of reference/measures.md (for the demo and synthetic
-    data): each row names its source; the LA imports the DfE's own tables over them."""
-    return import_figures(ENGLAND_HEADLINES, source="reference/measures.md", user=user)
+    """England's headline figures as the DfE published them (rounded as published), for the
+    demo and a new LA: each row names its publication; the LA imports the DfE's own tables."""
+    return import_figures(ENGLAND_HEADLINES, source="DfE published statistics", user=user)

@@ -5,7 +5,8 @@ and the school- and pupil-level exports.
 The results page runs a fixed number of queries however many schools the LA has: every
 current record is loaded once and grouped by school in Python, and the pure core computes each
 school's figures. Anything about one school that other schools' eyes can reach is suppressed
-(`c` for a group of 5 pupils or fewer); the pupil-level exports are audited downloads.
+(`c` for a group of 5 pupils or fewer, or the group hidden with it so that it cannot be
+worked out from the others); the pupil-level exports are audited downloads.
 """
 
 from __future__ import annotations
