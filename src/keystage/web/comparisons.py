@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.utils import timezone
 
 from keystage.measures import SPECS
 from keystage.measures.groups import dimensions
+from keystage.web import clock
 from keystage.web.columns import width
 from keystage.web.models import ComparisonFigure, User
 from keystage.web.processing import codeset_for
@@ -360,7 +360,7 @@ def _groups() -> set[str]:
 def _store(figures: Iterable[Figure], user: User | None, summary: ImportSummary) -> None:
     """Upserts on the unique key: one query to find what is there, then bulk writes."""
     wanted = list(figures)
-    now = timezone.now()
+    now = clock.now()
     held = {
         (f.measure, f.group, f.level, f.area, f.academic_year): f
         for f in ComparisonFigure.objects.filter(

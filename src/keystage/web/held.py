@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
-from keystage.web import audit, cross_school, mail
+from keystage.web import audit, clock, cross_school, mail
 from keystage.web.models import Collection, PupilRecord, Submission, User
 from keystage.web.tasks import check_upload
 
@@ -95,7 +94,7 @@ def refuse(
             status=Submission.Status.REFUSED,
             refusal_code="",
             refusal_message=f"The data team did not accept this file. {said}",
-            checked_at=timezone.now(),
+            checked_at=clock.now(),
         )
         if not changed:
             return False

@@ -17,11 +17,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from keystage import moves
 from keystage.ctf.model import SchoolHistoryEntry
-from keystage.web import audit, mail
+from keystage.web import audit, clock, mail
 from keystage.web.models import (
     Answer,
     Collection,
@@ -157,7 +156,7 @@ def decide(
             "suggested": followed,
             "note": note,
             "decided_by": by,
-            "decided_at": timezone.now(),
+            "decided_at": clock.now(),
         },
     )
     others = [s for s in move.schools if s.pk != school.pk]
@@ -195,7 +194,7 @@ def settled_text(ours: bool) -> str:
 def _close_queries(move: Move, reporting: School, by: User) -> None:
     """Each school's PUPIL-OTHER-SCHOOL query on the pupil is answered by the decision, unless
     the school answered it already (its own words stand)."""
-    now = timezone.now()
+    now = clock.now()
     for record in move.records:
         version = record.submission
         if not version.finding_set.filter(code=CROSS_SCHOOL_CODE, upn=move.upn).exists():

@@ -55,6 +55,9 @@ def serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     django.setup()
+    from keystage.web import clock
+
+    clock.start()  # the demo's date moves with real time from now, in serve and its worker
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     password = None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from keystage.web import clock
 from keystage.web.access import school_of, school_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -68,5 +68,5 @@ def _sign(current: Submission, user: User, form: ConfirmationForm) -> Confirmati
         responsible=data["responsible"],
         moderation_done=data["moderation_done"],
         outcomes_agreed=data["outcomes_agreed"],
-        signed_at=timezone.now(),
+        signed_at=clock.now(),
     )
