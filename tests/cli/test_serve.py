@@ -74,3 +74,29 @@ def test_import_keeps_files_it_cannot_attribute(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "2 files" in done.stdout and "not attributed" in done.stdout
     assert len(list((tmp_path / "data" / "files" / "unattributed").iterdir())) == 2
+
+
+def test_links_in_emails_use_the_address_serve_was_started_on(tmp_path: Path) -> None:
+    """serve passes its address on (KEYSTAGE_BASE_URL unless set): a link made in the web
+    process or its worker points where serve answers, whatever the port."""
+    from keystage.web.serve import served_at
+
+    assert served_at("127.0.0.1", 8123) == "http://127.0.0.1:8123"
+    assert served_at("0.0.0.0", 9000) == "http://127.0.0.1:9000"
+    assert served_at("::1", 9000) == "http://[::1]:9000"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYSTAGE_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    program = (
+        "import argparse, os\n"
+        "from keystage.web import serve\n"
+        "address = serve.served_at('127.0.0.1', 8765)\n"
+        "serve.configure(__import__('pathlib').Path(os.environ['DATA']), address)\n"
+        "import django; django.setup()\n"
+        "from keystage.web.mail import link\n"
+        "print(link('/files/1/'))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", program], env={**env, "DATA": str(tmp_path)},
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert shown.stdout.strip() == "http://127.0.0.1:8765/files/1/"

@@ -149,3 +149,19 @@ def test_standard_groups_are_always_listed_in_order():
         "ethnicity=white", "ethnicity=mixed", "ethnicity=asian", "ethnicity=black",
         "ethnicity=chinese", "ethnicity=other", "ethnicity=unknown",
     ]  # fmt: skip
+
+
+def test_every_group_has_words_for_people() -> None:
+    """No page or report shows a group as the code writes it ("sex=unknown", "eal=unknown")."""
+    from keystage import codesets
+    from keystage.measures.groups import UNKNOWN, dimensions, ordered
+    from keystage.measures.labels import group_label
+
+    codeset = codesets.load("2025-26")
+    every = ordered([f"{d}={UNKNOWN}" for d, _ in dimensions(codeset)], codeset)
+    for group in every:
+        words = group_label(group)
+        assert "=" not in words and "_" not in words and words[0].isupper(), (group, words)
+    assert group_label("sex=unknown") == "Sex not recorded"
+    assert group_label("eal=yes") == "English as an additional language"
+    assert group_label("sex=X") == "Sex: X"  # outside the standard groups: still words

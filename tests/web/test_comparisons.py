@@ -149,7 +149,13 @@ def test_the_simple_layout_and_the_england_headlines() -> None:
     assert summary.created == len(rows) and not summary.skipped
     ks2 = ComparisonFigure.objects.get(measure="ks2_rwm_exs_plus", academic_year="2018-19")
     assert (ks2.value, ks2.level, ks2.area) == (65.0, "national", "England")
-    assert ks2.source.startswith("DfE published headline, approximate (reference/measures.md)")
+    assert ks2.source == (
+        "DfE, Key stage 2 attainment: 2018/19, England "
+        "(explore-education-statistics.service.gov.uk)"
+    )
+    # Each figure cites its publication, never a file of Keystage's own.
+    sources = set(ComparisonFigure.objects.values_list("source", flat=True))
+    assert all(s.startswith("DfE, ") and ".md" not in s for s in sources), sources
     gld = ComparisonFigure.objects.filter(measure="eyfsp_gld").values_list("academic_year", "value")
     assert sorted(gld) == [("2021-22", 65.2), ("2022-23", 67.2), ("2023-24", 67.7),
                            ("2024-25", 68.3)]  # fmt: skip

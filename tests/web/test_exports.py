@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.checks import Context, run_checks
 from keystage.ctf.filename import expected_name
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
+from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.measures import compute
 from keystage.web.exports import csv_bytes, next_number
 from keystage.web.locks import lock
@@ -324,3 +326,18 @@ def test_a_file_that_fails_the_checks_when_read_back_is_left_out(
     }
     response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
     assert "has no surname" in response.content.decode()
+
+
+def test_the_exports_page_explains_the_columns_on_a_page_of_its_own(
+    la_client: Client, eyfsp: Collection, ks1: Collection
+) -> None:
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+    assert "docs/exports.md" not in page  # a file of Keystage's own is no source for an LA
+    layout_url = f"/la/collections/{eyfsp.pk}/exports/layout/"
+    assert f'href="{layout_url}"' in page
+    layout = la_client.get(layout_url).content.decode()
+    codeset = codeset_for(eyfsp.academic_year)
+    for column in benchmark_columns("EYFSP", codeset, "full") + la_return_columns("EYFSP", codeset):
+        assert f"<code>{column.name}</code>" in layout and escape(column.meaning) in layout
+    ks1_layout = la_client.get(f"/la/collections/{ks1.pk}/exports/layout/").content.decode()
+    assert "sent with the DfE return" not in ks1_layout  # KS1 is not returned to the DfE

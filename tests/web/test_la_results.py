@@ -88,6 +88,8 @@ def test_a_small_school_shows_c(
     order = [html.index(f'/schools/{s.pk}/"') for s in results.values()]
     assert order[2] == max(order)
     assert 'aria-sort="descending"' in html
+    # What c means, including the larger group hidden with a small one (complementary).
+    assert "5 pupils or fewer" in html and "it may be a large group" in html
 
 
 def test_the_queries_do_not_grow_with_the_schools(

@@ -33,3 +33,43 @@ LABELS = {
 def label(measure: str) -> str:
     """The measure in words; an unknown name is shown as it is."""
     return LABELS.get(measure, measure)
+
+
+# Each breakdown's name, and each group's, as the reports and the LA's pages say them.
+DIMENSIONS = {
+    "sex": "Sex",
+    "disadvantaged": "Disadvantaged (free school meals in the last six years)",
+    "sen": "Special educational needs",
+    "eal": "First language",
+    "term_of_birth": "Term of birth",
+    "ethnicity": "Major ethnic group",
+}
+GROUPS = {
+    "all": "All pupils",
+    "sex=F": "Girls", "sex=M": "Boys", "sex=unknown": "Sex not recorded",
+    "disadvantaged=yes": "Disadvantaged", "disadvantaged=no": "Not disadvantaged",
+    "disadvantaged=unknown": "Disadvantage not known",
+    "sen=none": "No SEN", "sen=support": "SEN support", "sen=ehcp": "EHC plan",
+    "sen=unknown": "SEN not known",
+    "eal=yes": "English as an additional language", "eal=no": "English as first language",
+    "eal=unknown": "First language not known",
+    "term_of_birth=autumn": "Autumn-born (September to December)",
+    "term_of_birth=spring": "Spring-born (January to April)",
+    "term_of_birth=summer": "Summer-born (May to August)",
+    "term_of_birth=unknown": "Date of birth not known",
+    "ethnicity=white": "White", "ethnicity=mixed": "Mixed",
+    "ethnicity=asian": "Asian or Asian British", "ethnicity=black": "Black or Black British",
+    "ethnicity=chinese": "Chinese", "ethnicity=other": "Any other ethnic group",
+    "ethnicity=unknown": "Ethnicity not known",
+}  # fmt: skip
+
+
+def group_label(group: str) -> str:
+    """The group in words; one outside the standard groups is named by its breakdown and
+    value ("Sex: X"), never as the machine writes it ("sex=X")."""
+    if group in GROUPS:
+        return GROUPS[group]
+    dimension, _, value = group.partition("=")
+    if not value:
+        return group
+    return f"{DIMENSIONS.get(dimension, dimension).split(' (')[0]}: {value}"

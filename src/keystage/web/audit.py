@@ -11,8 +11,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
 
+from keystage.web import clock
 from keystage.web.models import AuditEvent, Collection, School, User
 
 Action = AuditEvent.Action
@@ -58,7 +58,7 @@ def record(
     if actor is None and request is not None and isinstance(request.user, User):
         actor = request.user
     return AuditEvent.objects.create(
-        at=timezone.now(),
+        at=clock.now(),
         action=action,
         actor_id=actor.pk if actor else None,
         actor=actor.username if actor else "",

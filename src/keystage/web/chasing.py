@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from keystage import reminders
-from keystage.web import mail
+from keystage.web import clock, mail
 from keystage.web.models import Collection, Reminder, School
 from keystage.web.state import Standing, State, standings_for
 
@@ -98,7 +97,7 @@ def _remind(
     with transaction.atomic():
         claim, new = Reminder.objects.get_or_create(
             collection=window, school=school, reason=reason.value, day=here.today,
-            defaults={"sent_to": "", "sent_at": timezone.now()},
+            defaults={"sent_to": "", "sent_at": clock.now()},
         )  # fmt: skip
     if not new:
         return  # another run got there first
@@ -109,7 +108,7 @@ def _remind(
         claim.delete()
         chased.failed.append((window, school, str(refused) or type(refused).__name__))
         return
-    claim.sent_to, claim.sent_at = ", ".join(addresses), timezone.now()
+    claim.sent_to, claim.sent_at = ", ".join(addresses), clock.now()
     claim.save(update_fields=["sent_to", "sent_at"])
     chased.sent.append(claim)
 

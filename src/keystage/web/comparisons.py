@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.utils import timezone
 
 from keystage.measures import SPECS
 from keystage.measures.groups import dimensions
+from keystage.web import clock
 from keystage.web.columns import width
 from keystage.web.models import ComparisonFigure, User
 from keystage.web.processing import codeset_for
@@ -360,7 +360,7 @@ def _groups() -> set[str]:
 def _store(figures: Iterable[Figure], user: User | None, summary: ImportSummary) -> None:
     """Upserts on the unique key: one query to find what is there, then bulk writes."""
     wanted = list(figures)
-    now = timezone.now()
+    now = clock.now()
     held = {
         (f.measure, f.group, f.level, f.area, f.academic_year): f
         for f in ComparisonFigure.objects.filter(
@@ -393,6 +393,6 @@ ENGLAND_HEADLINES = Path(__file__).parent / "data" / "england_headlines.csv"
 
 
 def load_england_headlines(user: User | None = None) -> ImportSummary:
-    """The approximate England headlines of reference/measures.md (for the demo and synthetic
-    data): each row names its source; the LA imports the DfE's own tables over them."""
-    return import_figures(ENGLAND_HEADLINES, source="reference/measures.md", user=user)
+    """England's headline figures as the DfE published them (rounded as published), for the
+    demo and a new LA: each row names its publication; the LA imports the DfE's own tables."""
+    return import_figures(ENGLAND_HEADLINES, source="DfE published statistics", user=user)

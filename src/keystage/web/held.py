@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
-from keystage.web import audit, mail
+from keystage.web import audit, clock, mail
 from keystage.web.models import Collection, PupilRecord, Submission, User
 from keystage.web.tasks import check_upload
 
@@ -78,7 +77,7 @@ def release(version: Submission, *, by: User, request: HttpRequest | None = None
             hold_released=True,
             attempts=0,
             checked_at=None,
-            released_at=timezone.now(),  # received now: it takes no earlier place (cross_school)
+            released_at=clock.now(),  # received now: it takes no earlier place (cross_school)
         )
         if not changed:
             return False
@@ -98,7 +97,7 @@ def refuse(
             status=Submission.Status.REFUSED,
             refusal_code="",
             refusal_message=" ".join(("The data team did not accept this file.", said)).strip(),
-            checked_at=timezone.now(),
+            checked_at=clock.now(),
         )
         if not changed:
             return False

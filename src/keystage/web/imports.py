@@ -29,6 +29,7 @@ from keystage.checks import infer_collection
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Header, Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
+from keystage.web import clock
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.locks import active_lock
@@ -328,7 +329,7 @@ def keep_unattributed(
         )  # fmt: skip
     kept = UnattributedFile(
         original_name=name[:255], sha256=sha256, size=upload.size or 0, channel=channel,
-        reason=reason, received_at=timezone.now(), received_by=user,
+        reason=reason, received_at=clock.now(), received_by=user,
     )  # fmt: skip
     upload.seek(0)
     kept.file.save(f"{sha256[:16]}.dat", upload, save=False)  # never the sender's name

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from keystage.web import clock
 from keystage.web.audit import Action, record
 from keystage.web.models import Collection, Lock, School, User
 
@@ -41,7 +41,7 @@ def lock(collection: Collection, school: School | None, by: User) -> Lock:
         ).exists():
             raise LockError("It is already locked.")
         made = Lock.objects.create(
-            collection=collection, school=school, locked_by=by, locked_at=timezone.now()
+            collection=collection, school=school, locked_by=by, locked_at=clock.now()
         )
         record(Action.LOCK, _what("locked", collection, school), actor=by, school=school,
                collection=collection)  # fmt: skip
@@ -60,7 +60,7 @@ def unlock(collection: Collection, school: School | None, by: User, reason: str)
         )
         if held is None:
             raise LockError("It is not locked.")
-        held.unlocked_by, held.unlocked_at, held.unlock_reason = by, timezone.now(), reason
+        held.unlocked_by, held.unlocked_at, held.unlock_reason = by, clock.now(), reason
         held.save(update_fields=["unlocked_by", "unlocked_at", "unlock_reason"])
         record(Action.UNLOCK, _what("unlocked", collection, school) + f": {reason}", actor=by,
                school=school, collection=collection, reason=reason)  # fmt: skip

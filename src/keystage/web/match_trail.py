@@ -10,9 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.utils import timezone
 
-from keystage.web import audit
+from keystage.web import audit, clock
 from keystage.web.models import Answer, Collection, FindingRecord, PupilMatch, School, User
 from keystage.web.moving import CROSS_SCHOOL_CODE, shared_upns
 
@@ -87,7 +86,7 @@ def close_stale(
         return False
     Answer.objects.create(
         school=school, collection=collection, upn=upn, code=CROSS_SCHOOL_CODE,
-        text=NOTHING_TO_SETTLE, answered_by=by, answered_at=timezone.now(),
+        text=NOTHING_TO_SETTLE, answered_by=by, answered_at=clock.now(),
         first_submission=query.submission,
     )  # fmt: skip
     audit.record(

@@ -26,7 +26,7 @@ from keystage.codesets import Codeset
 from keystage.codesets.model import AssessmentType
 from keystage.ctf.model import AssessmentKey, pupil_from_dict
 from keystage.ctf.upn import is_valid
-from keystage.web import audit, mail
+from keystage.web import audit, clock, mail
 from keystage.web.evidence import Evidence
 from keystage.web.models import (
     Appeal,
@@ -166,7 +166,7 @@ def round_for(collection: Collection) -> ModerationRound:
     if collection.kind != KIND:
         raise ModerationError(f"Moderation is recorded for KS2 only, not {collection.kind}")
     found, _ = ModerationRound.objects.get_or_create(
-        collection=collection, defaults={"updated_at": timezone.now()}
+        collection=collection, defaults={"updated_at": clock.now()}
     )
     return found
 
@@ -179,7 +179,7 @@ def set_window(
         raise ModerationError("The appeal window must close on or after the day it opens")
     with transaction.atomic():
         round_.appeal_opens, round_.appeal_closes = opens, closes
-        round_.updated_by, round_.updated_at = by, timezone.now()
+        round_.updated_by, round_.updated_at = by, clock.now()
         round_.save()
         audit.record(
             audit.Action.MODERATE,
@@ -205,7 +205,7 @@ def choose_schools(
                     f"{m.school.name} cannot be taken off: it has changed judgements or has been "
                     "told its outcome"
                 )
-        now = timezone.now()
+        now = clock.now()
         added = [s for pk, s in wanted.items() if pk not in held]
         ModeratedSchool.objects.bulk_create(
             ModeratedSchool(round=round_, school=s, chosen_by=by, chosen_at=now) for s in added
@@ -254,7 +254,7 @@ def record_visit(
     with transaction.atomic():
         moderated.moderator, moderated.visit_date = moderator.strip(), visit_date
         moderated.outcome, moderated.notes = outcome, notes.strip()
-        moderated.recorded_by, moderated.recorded_at = by, timezone.now()
+        moderated.recorded_by, moderated.recorded_at = by, clock.now()
         moderated.save()
         moderated.sample.exclude(upn__in=upns).delete()
         _sample(moderated, upns)
@@ -302,7 +302,7 @@ def add_change(
         change, _ = JudgementChange.objects.update_or_create(
             moderated=moderated, upn=record.upn, role=role,
             defaults={"school_judgement": theirs, "moderated_judgement": judgement,
-                      "recorded_by": by, "recorded_at": timezone.now()},
+                      "recorded_by": by, "recorded_at": clock.now()},
         )  # fmt: skip
         _sample(moderated, [record.upn])
         audit.record(
@@ -342,7 +342,7 @@ def notify(moderated: ModeratedSchool, *, by: User, request: HttpRequest | None 
     from keystage.web.tasks_moderation import send_letter  # the task module imports this one
 
     with transaction.atomic():
-        moderated.notified_at, moderated.notified_by = timezone.now(), by
+        moderated.notified_at, moderated.notified_by = clock.now(), by
         moderated.save(update_fields=["notified_at", "notified_by"])
         send_letter.enqueue(moderated.pk)
         audit.record(
@@ -406,7 +406,7 @@ def submit_appeal(
             ModeratedSchool.objects.select_for_update().filter(pk=moderated.pk).first()
             if Appeal.objects.filter(moderated=moderated).exists():
                 raise ModerationError("You have already appealed.")
-            now = timezone.now()
+            now = clock.now()
             appeal = Appeal.objects.create(
                 moderated=moderated, submitted_by=by, submitter_name=name.strip(),
                 reasons=reasons.strip(), submitted_at=now,
@@ -488,7 +488,7 @@ def decide(
     with transaction.atomic():
         JudgementChange.objects.bulk_update(changes, ["final_judgement"])
         appeal.decision, appeal.decision_notes = decision, notes.strip()
-        appeal.decided_on, appeal.decided_by, appeal.decided_at = on, by, timezone.now()
+        appeal.decided_on, appeal.decided_by, appeal.decided_at = on, by, clock.now()
         appeal.save()
         audit.record(
             audit.Action.APPEAL,

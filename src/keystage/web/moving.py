@@ -17,11 +17,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from keystage import moves
 from keystage.ctf.model import SchoolHistoryEntry
-from keystage.web import audit, mail
+from keystage.web import audit, clock, mail
 from keystage.web.models import (
     Answer,
     Collection,
@@ -164,7 +163,7 @@ def decide(
             "suggested": followed,
             "note": note,
             "decided_by": by,
-            "decided_at": timezone.now(),
+            "decided_at": clock.now(),
         },
     )
     decision.parties.set(move.schools)
@@ -226,7 +225,7 @@ def _ours(school: School, reporting: School | None) -> bool | None:
 def _close_queries(move: Move, reporting: School | None, by: User) -> list[School]:
     """Each school's PUPIL-OTHER-SCHOOL query on the pupil is answered by the decision, unless
     the school answered it already (its own words stand). Returns the schools that were asked."""
-    now = timezone.now()
+    now = clock.now()
     asked = []
     for record in move.records:
         version = record.submission

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
-from django.utils import timezone
 
+from keystage.web import clock
 from keystage.web.models import DataSharingStatement, User
 
 MAX_CHARACTERS = 20_000
@@ -83,7 +83,7 @@ def current_text() -> str:
 def publish(text: str, by: User) -> DataSharingStatement:
     return DataSharingStatement.objects.create(
         text=clean(text),
-        published_at=timezone.now(),
+        published_at=clock.now(),
         published_by=by,
         published_by_name=by.get_full_name() or by.username,
     )

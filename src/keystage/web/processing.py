@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
-from django.utils import timezone
 
 from keystage import codesets
 from keystage.checks import Context, Finding, finding, run_checks
@@ -21,7 +20,7 @@ from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
-from keystage.web import bulk, cross_school, faultpoints, template_upload
+from keystage.web import bulk, clock, cross_school, faultpoints, template_upload
 from keystage.web.columns import shortened, whole_or_blank
 from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRecord, Submission
 
@@ -122,7 +121,7 @@ def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:
 
 def _store(submission: Submission, outcome: Outcome) -> str:
     """Stores the outcome in one transaction; returns the version's status."""
-    now = timezone.now()
+    now = clock.now()
     # Made before the transaction: the locks below are held for less time.
     pupil_rows = [_pupil_row(submission, p) for p in outcome.pupils]
     with transaction.atomic():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from keystage.web import mail
+from keystage.web import clock, mail
 from keystage.web.audit import Action, record
 from keystage.web.models import Collection, QueryMessage, School, Submission, TeamQuery, User
 
@@ -18,7 +17,7 @@ def raise_query(
     with transaction.atomic():
         query = TeamQuery.objects.create(
             school=school, collection=collection, submission=current.first(), upn=upn.strip(),
-            subject=subject.strip(), raised_by=by, raised_at=timezone.now(),
+            subject=subject.strip(), raised_by=by, raised_at=clock.now(),
         )  # fmt: skip
         message = QueryMessage.objects.create(
             query=query, author=by, body=body.strip(), sent_at=query.raised_at
@@ -33,7 +32,7 @@ def raise_query(
 
 def reply(query: TeamQuery, *, by: User, body: str) -> QueryMessage:
     message = QueryMessage.objects.create(
-        query=query, author=by, body=body.strip(), sent_at=timezone.now()
+        query=query, author=by, body=body.strip(), sent_at=clock.now()
     )
     record(Action.QUERY, f"replied to the query: {query.subject}", actor=by,
            school=query.school, collection=query.collection, query=query.pk)  # fmt: skip
@@ -45,7 +44,7 @@ def reply(query: TeamQuery, *, by: User, body: str) -> QueryMessage:
 
 
 def close(query: TeamQuery, *, by: User) -> None:
-    query.status, query.closed_by, query.closed_at = TeamQuery.Status.CLOSED, by, timezone.now()
+    query.status, query.closed_by, query.closed_at = TeamQuery.Status.CLOSED, by, clock.now()
     query.save(update_fields=["status", "closed_by", "closed_at"])
     record(Action.QUERY, f"closed the query: {query.subject}", actor=by, school=query.school,
            collection=query.collection, query=query.pk)  # fmt: skip

@@ -39,10 +39,9 @@ from typing import Any
 from django.core.files.storage import Storage, default_storage
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from keystage.checks import REGISTRY
-from keystage.web import cross_school, pseudonyms
+from keystage.web import clock, cross_school, pseudonyms
 from keystage.web.audit import Action, record
 from keystage.web.models import (
     Answer,
@@ -205,7 +204,7 @@ def purge(
         _weigh(outcome, stored_files(locked), storage)
         for name in outcome.files:
             storage.delete(name)  # a failure here rolls the whole purge back
-        locked.purged_at = timezone.now()
+        locked.purged_at = clock.now()
         locked.save(update_fields=["purged_at"])
         record(
             Action.PURGE,

@@ -21,8 +21,12 @@ WAIT_FOR_DATABASE = 5.0  # seconds between a worker's tries while the database i
 log = logging.getLogger("keystage.worker")
 
 
-def configure(data: Path) -> None:
-    """Environment for settings: the data folder and a secret key kept beside the data."""
+def configure(data: Path, served: str | None = None) -> None:
+    """Environment for settings: the data folder, a secret key kept beside the data, and (for
+    `serve`) the address it is reached at, for links in emails from it and its worker, unless
+    the LA says otherwise (KEYSTAGE_BASE_URL, e.g. behind a proxy)."""
+    if served:
+        os.environ.setdefault("KEYSTAGE_BASE_URL", served)
     data.mkdir(parents=True, exist_ok=True)
     os.environ["KEYSTAGE_DATA"] = str(data.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.web.settings")
@@ -34,15 +38,26 @@ def configure(data: Path) -> None:
         os.environ["KEYSTAGE_SECRET_KEY"] = key_file.read_text().strip()
 
 
+def served_at(host: str, port: int) -> str:
+    """The address people reach `serve` at (a wildcard host is reached on this machine)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (compared, not bound)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def serve(args: argparse.Namespace) -> int:
     data = Path(args.data)
-    configure(data)
+    configure(data, served_at(args.host, args.port))
     if args.demo:
         os.environ.setdefault("KEYSTAGE_TODAY", DEMO_TODAY)
     import django
     from django.core.management import call_command
 
     django.setup()
+    from keystage.web import clock
+
+    clock.start()  # the demo's date moves with real time from now, in serve and its worker
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     password = None
@@ -52,7 +67,7 @@ def serve(args: argparse.Namespace) -> int:
         print("keystage: loading the demo LA (first run only) ...", flush=True)
         password = load(data)
     worker = WorkerChild(data)
-    url = f"http://{args.host}:{args.port}/"
+    url = served_at(args.host, args.port) + "/"
     print(f"\nKeystage is running at {url}", flush=True)
     if password:
         _print_demo(password)

@@ -31,9 +31,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
-from django.utils import timezone
 
-from keystage.web import addresses, audit
+from keystage.web import addresses, audit, clock
 from keystage.web.models import AuditEvent, User
 
 WINDOW = dt.timedelta(minutes=15)
@@ -112,7 +111,7 @@ def succeeded(attempt: Attempt) -> None:
 
 def _too_many(account: User | None, net: str) -> bool:
     recent = AuditEvent.objects.filter(
-        action=AuditEvent.Action.SIGN_IN_FAILED, at__gt=timezone.now() - WINDOW, detail__net=net
+        action=AuditEvent.Action.SIGN_IN_FAILED, at__gt=clock.now() - WINDOW, detail__net=net
     )
     if recent.count() > GUESSES_FROM_ONE_ADDRESS:
         return True

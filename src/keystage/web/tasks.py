@@ -11,9 +11,8 @@ import logging
 
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
 
-from keystage.web import mail, retries, task_order
+from keystage.web import clock, mail, retries, task_order
 from keystage.web.models import Submission
 from keystage.web.processing import FINISHED, check_submission
 
@@ -34,7 +33,7 @@ def could_not_check(submission_id: int) -> None:
     changed = (
         Submission.objects.filter(pk=submission_id)
         .exclude(status__in=FINISHED)
-        .update(status=Submission.Status.FAILED, checked_at=timezone.now())
+        .update(status=Submission.Status.FAILED, checked_at=clock.now())
     )
     if changed:
         log.error("Version %s could not be checked: it is shown as failed", submission_id)

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from keystage.web import audit, mail, task_order
+from keystage.web import audit, clock, mail, task_order
 from keystage.web.models import ModeratedSchool, PupilRecord
 from keystage.web.moderation import moderated_roles
 from keystage.web.moving import display_name
@@ -53,7 +53,7 @@ def letter_context(moderated: ModeratedSchool) -> dict[str, Any]:
             for c in changes
         ],
         "la_name": settings.LA_NAME,
-        "dated": timezone.localdate(moderated.notified_at or timezone.now()),
+        "dated": timezone.localdate(moderated.notified_at or clock.now()),
     }
 
 
@@ -85,7 +85,7 @@ def make_and_send(moderated_id: int) -> str:
          "letter_url": mail.link(reverse("portal:moderation_letter", args=[moderated.pk])),
          "url": mail.link(reverse("portal:moderation", args=[moderated.pk]))},
     )  # fmt: skip
-    ModeratedSchool.objects.filter(pk=moderated.pk).update(letter_sent_at=timezone.now())
+    ModeratedSchool.objects.filter(pk=moderated.pk).update(letter_sent_at=clock.now())
     audit.record(
         audit.Action.MODERATE,
         f"emailed {moderated.school.name} that its KS2 moderation letter is in the portal",

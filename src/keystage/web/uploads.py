@@ -13,9 +13,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 
-from keystage.web import template_upload
+from keystage.web import clock, template_upload
 from keystage.web.audit import Action, record
 from keystage.web.locks import active_lock
 from keystage.web.models import Collection, School, Submission, User
@@ -156,7 +155,7 @@ def receive(
                 sha256=sniffed.sha256,
                 size=sniffed.size,
                 uploaded_by=user,
-                uploaded_at=timezone.now(),
+                uploaded_at=clock.now(),
                 channel=channel,
             )
             written = _write(stored, upload)

@@ -8,6 +8,9 @@ from django.db import models
 
 from keystage.checks import COLLECTION_NAMES
 
+# What schools and LA staff call each collection in a sentence or a heading.
+SHORT_NAMES = {"EYFSP": "EYFSP", "PHON": "Phonics", "KS1": "KS1", "KS2": "KS2"}
+
 
 class Collection(models.Model):
     class Kind(models.TextChoices):
@@ -62,7 +65,8 @@ class Collection(models.Model):
 
     @property
     def short_name(self) -> str:
-        return f"{self.kind} {self.summer}"
+        """As people say it ("Phonics 2026", "KS1 2026"); the kind's code is for machines."""
+        return f"{SHORT_NAMES.get(self.kind, self.kind)} {self.summer}"
 
     @property
     def long_name(self) -> str:

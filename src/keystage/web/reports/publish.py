@@ -12,10 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from keystage.web import mail
+from keystage.web import clock, mail
 from keystage.web.models import Collection, Publication, Report, School, Submission, User
 from keystage.web.results import fingerprint
 
@@ -27,7 +26,7 @@ def publish(collection: Collection, by: User) -> int:
     with transaction.atomic():
         Publication.objects.update_or_create(
             collection=collection,
-            defaults={"published_by": by, "published_at": timezone.now()},
+            defaults={"published_by": by, "published_at": clock.now()},
         )
         return _enqueue(collection)
 
@@ -137,7 +136,7 @@ def _store(
     report = Report(
         school=school, collection=collection, kind=kind, version=version,
         sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), made_from=made_from,
-        data_fingerprint=data_fingerprint, made_at=timezone.now(), render_seconds=seconds,
+        data_fingerprint=data_fingerprint, made_at=clock.now(), render_seconds=seconds,
     )  # fmt: skip
     name = f"{school.laestab}_{collection.kind}_{collection.academic_year}_{kind}_v{version}.pdf"
     report.file.save(name, ContentFile(pdf), save=False)

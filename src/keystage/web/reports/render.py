@@ -29,7 +29,7 @@ from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import AVERAGE, Measure, compute, mark_small
 from keystage.measures.compute import scorer_for
 from keystage.measures.groups import dimension_of
-from keystage.measures.labels import label
+from keystage.measures.labels import DIMENSIONS, group_label, label
 from keystage.measures.results import by_role, latest
 from keystage.web import moderation
 from keystage.web.models import Collection, ComparisonFigure, School, Submission
@@ -71,34 +71,11 @@ FLAGS = {
             ("ks2_rwm_exs_plus", "RWM EXS"), ("ks2_rwm_high", "RWM higher")),
 }  # fmt: skip
 
-DIMENSIONS = {
-    "sex": "Sex",
-    "disadvantaged": "Disadvantaged (free school meals in the last six years)",
-    "sen": "Special educational needs",
-    "eal": "First language",
-    "term_of_birth": "Term of birth",
-    "ethnicity": "Major ethnic group",
-}
-GROUPS = {
-    "sex=F": "Girls", "sex=M": "Boys", "disadvantaged=yes": "Disadvantaged",
-    "disadvantaged=no": "Not disadvantaged", "sen=none": "No SEN", "sen=support": "SEN support",
-    "sen=ehcp": "EHC plan", "eal=yes": "Other than English", "eal=no": "English",
-    "term_of_birth=autumn": "Autumn (September to December)",
-    "term_of_birth=spring": "Spring (January to April)",
-    "term_of_birth=summer": "Summer (May to August)", "ethnicity=white": "White",
-    "ethnicity=mixed": "Mixed", "ethnicity=asian": "Asian or Asian British",
-    "ethnicity=black": "Black or Black British", "ethnicity=chinese": "Chinese",
-    "ethnicity=other": "Any other ethnic group",
-}  # fmt: skip
 NOT_AVAILABLE = "not available"
 LA_CACHE_SECONDS = 6 * 60 * 60
 
 
 # -- Figures -----------------------------------------------------------------------------------
-
-
-def group_label(group: str) -> str:
-    return GROUPS.get(group, "Not known" if group.endswith("=unknown") else group)
 
 
 def figure(m: Measure | None) -> str:

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from keystage.web import clock
 from keystage.web.access import school_of, school_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -84,5 +84,5 @@ def _confirmation(current: Submission, user: User, data: dict[str, Any]) -> Conf
         responsible=data["responsible"],
         moderation_done=data["moderation_done"],
         outcomes_agreed=data["outcomes_agreed"],
-        signed_at=timezone.now(),
+        signed_at=clock.now(),
     )

@@ -16,11 +16,13 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
 from keystage.exports import FULL, MINIMISED, PROFILES
+from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.web import exports
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.models import Collection, School
+from keystage.web.processing import codeset_for
 
 PROFILE_WORDS = {
     MINIMISED: "minimised: no names, dates of birth or UPNs",
@@ -42,6 +44,24 @@ def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "dfe_allowed": exports.dfe_allowed(collection),
         },
     )
+
+
+@la_user_required
+@require_safe
+def layout_page(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """Every column of the collection's pupil-level CSVs, with its meaning and values: what a
+    consortium's analyst reads before using the file (the same declarations that make it)."""
+    collection = get_object_or_404(Collection, pk=collection_id)
+    codeset = codeset_for(collection.academic_year)
+    layouts = [
+        (f"Benchmarking CSV, {PROFILE_WORDS[p]}", benchmark_columns(collection.kind, codeset, p))
+        for p in PROFILES
+    ]
+    if exports.dfe_allowed(collection):
+        layouts.append(
+            ("The LA's CSV sent with the DfE return", la_return_columns(collection.kind, codeset))
+        )
+    return render(request, "la/export_layout.html", {"collection": collection, "layouts": layouts})
 
 
 NOBODY = "No school is both confirmed and locked yet, so there is nothing to export."
@@ -175,6 +195,8 @@ def benchmark_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
 
 urls: list[URLPattern] = [
     path("la/collections/<int:collection_id>/exports/", exports_page, name="la_exports"),
+    path("la/collections/<int:collection_id>/exports/layout/", layout_page,
+         name="la_export_layout"),
     path("la/collections/<int:collection_id>/exports/dfe.zip", dfe_zip, name="la_export_dfe"),
     path("la/collections/<int:collection_id>/exports/dfe/<int:school_id>.xml", dfe_school,
          name="la_export_dfe_school"),

@@ -5,7 +5,8 @@ and the school- and pupil-level exports.
 The results page runs a fixed number of queries however many schools the LA has: every
 current record is loaded once and grouped by school in Python, and the pure core computes each
 school's figures. Anything about one school that other schools' eyes can reach is suppressed
-(`c` for a group of 5 pupils or fewer); the pupil-level exports are audited downloads.
+(`c` for a group of 5 pupils or fewer, or the group hidden with it so that it cannot be
+worked out from the others); the pupil-level exports are audited downloads.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from keystage.exports import csv_text
 from keystage.measures import AVERAGE, SPECS, Measure, compute, suppress
 from keystage.measures.compute import scorer_for
 from keystage.measures.groups import groups_of
-from keystage.measures.labels import LABELS, label
+from keystage.measures.labels import GROUPS, LABELS, group_label, label
 from keystage.measures.results import by_role
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
@@ -45,17 +46,6 @@ from keystage.web.xlsx import CONTENT_TYPE, workbook
 
 # -- Words for people ---------------------------------------------------------------------------
 
-GROUP_LABELS = {
-    "all": "All pupils", "sex=F": "Girls", "sex=M": "Boys",
-    "disadvantaged=yes": "Disadvantaged", "disadvantaged=no": "Not disadvantaged",
-    "sen=none": "No SEN", "sen=support": "SEN support", "sen=ehcp": "EHC plan",
-    "eal=yes": "English as an additional language", "eal=no": "First language English",
-    "term_of_birth=autumn": "Autumn-born", "term_of_birth=spring": "Spring-born",
-    "term_of_birth=summer": "Summer-born",
-    "ethnicity=white": "White", "ethnicity=mixed": "Mixed", "ethnicity=asian": "Asian",
-    "ethnicity=black": "Black", "ethnicity=chinese": "Chinese",
-    "ethnicity=other": "Any other ethnic group", "ethnicity=unknown": "Ethnicity unknown",
-}  # fmt: skip
 # The figures each school's row shows; the first is the headline the spread is drawn for.
 HEADLINES = {
     "EYFSP": ("eyfsp_gld", "eyfsp_all_elgs_expected", "eyfsp_avg_elgs_expected"),
@@ -66,10 +56,6 @@ HEADLINES = {
             "ks2_maths_exs_plus"),
 }  # fmt: skip
 NO_DATA = "\N{EN DASH}"
-
-
-def group_label(group: str) -> str:
-    return GROUP_LABELS.get(group, group)
 
 
 def shown(m: Measure | None) -> str:
@@ -552,7 +538,7 @@ class FigureFilter(forms.Form):
             "measure": [("", "Any measure")] + [(k, f"{v} ({k})") for k, v in LABELS.items()],
             "level": [("", "Any level"), *ComparisonFigure.Level.choices],
             "year": [("", "Any year")] + [(y, y) for y in years],
-            "group": [("", "Any group"), *GROUP_LABELS.items()],
+            "group": [("", "Any group"), *GROUPS.items()],
         }
         for name, choices in offered.items():
             field = self.fields[name]

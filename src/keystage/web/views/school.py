@@ -14,9 +14,8 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from keystage.web import downloads
+from keystage.web import clock, downloads
 from keystage.web.access import own_submission, school_of, school_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -218,12 +217,12 @@ def answer(request: HttpRequest, submission_id: int) -> HttpResponse:
             defaults={
                 "text": form.cleaned_data["text"],
                 "answered_by": _user(request),
-                "answered_at": timezone.now(),
+                "answered_at": clock.now(),
             },
             create_defaults={
                 "text": form.cleaned_data["text"],
                 "answered_by": _user(request),
-                "answered_at": timezone.now(),
+                "answered_at": clock.now(),
                 "first_submission": version,
             },
         )
