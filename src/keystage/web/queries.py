@@ -43,9 +43,8 @@ def pupils_to_ask_about(version: Submission | None) -> list[PupilRecord]:
     """The pupils a query may name: those of the school's current version, by name."""
     if version is None:
         return []
-    return list(
-        PupilRecord.objects.filter(submission=version).order_by("surname", "forename", "upn")
-    )
+    pupils = PupilRecord.objects.filter(submission=version).only("upn", "surname", "forename")
+    return list(pupils.order_by("surname", "forename", "upn"))
 
 
 def _is_pupil_of(version: Submission | None, upn: str) -> bool:
