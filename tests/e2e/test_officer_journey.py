@@ -149,7 +149,7 @@ def test_an_officer_queries_a_school_resolves_a_shared_pupil_and_locks(
     sign_in(school, a.urn, PASSWORD)
     expect(school_page.get_by_role("heading", level=1)).to_have_text("Your collections")
     banner = school_page.get_by_role("region", name="Important")
-    expect(banner).to_contain_text("The data team has 1 question for you")
+    expect(banner).to_contain_text("The data team has 1 question waiting for your reply")
     school.follow(banner.get_by_role("link", name=SUBJECT))
     expect(school_page.get_by_role("heading", level=1)).to_have_text(SUBJECT)
     expect(main(school_page)).to_contain_text(QUESTION)

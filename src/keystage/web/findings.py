@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from itertools import groupby
 
-from keystage.web.models import Answer, FindingRecord, Submission
+from keystage.web.answers import answer_to, answers_in, unanswered_counts
+from keystage.web.models import FindingRecord, Submission
 
 Grouped = list[tuple[str, list[FindingRecord]]]
 
@@ -28,21 +29,18 @@ class Findings:
 
 def findings_of(version: Submission) -> Findings:
     """Each query carries the school's answer (`.answer`) where there is one."""
-    answers = {
-        (a.upn, a.code): a
-        for a in Answer.objects.filter(school=version.school_id, collection=version.collection_id)
-    }
+    answers = answers_in(version.collection_id, [version.school_id])
     rows = list(version.finding_set.all())
     for row in rows:
-        row.answer = answers.get(row.answer_key) if row.severity == "query" else None  # type: ignore[attr-defined]
+        row.answer = answer_to(row, version.school_id, answers) if row.severity == "query" else None  # type: ignore[attr-defined]
     queries = [r for r in rows if r.severity == "query"]
-    unanswered = sum(r.answer_key not in answers for r in queries)
     return Findings(
         errors=_by_pupil([r for r in rows if r.severity == "error"]),
         queries=_by_pupil(queries),
         error_count=version.errors,
         query_count=version.queries,
-        unanswered=unanswered if version.is_current else None,
+        # The count the school's state is made from: the two never disagree.
+        unanswered=unanswered_counts([version]).get(version.pk, 0) if version.is_current else None,
         notes=[r for r in rows if r.severity == "note"],
     )
 

@@ -133,20 +133,32 @@ class StaffRightsForm(forms.Form):
 
 
 class RaiseQueryForm(forms.Form):
+    """A query names a pupil of the school's current version (chosen from them, by name and
+    UPN), or the file as a whole: nothing else is accepted, whatever is posted."""
+
     subject = forms.CharField(
         label="Subject", max_length=200, error_messages={"required": "Enter a subject"}
     )
-    upn = forms.CharField(
-        label="Pupil's UPN (optional)",
-        help_text="Leave empty for a question about the whole file.",
-        max_length=13,
+    upn = forms.ChoiceField(
+        label="Which pupil is it about?",
         required=False,
+        error_messages={
+            "invalid_choice": "Choose a pupil of the school's current file, or the file as a whole"
+        },
     )
     body = forms.CharField(
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter your question"},
     )
+
+    def __init__(self, *args: Any, pupils: list[tuple[str, str]], whole_file: str,
+                 **kwargs: Any) -> None:  # fmt: skip
+        """`pupils`: (UPN, "SURNAME, Forename (UPN ...)") of the current version's pupils."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["upn"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", whole_file), *pupils]
 
 
 class ReplyForm(forms.Form):

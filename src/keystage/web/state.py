@@ -10,12 +10,11 @@ from enum import StrEnum
 
 from django.db.models import Q
 
+from keystage.web.answers import unanswered_counts
 from keystage.web.locks import locked_school_ids
 from keystage.web.models import (
-    Answer,
     Collection,
     Confirmation,
-    FindingRecord,
     School,
     Submission,
     TeamQuery,
@@ -56,11 +55,22 @@ class Standing:
     step: State  # the step the school is on, even when the state shown is Late
     latest: Submission | None
     current: Submission | None
-    unanswered: int
+    unanswered: int  # the checks' queries on the current version with no answer
     confirmation: Confirmation | None
     today: dt.date
-    team_queries: int = 0  # the data team's open queries to the school
+    team_queries: int = 0  # the data team's queries waiting for the school's reply
+    team_replied: int = 0  # ...that the school has replied to, for the data team to close
     locked: bool = False
+
+    @property
+    def to_answer(self) -> int:
+        """Everything the school is to answer: while any, it cannot confirm."""
+        return self.unanswered + self.team_queries
+
+    @property
+    def team_open(self) -> int:
+        """The data team's queries not closed, whoever's turn it is."""
+        return self.team_queries + self.team_replied
 
     @property
     def tag_colour(self) -> str:
@@ -98,7 +108,8 @@ def standings_for(
         latest[version.school_id] = version
         if version.is_current:
             current[version.school_id] = version
-    unanswered = _unanswered_counts(collection, list(current.values()))
+    by_version = unanswered_counts(current.values())
+    unanswered = {school_id: by_version.get(v.pk, 0) for school_id, v in current.items()}
     school_of_version = {v.pk: school_id for school_id, v in current.items()}
     confirmations: dict[int, Confirmation] = {}
     for signed in Confirmation.objects.filter(
@@ -107,53 +118,39 @@ def standings_for(
         school_id = school_of_version[signed.submission_id]
         signed.submission = current[school_id]  # already loaded: no query per school
         confirmations[school_id] = signed
-    open_queries = Counter(
-        TeamQuery.objects.filter(
-            collection=collection, school_id__in=ids, status=TeamQuery.Status.OPEN
-        ).values_list("school_id", flat=True)
-    )
+    team = _team_query_counts(collection, ids)
     whole, one_by_one = locked_school_ids(collection)
     found = {}
     for school_id in ids:
-        step = _step(
-            latest.get(school_id),
-            current.get(school_id),
-            unanswered.get(school_id, 0) + open_queries.get(school_id, 0),
-            confirmations.get(school_id),
-        )
-        shown = State.LATE if step != State.SUBMITTED and collection.is_late(today) else step
-        found[school_id] = Standing(
-            collection, shown, step, latest.get(school_id), current.get(school_id),
-            unanswered.get(school_id, 0), confirmations.get(school_id), today,
-            team_queries=open_queries.get(school_id, 0),
-            locked=whole or school_id in one_by_one,
+        asked = team.get(school_id, Counter())
+        here = Standing(
+            collection, State.NOT_STARTED, State.NOT_STARTED, latest.get(school_id),
+            current.get(school_id), unanswered.get(school_id, 0), confirmations.get(school_id),
+            today, team_queries=asked[TeamQuery.Status.OPEN],
+            team_replied=asked[TeamQuery.Status.REPLIED], locked=whole or school_id in one_by_one,
         )  # fmt: skip
+        # The step from the standing's own counts, so that what keeps a school at Queries is
+        # exactly what its pages count.
+        here.step = _step(here)
+        late = here.step != State.SUBMITTED and collection.is_late(today)
+        here.state = State.LATE if late else here.step
+        found[school_id] = here
     return found
 
 
-def _unanswered_counts(collection: Collection, current: list[Submission]) -> dict[int, int]:
-    with_queries = [v.pk for v in current if v.queries]
-    if not with_queries:
-        return {}
-    answered = set(
-        Answer.objects.filter(collection=collection).values_list("school_id", "upn", "code")
+def _team_query_counts(collection: Collection, ids: list[int]) -> dict[int, Counter[str]]:
+    """Each school's data-team queries not closed, counted by status (whose turn it is)."""
+    counts: dict[int, Counter[str]] = {}
+    not_closed = TeamQuery.objects.filter(collection=collection, school_id__in=ids).exclude(
+        status=TeamQuery.Status.CLOSED
     )
-    school_of_version = {v.pk: v.school_id for v in current}
-    counts: Counter[int] = Counter()
-    rows = FindingRecord.objects.filter(submission_id__in=with_queries, severity="query")
-    for submission_id, upn, code in rows.values_list("submission_id", "upn", "code"):
-        school_id = school_of_version[submission_id]
-        if (school_id, upn, code) not in answered:
-            counts[school_id] += 1
+    for school_id, status in not_closed.values_list("school_id", "status"):
+        counts.setdefault(school_id, Counter())[status] += 1
     return counts
 
 
-def _step(
-    latest: Submission | None,
-    current: Submission | None,
-    unanswered: int,
-    confirmation: Confirmation | None,
-) -> State:
+def _step(here: Standing) -> State:
+    latest, current = here.latest, here.current
     if latest is None:
         return State.NOT_STARTED
     if latest.in_progress:
@@ -166,9 +163,9 @@ def _step(
         return State.ERRORS  # only refused files so far: the school must send the right one
     if current.errors:
         return State.ERRORS
-    if unanswered:
+    if here.to_answer:
         return State.QUERIES  # the file's queries, or the data team's: both keep it open
-    if confirmation is not None:
+    if here.confirmation is not None:
         return State.SUBMITTED
     return State.READY
 

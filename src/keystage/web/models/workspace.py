@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 from keystage.web.models.accounts import School
 from keystage.web.models.collections import Collection
-from keystage.web.models.submissions import Submission
+from keystage.web.models.submissions import PupilRecord, Submission
 
 
 class Lock(models.Model):
@@ -46,11 +47,34 @@ class Lock(models.Model):
 
 
 class TeamQuery(models.Model):
-    """A question from the data team to a school, about a file or one pupil, with its thread."""
+    """A question from the data team to a school, about a file or one pupil, with its thread.
+
+    Its status says whose turn it is, and is the one place every page, banner, count and
+    reminder reads it from: OPEN while the school is to reply (raised, or the data team wrote
+    last), REPLIED once the school has written last (the data team reads it and closes the
+    query, or writes again, which makes it OPEN), CLOSED when the data team closes it. Only an
+    OPEN query keeps the school from Submitted: a reply answers it, as an explanation answers
+    one of the checks' queries.
+    """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
+        OPEN = "open", "Waiting for the school"
+        REPLIED = "replied", "Replied"
         CLOSED = "closed", "Closed"
+
+    # What each side reads for each status.
+    FOR_SCHOOL = {
+        Status.OPEN: "Waiting for your reply",
+        Status.REPLIED: "Waiting for the data team",
+        Status.CLOSED: "Closed",
+    }
+    FOR_LA = {
+        Status.OPEN: "Waiting for the school",
+        Status.REPLIED: "Replied: waiting for you",
+        Status.CLOSED: "Closed",
+    }
+    TAG_COLOURS = {Status.OPEN: "yellow", Status.REPLIED: "blue", Status.CLOSED: "green"}
+    WHOLE_FILE = "The file as a whole"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="team_queries")
     collection = models.ForeignKey(
@@ -61,7 +85,7 @@ class TeamQuery(models.Model):
     )
     upn = models.CharField(max_length=13, blank=True)
     subject = models.CharField(max_length=200)
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -74,6 +98,40 @@ class TeamQuery(models.Model):
     class Meta:
         ordering = ["-raised_at"]
         indexes = [models.Index(fields=["collection", "status"])]
+
+    @property
+    def is_open(self) -> bool:
+        """Not closed: either side may still write."""
+        return self.status != self.Status.CLOSED
+
+    @property
+    def for_school(self) -> str:
+        return self.FOR_SCHOOL[self.Status(self.status)]
+
+    @property
+    def for_la(self) -> str:
+        return self.FOR_LA[self.Status(self.status)]
+
+    @property
+    def tag_colour(self) -> str:
+        return self.TAG_COLOURS[self.Status(self.status)]
+
+    @property
+    def about(self) -> str:
+        """Whom the query is about, as both sides read it."""
+        if not self.upn:
+            return self.WHOLE_FILE
+        if self.pupil is None:
+            return f"UPN {self.upn}"
+        return f"{self.pupil.surname.upper()}, {self.pupil.forename} (UPN {self.upn})"
+
+    @cached_property
+    def pupil(self) -> PupilRecord | None:
+        """The pupil the query is about, from the school's file it was raised on; None for a
+        query about the file as a whole (or once the retention purge has removed the record)."""
+        if not self.upn or self.submission_id is None:
+            return None
+        return PupilRecord.objects.filter(submission_id=self.submission_id, upn=self.upn).first()
 
 
 class QueryMessage(models.Model):

@@ -24,6 +24,8 @@ def why_closed(now: Standing, user: User) -> str | None:
         return "Only the head teacher, or someone the head teacher has allowed, can sign."
     if now.step == State.SUBMITTED:
         return "This collection is already confirmed."
+    if now.step == State.QUERIES and not now.unanswered:
+        return "Reply to the data team's questions first: they are on your collection's page."
     if now.step != State.READY:
         return {
             State.NOT_STARTED: "Upload your file first.",

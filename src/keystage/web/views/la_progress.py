@@ -96,7 +96,7 @@ SORTS: dict[str, tuple[str, Callable[[Row], Any]]] = {
     "pupils": ("Pupils", lambda r: r.pupils),
     "errors": ("Errors", lambda r: r.errors),
     "queries": ("Unanswered queries", lambda r: r.standing.unanswered),
-    "team_queries": ("Data-team queries", lambda r: r.standing.team_queries),
+    "team_queries": ("Data-team queries", lambda r: r.standing.team_open),
     "confirmed_by": (
         "Confirmed by",
         lambda r: r.confirmation.signer_name.casefold() if r.confirmation else None,
@@ -311,7 +311,7 @@ _ROW = (
     '<td class="govuk-table__cell govuk-table__cell--numeric">{pupils}</td>'
     '<td class="govuk-table__cell govuk-table__cell--numeric">{errors}</td>'
     '<td class="govuk-table__cell govuk-table__cell--numeric">{unanswered}</td>'
-    '<td class="govuk-table__cell govuk-table__cell--numeric">{team_queries}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{team_queries}{replied}</td>'
     '<td class="govuk-table__cell">{confirmed}</td></tr>'
 )
 _NOTE = ' <span class="govuk-body-s">{}</span>'
@@ -347,7 +347,8 @@ def row_html(row: Row, href: str) -> str:
         pupils=_count(row.pupils),
         errors=_count(row.errors),
         unanswered=s.unanswered,
-        team_queries=s.team_queries,
+        team_queries=s.team_open,
+        replied=_NOTE.format(f"{s.team_replied} replied") if s.team_replied else "",
         confirmed=_TWO_LINES.format(e(signed.signer_name), _short(signed.signed_at))
         if signed else "Not yet",
     )  # fmt: skip
@@ -437,7 +438,7 @@ def export_rows(rows: Iterable[Row]) -> list[list[str | int | None]]:
             _when(latest.uploaded_at) if latest else "",
             latest.get_status_display() if latest else "",
             current.version if current else None,
-            r.pupils, r.errors, r.standing.unanswered, r.standing.team_queries,
+            r.pupils, r.errors, r.standing.unanswered, r.standing.team_open,
             signed.signer_name if signed else "", signed.signer_role if signed else "",
             _when(signed.signed_at) if signed else "",
             "yes" if r.standing.locked else "no",

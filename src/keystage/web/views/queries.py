@@ -10,7 +10,7 @@ from django.urls import URLPattern, path
 from keystage.web import queries
 from keystage.web.access import la_user_required, school_of, school_user_required
 from keystage.web.forms import RaiseQueryForm, ReplyForm
-from keystage.web.models import Collection, School, TeamQuery, User
+from keystage.web.models import Collection, School, Submission, TeamQuery, User
 from keystage.web.page_views import viewed
 
 
@@ -23,17 +23,37 @@ def _user(request: HttpRequest) -> User:
 def raise_query(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
     school = get_object_or_404(School, pk=school_id)
-    form = RaiseQueryForm(request.POST if request.method == "POST" else None)
+    version = queries.current_version(school, window)
+    pupils = queries.pupils_to_ask_about(version)
+    choices = [(p.upn, f"{p.surname.upper()}, {p.forename} (UPN {p.upn})") for p in pupils]
+    form = RaiseQueryForm(request.POST if request.method == "POST" else None, pupils=choices,
+                          whole_file=queries.WHOLE_FILE)  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        query = queries.raise_query(school=school, collection=window, by=_user(request),
-                                    **form.cleaned_data)  # fmt: skip
-        messages.success(request, f"Your query is sent to {school.name}, and they are emailed.")
-        return redirect("portal:la_query", query_id=query.pk)
+        try:
+            query = queries.raise_query(school=school, collection=window, by=_user(request),
+                                        **form.cleaned_data)  # fmt: skip
+        except queries.NotThatSchoolsPupilError:  # a new version came in while the form was open
+            form.add_error("upn", "Choose a pupil of the school's current file, or the file as "
+                                  "a whole: the school has sent a new file since")  # fmt: skip
+        else:
+            messages.success(request, f"Your query is sent to {school.name}, and they are emailed.")
+            return redirect("portal:la_query", query_id=query.pk)
+    viewed(request, f"the pupils to raise a query about with {school.name}",
+           upns=[p.upn for p in pupils], school=school, collection=window)  # fmt: skip
     return render(
         request,
         "la/raise_query.html",
-        {"window": window, "school": school, "form": form},
+        {"window": window, "school": school, "form": form, "pupil_hint": _pupil_hint(version)},
         status=400 if form.errors else 200,
+    )
+
+
+def _pupil_hint(version: Submission | None) -> str:
+    if version is None:
+        return "The school has no file we could use yet: ask about its return as a whole."
+    return (
+        f"One of the {version.pupils} pupils in version {version.version}, the school's current "
+        "file, listed by surname; or the file as a whole."
     )
 
 
@@ -62,12 +82,17 @@ def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> H
             queries.close(query, by=_user(request))
             messages.success(request, "The query is closed.")
             return redirect(here, query_id=query.pk)
-        if query.status == TeamQuery.Status.CLOSED:
-            form.add_error(None, "This query is closed. Ask the data team to raise a new one.")
-        elif form.is_valid():
-            queries.reply(query, by=_user(request), body=form.cleaned_data["body"])
-            messages.success(request, "Your reply is sent.")
-            return redirect(here, query_id=query.pk)
+        if form.is_valid():
+            try:
+                queries.reply(query, by=_user(request), body=form.cleaned_data["body"])
+            except queries.QueryClosedError:
+                query.refresh_from_db()
+                form.add_error(None, _closed(la))
+            else:
+                messages.success(request, _sent(la))
+                return redirect(here, query_id=query.pk)
+        elif not query.is_open:
+            form.add_error(None, _closed(la))
     viewed(request, "a query about one pupil", upns=[query.upn], school=query.school,
            collection=query.collection, query=query.pk)  # fmt: skip
     return render(
@@ -76,6 +101,18 @@ def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> H
         {"query": query, "thread": query.messages.select_related("author"), "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _closed(la: bool) -> str:
+    if la:
+        return "This query is closed. Raise a new one to ask the school more."
+    return "This query is closed. Ask the data team to raise a new one."
+
+
+def _sent(la: bool) -> str:
+    if la:
+        return "Your reply is sent. The school is emailed, and has to reply before it can submit."
+    return "Your reply is sent. The data team will read it, and close the question or ask you more."
 
 
 urls: list[URLPattern] = [

@@ -32,7 +32,7 @@ from keystage.web.models import (
 )
 from keystage.web.moving import outcomes_for_school
 from keystage.web.page_views import viewed
-from keystage.web.state import collections_for_home, standing
+from keystage.web.state import State, collections_for_home, standing
 from keystage.web.uploads import (
     UploadNotSavedError,
     UploadRefusedError,
@@ -93,7 +93,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     )
     findings = findings_of(now.current) if now.current else None
     moves = outcomes_for_school(school, window)
-    shown = (findings.upns if findings else set()) | {m.upn for m in moves}
+    asked = list(TeamQuery.objects.filter(school=school, collection=window))
+    shown = (findings.upns if findings else set()) | {m.upn for m in moves} | {q.upn for q in asked}
     viewed(request, f"the {window.short_name} page", upns=shown, school=school, collection=window)
     return render(
         request,
@@ -105,7 +106,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
             "versions": versions,
             "findings": findings,
             "voided": None if now.confirmation else _last_voided(school, window),
-            "team_queries": TeamQuery.objects.filter(school=school, collection=window),
+            "team_queries": asked,
+            "waiting": [q for q in asked if q.status == TeamQuery.Status.OPEN],
             "moves": moves,
         },
         status=400 if form.errors else 200,
@@ -143,6 +145,8 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     findings = findings_of(version)
     viewed(request, f"the findings of version {version.version}", upns=findings.upns,
            school=version.school, collection=version.collection, submission=version.pk)  # fmt: skip
+    # The current version's page leads on to the next step: signing, or the data team first.
+    now = standing(version.school, version.collection, today()) if version.is_current else None
     return render(
         request,
         "portal/submission.html",
@@ -151,7 +155,16 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "version": version,
             "window": version.collection,
             "findings": findings,
+            "next_step": now,
+            "waiting": _waiting(version.school, version.collection) if now else [],
         },
+    )
+
+
+def _waiting(school: School, window: Collection) -> list[TeamQuery]:
+    """The data team's queries in the collection that wait for the school's reply."""
+    return list(
+        TeamQuery.objects.filter(school=school, collection=window, status=TeamQuery.Status.OPEN)
     )
 
 
@@ -226,5 +239,13 @@ def answer(request: HttpRequest, submission_id: int) -> HttpResponse:
                 "first_submission": version,
             },
         )
+    if standing(version.school, version.collection, today()).step == State.READY:
+        # The last answer: on to the confirmation form, not back to the query just answered.
+        messages.success(
+            request,
+            "Your answer is saved. Every query has an answer now: your file is ready for the "
+            "confirmation form.",
+        )
+        return redirect(f"{back.url}#next-step")
     messages.success(request, "Your answer is saved.")
     return redirect(f"{back.url}#query-{code}-{upn}")
