@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.forms import ConfirmationForm
 from keystage.web.models import Collection, Confirmation, Submission, User
+from keystage.web.reports.publish import refresh_school
 from keystage.web.state import Standing, State, standing
 
 
@@ -44,6 +46,8 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
     if request.method == "POST" and blocked is None and form.is_valid():
         assert now.current is not None
         signed = _sign(now.current, user, form)
+        # Confirmed: a published collection's reports are made from this data (publishable).
+        transaction.on_commit(lambda: refresh_school(window, school.pk))
         record(
             Action.CONFIRM, f"signed the confirmation of version {now.current.version}",
             request=request, school=school, collection=window, confirmation=signed.pk,
