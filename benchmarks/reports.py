@@ -110,6 +110,7 @@ def load_la(la: Path, earlier: Path) -> tuple[Any, Any, int]:
     from django.utils import timezone
 
     from keystage.web.comparisons import load_england_headlines
+    from keystage.web.locks import lock
     from keystage.web.models import Collection, Role, User
     from keystage.web.register import load_register
 
@@ -129,6 +130,7 @@ def load_la(la: Path, earlier: Path) -> tuple[Any, Any, int]:
     )  # fmt: skip
     pupils = load_files(la / "KS1", collection)
     officer = User.objects.create(username="bench.officer", role=Role.LA_DATA)
+    lock(collection, None, officer)  # reports go to confirmed or locked schools: every school
     return collection, officer, pupils
 
 

@@ -194,9 +194,14 @@ def test_an_officer_queries_a_school_resolves_a_shared_pupil_and_locks(
     expect(decision).to_contain_text(f"{a.name} ({a.laestab})")
     expect(decision).to_contain_text("Dana Officer on ")
 
-    # The officer locks the collection from its page.
+    # The officer locks the collection from its page: no school has submitted, so each is
+    # listed and left out until the officer chooses to lock it too.
     portal.visit(f"/la/collections/{ks1.pk}/")
-    portal.submit(page.get_by_role("button", name="Lock for every school"))
+    portal.follow(page.get_by_role("button", name="Lock the collection"))
+    expect(page).to_have_url(re.compile(rf"/la/collections/{ks1.pk}/lock/$"))
+    for listed in (a, b, c):
+        page.get_by_label(f"Leave out {listed.name}").uncheck()
+    portal.submit(page.get_by_role("button", name="Lock the schools"))
     expect(page).to_have_url(re.compile(rf"/la/collections/{ks1.pk}/$"))
     expect(main(page)).to_contain_text(f"{ks1.short_name} is locked for every school.")
     expect(page.locator("#collection-lock")).to_contain_text("Locked")

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
+from signing import sign
 
 from keystage.ctf.model import Pupil, SchoolHistoryEntry
+from keystage.web.locks import lock
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -273,6 +275,8 @@ def test_a_decision_remakes_both_schools_published_reports(
     from keystage.web.models import Report
     from keystage.web.reports.publish import publish
 
+    sign(school_a, ks1)  # reports go to schools that confirmed (or were locked)
+    lock(ks1, school_b, officer)
     publish(ks1, officer)
     run_tasks()
     assert Report.objects.filter(kind="school", version=1).count() == 2

@@ -29,7 +29,7 @@ def submitted(head_a: Client, school_a: School, ks1: Collection, la_folder: Path
 def test_a_locked_school_cannot_upload_and_unlocking_needs_a_reason(
     la_client: Client, head_a: Client, school_a: School, ks1: Collection, la_folder: Path
 ) -> None:
-    la_client.post(f"/la/collections/{ks1.pk}/schools/{school_a.pk}/lock/", {"action": "lock"})
+    la_client.post(f"/la/collections/{ks1.pk}/schools/{school_a.pk}/lock/")
     assert Lock.objects.filter(school=school_a, unlocked_at__isnull=True).exists()
     response = upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     assert response.status_code == 400
@@ -39,11 +39,11 @@ def test_a_locked_school_cannot_upload_and_unlocking_needs_a_reason(
     )
     assert not Submission.objects.exists()
 
-    la_client.post(f"/la/collections/{ks1.pk}/schools/{school_a.pk}/lock/", {"action": "unlock"})
+    la_client.post(f"/la/collections/{ks1.pk}/schools/{school_a.pk}/unlock/")
     assert Lock.objects.filter(school=school_a, unlocked_at__isnull=True).exists()  # no reason
     la_client.post(
-        f"/la/collections/{ks1.pk}/schools/{school_a.pk}/lock/",
-        {"action": "unlock", "reason": "The school found a wrong result"},
+        f"/la/collections/{ks1.pk}/schools/{school_a.pk}/unlock/",
+        {"reason": "The school found a wrong result"},
     )
     held = Lock.objects.get(school=school_a)
     assert held.unlocked_at is not None and held.unlock_reason == "The school found a wrong result"
@@ -55,7 +55,9 @@ def test_a_locked_school_cannot_upload_and_unlocking_needs_a_reason(
 def test_locking_the_collection_stops_every_school(
     la_client: Client, schools: list[School], ks1: Collection, la_folder: Path
 ) -> None:
-    la_client.post(f"/la/collections/{ks1.pk}/lock/", {"action": "lock"})
+    # Nobody has submitted: each school is listed, and the officer leaves none out.
+    shown = [str(school.pk) for school in schools]
+    la_client.post(f"/la/collections/{ks1.pk}/lock/", {"shown": shown})
     for school in schools:
         head = signed_in(school.users.get(role=Role.HEAD))
         assert upload(head, ks1, ctf_bytes(la_folder, school)).status_code == 400

@@ -25,6 +25,7 @@ from keystage.ctf.model import pupil_from_dict
 from keystage.measures.compute import scorer_for
 from keystage.measures.results import by_role, latest
 from keystage.web.evidence import EvidenceRefusedError, accept
+from keystage.web.locks import lock
 from keystage.web.models import (
     Appeal,
     AppealEvidence,
@@ -585,6 +586,7 @@ def test_published_reports_are_made_again_when_moderation_changes_the_data(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     ks2 = moderated.round.collection
+    lock(ks2, None, officer)  # the LA takes the KS2 data as it is: published without sign-off
     publish(ks2, officer)
     run_tasks()
     assert Report.objects.filter(school=school_a, version=1).count() == 2

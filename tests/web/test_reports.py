@@ -3,6 +3,7 @@ makes one task a school, new versions only when data change; a school gets only 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from pypdf import PdfReader
+from signing import sign
 
 from keystage.ctf.model import Pupil
 from keystage.web.models import (
@@ -132,6 +134,8 @@ def test_publishing_renders_each_school_once_and_again_only_on_change(
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     upload(head_b, ks1, ctf_bytes(la_folder, school_b))
     run_tasks()
+    sign(school_a, ks1)
+    sign(school_b, ks1)
     outbox.outbox.clear()
 
     assert publish(ks1, officer) == 2
@@ -150,12 +154,15 @@ def test_publishing_renders_each_school_once_and_again_only_on_change(
     assert Report.objects.filter(collection=ks1).count() == 4  # no data change, no new version
     assert outbox.outbox == []
 
-    def fewer(pupils: list[Pupil]) -> list[Pupil]:
-        return pupils[1:]
+    def corrected(pupils: list[Pupil]) -> list[Pupil]:  # a clean version 2, nothing to answer
+        first = pupils[0]
+        reading = dataclasses.replace(first.assessments[0], result="WTS")
+        changed = dataclasses.replace(first, assessments=(reading, *first.assessments[1:]))
+        return [changed, *pupils[1:]]
 
-    upload(head_a, ks1, ctf_bytes(la_folder, school_a, change=fewer), name="ks1-v2.xml")
-    with django_capture_on_commit_callbacks(execute=True):
-        run_tasks()  # version 2 becomes current: a published collection's reports are redone
+    upload(head_a, ks1, ctf_bytes(la_folder, school_a, change=corrected), name="ks1-v2.xml")
+    run_tasks()  # version 2 becomes current; its reports wait for the head's confirmation
+    sign(school_a, ks1, django_capture_on_commit_callbacks)  # then are redone
     run_tasks()  # no publishing by hand
     latest = Report.objects.filter(school=school_a, kind="school").order_by("-version").first()
     assert latest is not None and latest.version == 2
@@ -173,6 +180,8 @@ def test_a_school_downloads_only_its_own_reports(
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     upload(signed_in(User.objects.get(username=school_b.urn)), ks1, ctf_bytes(la_folder, school_b))
     run_tasks()
+    sign(school_a, ks1)
+    sign(school_b, ks1)
     publish(ks1, officer)
     run_tasks()
     own = Report.objects.get(school=school_a, kind="pupil")
@@ -200,6 +209,7 @@ def test_the_data_team_publishes_from_its_page(
 ) -> None:
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_tasks()
+    sign(school_a, ks1)
     url = reverse("portal:la_publish", args=[ks1.pk])
     page = la_client.get(url)
     assert page.status_code == 200 and "Publish reports to 1 school" in page.content.decode()

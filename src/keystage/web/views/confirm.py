@@ -15,6 +15,7 @@ from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.forms import ConfirmationForm
 from keystage.web.models import Collection, Confirmation, Submission, User
+from keystage.web.reports.publish import refresh_school
 from keystage.web.state import Standing, State, standing
 
 
@@ -51,6 +52,8 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
         signed = _sign(now.current, user, form)
         if signed is None:  # a query arrived a moment ago: the page says what is left to do
             return redirect("portal:confirm", collection_id=window.pk)
+        # Confirmed: a published collection's reports are made from this data (publishable).
+        transaction.on_commit(lambda: refresh_school(window, school.pk))
         record(
             Action.CONFIRM, f"signed the confirmation of version {now.current.version}",
             request=request, school=school, collection=window, confirmation=signed.pk,

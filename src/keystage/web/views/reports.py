@@ -10,8 +10,11 @@ from django.urls import URLPattern, path
 
 from keystage.web import audit, downloads
 from keystage.web.access import la_user_required, school_of, school_user_required
+from keystage.web.clock import today
 from keystage.web.models import Collection, Publication, Report, User
 from keystage.web.reports.publish import progress, publish
+from keystage.web.reports.publishable import publishable
+from keystage.web.state import Standing, standing
 
 
 @school_user_required
@@ -26,8 +29,34 @@ def reports(request: HttpRequest) -> HttpResponse:
     by_collection: dict[Collection, list[Report]] = {}
     for report in found:
         by_collection.setdefault(report.collection, []).append(report)
-    collections = [(c, found[0].version, found) for c, found in by_collection.items()]
-    return render(request, "portal/reports.html", {"school": school, "collections": collections})
+    published = Collection.objects.filter(publication__isnull=False, purged_at__isnull=True)
+    now = {c: standing(school, c, today()) for c in published}
+    collections = [
+        (c, found[0].version, found, _kept_note(now.get(c), found[0]))
+        for c, found in by_collection.items()
+    ]
+    waiting = [  # published collections the school has sent a file for, and no report yet
+        (c, publishable(here))
+        for c, here in now.items()
+        if c not in by_collection and here.latest is not None
+    ]
+    return render(
+        request,
+        "portal/reports.html",
+        {"school": school, "collections": collections, "waiting": waiting},
+    )
+
+
+def _kept_note(now: Standing | None, latest: Report) -> str:
+    """Why the school's reports do not follow its data now ("" when they do): they stay as
+    they were until the head confirms again."""
+    if now is None or publishable(now):
+        return ""
+    sent = now.latest is not None and now.latest.pk != latest.made_from_id
+    return ("You have sent a new file since these reports were made. " if sent else "") + (
+        "They stay as they are until you sign the confirmation form for your data; then we "
+        "make new reports and email you."
+    )
 
 
 @school_user_required
@@ -68,16 +97,13 @@ def la_publish(request: HttpRequest, collection_id: int) -> HttpResponse:
         assert isinstance(request.user, User)
         again = Publication.objects.filter(collection=collection).exists()
         schools = publish(collection, request.user)
+        left_out = len(progress(collection).left_out)
         audit.record(
             audit.Action.PUBLISH, f"published the reports of {collection.short_name}",
-            request=request, collection=collection, schools=schools, again=again,
+            request=request, collection=collection, schools=schools, left_out=left_out,
+            again=again,
         )  # fmt: skip
-        messages.success(
-            request,
-            f"{'Published again' if again else 'Published'}: reports for {schools} "
-            f"school{'s' if schools != 1 else ''} are being made. Schools whose data has not "
-            "changed keep their current reports; the others are emailed when theirs are ready.",
-        )
+        messages.success(request, _published(schools, left_out, again))
         return redirect("portal:la_publish", collection_id=collection.pk)
     publication = Publication.objects.filter(collection=collection).first()
     return render(
@@ -85,6 +111,23 @@ def la_publish(request: HttpRequest, collection_id: int) -> HttpResponse:
         "la/publish.html",
         {"collection": collection, "publication": publication, "progress": progress(collection)},
     )
+
+
+def _published(schools: int, left_out: int, again: bool) -> str:
+    plural = "s" if schools != 1 else ""
+    said = (
+        f"Published again: of the {schools} school{plural} to publish to, those whose data has "
+        "changed get new reports, and are emailed when they are ready."
+        if again
+        else f"Published: reports for {schools} school{plural} are being made; each is "
+        "emailed when its reports are ready."
+    )
+    if left_out:
+        said += (
+            f" {left_out} school{'s were' if left_out != 1 else ' was'} left out, as listed "
+            "below: each gets its reports once it confirms or you lock it."
+        )
+    return said
 
 
 urls: list[URLPattern] = [
