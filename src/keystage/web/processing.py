@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keystage import codesets
-from keystage.checks import Context, Finding, finding, run_checks
+from keystage.checks import REFUSING, Context, Finding, finding, run_checks
 from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
@@ -27,8 +27,10 @@ from keystage.web.models import Confirmation, FindingRecord, PupilRecord, Submis
 
 log = logging.getLogger(__name__)
 
-# Findings that mean the file is not this school's return at all: kept, never current.
-REFUSING_CODES = frozenset({"FILE-NOT-XML", "FILE-HOSTILE", "FILE-NOT-CTF", "HDR-SCHOOL"})
+# Findings that mean the file is not this school's return for this collection: kept, never
+# current, none of its pupils stored. The same codes refuse a file at upload (refusals), where
+# its start tells; what its start could not tell (an error deep in the file) is refused here.
+REFUSING_CODES = REFUSING
 # A version in one of these has been dealt with: checking it again changes nothing.
 FINISHED = frozenset({Submission.Status.CHECKED, Submission.Status.REFUSED, Submission.Status.HELD})
 

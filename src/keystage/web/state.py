@@ -16,6 +16,7 @@ from keystage.web.models import (
     Collection,
     Confirmation,
     FindingRecord,
+    RefusedUpload,
     School,
     Submission,
     TeamQuery,
@@ -61,6 +62,18 @@ class Standing:
     today: dt.date
     team_queries: int = 0  # the data team's open queries to the school
     locked: bool = False
+    # Files refused at upload (not the school's return for the collection): shown apart from
+    # the versions, never part of the state. The newest, and how many.
+    refused: RefusedUpload | None = None
+    refused_count: int = 0
+
+    @property
+    def refused_since(self) -> RefusedUpload | None:
+        """The newest refused upload, when it came after the newest version."""
+        newest, latest = self.refused, self.latest
+        if newest is None or (latest is not None and latest.uploaded_at > newest.uploaded_at):
+            return None
+        return newest
 
     @property
     def tag_colour(self) -> str:
@@ -113,6 +126,7 @@ def standings_for(
         ).values_list("school_id", flat=True)
     )
     whole, one_by_one = locked_school_ids(collection)
+    refused, refused_counts = _refused_uploads(collection, ids)
     found = {}
     for school_id in ids:
         step = _step(
@@ -127,8 +141,22 @@ def standings_for(
             unanswered.get(school_id, 0), confirmations.get(school_id), today,
             team_queries=open_queries.get(school_id, 0),
             locked=whole or school_id in one_by_one,
+            refused=refused.get(school_id), refused_count=refused_counts[school_id],
         )  # fmt: skip
     return found
+
+
+def _refused_uploads(
+    collection: Collection, ids: list[int]
+) -> tuple[dict[int, RefusedUpload], Counter[int]]:
+    """Each school's newest refused upload and their number (few: a school fixes its file)."""
+    newest: dict[int, RefusedUpload] = {}
+    counts: Counter[int] = Counter()
+    rows = RefusedUpload.objects.filter(collection=collection, school_id__in=ids)
+    for kept in rows.order_by("school_id", "number"):
+        newest[kept.school_id] = kept
+        counts[kept.school_id] += 1
+    return newest, counts
 
 
 def _unanswered_counts(collection: Collection, current: list[Submission]) -> dict[int, int]:

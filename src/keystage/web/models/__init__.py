@@ -16,6 +16,7 @@ from keystage.web.models.submissions import (
     Confirmation,
     FindingRecord,
     PupilRecord,
+    RefusedUpload,
     Submission,
 )
 from keystage.web.models.tasks import WorkerHeartbeat
@@ -46,6 +47,7 @@ __all__ = [
     "Publication",
     "PupilRecord",
     "QueryMessage",
+    "RefusedUpload",
     "Reminder",
     "Report",
     "Role",
