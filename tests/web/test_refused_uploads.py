@@ -15,6 +15,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -23,6 +24,7 @@ from portal_support import ctf_bytes, ctf_path, run_tasks, upload
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
+from keystage.web import retention
 from keystage.web.imports import import_file
 from keystage.web.models import (
     AuditEvent,
@@ -227,3 +229,28 @@ def test_a_file_attributed_by_hand_to_the_wrong_collection_stays_unattributed(
     outcome.unattributed.refresh_from_db()
     assert outcome.unattributed.resolved_as is None
     assert not Submission.objects.exists() and not RefusedUpload.objects.exists()
+
+
+# --- Kept for the record until the collection's data are deleted ------------------------------
+
+
+def test_the_purge_deletes_refused_files_and_the_names_they_came_under(
+    head_a: Client, school_a: School, school_b: School, ks1: Collection, la_folder: Path
+) -> None:
+    upload(head_a, ks1, ctf_bytes(la_folder, school_b), name="Jo Bloggs re-check.xml")
+    kept = RefusedUpload.objects.get(school=school_a)
+    stored = kept.file.name
+    assert stored in retention.stored_files(ks1) and default_storage.exists(stored)
+    head_a.get(f"/refused/{kept.pk}/download/")
+    ks1.retain_until = ks1.closes + dt.timedelta(days=365)
+    ks1.save()
+    retention.purge(ks1, today=ks1.retain_until + dt.timedelta(days=1))
+    kept.refresh_from_db()
+    assert not default_storage.exists(stored)
+    day = f"{timezone.localtime(kept.uploaded_at):%-d %B %Y}"
+    assert kept.original_name == f"file sent {day}, refused upload 1"
+    events = AuditEvent.objects.filter(detail__refused=kept.pk)
+    assert events.count() == 2  # the upload and the download
+    assert not any("Bloggs" in e.what + str(e.detail) for e in events)
+    gone = head_a.get(f"/refused/{kept.pk}/download/")
+    assert gone.status_code == 410
