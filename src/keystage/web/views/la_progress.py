@@ -316,9 +316,7 @@ _ROW = (
 )
 _NOTE = ' <span class="govuk-body-s">{}</span>'
 _TWO_LINES = '{}<br><span class="govuk-body-s">{}</span>'
-_NEWER_REFUSED = (
-    '<br><span class="govuk-body-s">then refused upload {}, {}: not accepted ({})</span>'
-)
+_NEWER_REFUSED = '<br><span class="govuk-body-s">then refused upload {}, {} ({})</span>'
 
 
 def rows_html(rows: Iterable[Row], collection: Collection) -> SafeString:
@@ -527,9 +525,11 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "school": school,
             "standing": now,
             "versions": versions,
-            "refused_uploads": RefusedUpload.objects.filter(
-                school=school, collection=collection
-            ).select_related("uploaded_by"),
+            "refused_uploads": list(
+                RefusedUpload.objects.filter(school=school, collection=collection).select_related(
+                    "uploaded_by"
+                )
+            ),
             "shown": shown,
             "findings": findings,
             "held_matches": matches(shown) if shown and shown.status == "held" else [],
