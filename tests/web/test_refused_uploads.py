@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from portal_support import ctf_bytes, ctf_path, run_tasks, upload
@@ -205,7 +206,7 @@ def test_the_la_sees_refused_uploads_apart_and_is_refused_the_same_way(
 
 
 def test_an_import_for_the_wrong_collection_is_kept_as_the_schools_refused_upload(
-    school_a: School, phon: Collection, la_folder: Path
+    school_a: School, school_b: School, phon: Collection, la_folder: Path
 ) -> None:
     path = ctf_path(la_folder, school_a, "KS1")
     outcome = import_file(path, collection="PHON")
@@ -215,6 +216,11 @@ def test_an_import_for_the_wrong_collection_is_kept_as_the_schools_refused_uploa
     assert import_file(path, collection="PHON").result == "skipped"  # the same bytes again
     assert RefusedUpload.objects.count() == 1 and not Submission.objects.exists()
     assert not UnattributedFile.objects.exists()
+    said = io.StringIO()
+    other = ctf_path(la_folder, school_b, "KS1")
+    call_command("importctf", str(other), "--collection", "PHON", stdout=said)
+    assert "1 file: 1 refused (not the school's return for the collection" in said.getvalue()
+    assert RefusedUpload.objects.get(school=school_b).number == 1
 
 
 def test_a_file_attributed_by_hand_to_the_wrong_collection_stays_unattributed(
