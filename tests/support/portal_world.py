@@ -2,10 +2,11 @@
 (downloads audited, page views audited, nothing cached), and the walk itself.
 
 School A has a version in EYFSP (a query about a pupil's date of birth, answered; confirmed,
-locked: ready for the DfE) and one in KS2, a data-team query about one pupil, both kinds of
-report, a KS2 moderation with a sampled pupil, a changed judgement, a letter and an appeal
-with evidence, and a file attributed by hand; school B's EYFSP version has one of school A's
-pupils too, and the data team has decided which school reports that pupil.
+locked: ready for the DfE) and a KS1 file refused there at upload, a version in KS2, a
+data-team query about one pupil, both kinds of report, a KS2 moderation with a sampled pupil,
+a changed judgement, a letter and an appeal with evidence, and a file attributed by hand;
+school B's EYFSP version has one of school A's pupils too, and the data team has decided
+which school reports that pupil.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from keystage.web.models import (
     ModerationRound,
     Publication,
     PupilRecord,
+    RefusedUpload,
     Report,
     Role,
     SampledPupil,
@@ -94,6 +96,8 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
     head = signed_in(head_user)
     upload(head, eyfsp, ctf_bytes(la_folder, school_a, "EYFSP", with_old_pupil), "EYFSP.xml")
     upload(head, ks2, ctf_bytes(la_folder, school_a, "KS2"), name="KS2.xml")
+    upload(head, eyfsp, ctf_bytes(la_folder, school_a, "KS1"), name="KS1-by-mistake.xml")
+    refused = RefusedUpload.objects.get(school=school_a)  # another collection's: kept apart
     moved = dataclasses.replace(_first_pupil(la_folder, school_a, "EYFSP"))  # in both files
     upload(signed_in(User.objects.get(username=school_b.urn)), eyfsp,
            ctf_bytes(la_folder, school_b, "EYFSP", lambda pupils: [*pupils, moved]),
@@ -149,6 +153,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "school_id": [school_a.pk],
         "upn": [moved.upn],
         "file_id": [unattributed.pk],
+        "refused_id": [refused.pk],
         "moderation_id": [moderated.pk],
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client, override_settings
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
-from keystage.web.models import Collection, School, Submission, User
+from keystage.web.models import Collection, RefusedUpload, School, Submission, User
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
@@ -73,29 +73,32 @@ def test_over_the_cap_is_refused(head_a: Client, ks1: Collection, accepted: Subm
         (b"\xff\xfe<\x00C\x00", "FILE-NOT-XML"),
     ],
 )
-def test_hostile_or_malformed_files_are_refused_after_storing(
+def test_hostile_or_malformed_files_are_refused_at_upload_and_kept_apart(
     head_a: Client, ks1: Collection, accepted: Submission, content: bytes, code: str
 ) -> None:
     response = upload(head_a, ks1, content)
-    assert response.status_code == 302
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and "We did not accept" in page
+    assert f"Check code {code}" in page
+    assert "Version 1 is still your current version" in page
+    assert "root:" not in page  # nothing of /etc/passwd
+    kept = RefusedUpload.objects.get(school=accepted.school)
+    assert (kept.number, kept.code) == (1, code) and kept.message in page
+    assert kept.file.size == len(content)  # kept for the record, as sent
+    assert Submission.objects.filter(school=accepted.school).count() == 1  # no version taken
     run_tasks()
-    refused = Submission.objects.get(school=accepted.school, version=2)
-    assert refused.status == "refused" and refused.refusal_code == code
-    assert refused.refusal_message
-    page = head_a.get(f"/files/{refused.pk}/")
-    assert page.status_code == 200
-    assert "We could not accept this file" in page.content.decode()
-    assert "root:" not in page.content.decode()  # nothing of /etc/passwd
     assert_unchanged(accepted)
 
 
 def test_another_schools_file_leaves_the_current_version(
     head_a: Client, ks1: Collection, accepted: Submission, school_b: School, la_folder: Path
 ) -> None:
-    upload(head_a, ks1, ctf_bytes(la_folder, school_b))
+    refused = upload(head_a, ks1, ctf_bytes(la_folder, school_b)).content.decode()
+    assert "We did not accept" in refused and "Check code HDR-SCHOOL" in refused
     run_tasks()
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
-    assert "was refused" in page
+    assert "We did not accept your last upload" in page
     assert_unchanged(accepted)
 
 

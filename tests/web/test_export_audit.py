@@ -19,10 +19,10 @@ from keystage.web.models import AuditEvent, Submission
 
 # Routes (by name) whose every download is recorded in the audit trail.
 AUDITED = {
-    "findings_csv", "download", "converted", "report_download",  # a school's
+    "findings_csv", "download", "converted", "report_download", "refused_download",  # a school's
     "moderation_letter", "appeal_evidence",
     "la_school_findings_csv", "la_school_file", "la_school_converted",  # the LA's
-    "la_unattributed_download",
+    "la_unattributed_download", "la_refused_download",
     "la_pupils_csv", "la_pupils_xlsx",
     "la_moderation_letter", "la_appeal_evidence",
     "la_export_dfe", "la_export_dfe_school", "la_export_la_csv", "la_export_benchmark",

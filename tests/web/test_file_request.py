@@ -13,7 +13,7 @@ from portal_support import (
     with_old_pupil,
 )
 
-from keystage.web.models import Answer, Collection, School, Submission
+from keystage.web.models import Answer, Collection, RefusedUpload, School, Submission
 
 
 def test_a_clean_file_is_stored_checked_and_made_current(
@@ -119,13 +119,14 @@ def test_another_schools_file_is_kept_but_refused(
     run_tasks()
     upload(head_a, ks1, ctf_bytes(la_folder, school_b))
     run_tasks()
-    good, wrong = Submission.objects.filter(school=school_a).order_by("version")
-    assert wrong.status == "refused" and wrong.refusal_code == "HDR-SCHOOL"
+    good = Submission.objects.get(school=school_a)  # the only version: no number taken
+    wrong = RefusedUpload.objects.get(school=school_a)
+    assert wrong.code == "HDR-SCHOOL" and wrong.number == 1
     assert wrong.file.size > 0  # kept for the record
-    assert good.is_current and not wrong.is_current
-    assert wrong.pupil_set.count() == 0
+    assert good.is_current
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
-    assert "was refused" in page and "Version 1 is still your current version" in page
+    assert "We did not accept your last upload" in page
+    assert "Version 1 is still your current version" in page
 
 
 def test_a_pupil_in_another_schools_current_file_is_a_query(

@@ -19,7 +19,7 @@ from template_support import fill, identity
 from keystage.ctf.reader import read_all
 from keystage.template import MEDIA_TYPE
 from keystage.template.build import build_template
-from keystage.web.models import AuditEvent, Collection, School, Submission, User
+from keystage.web.models import AuditEvent, Collection, RefusedUpload, School, Submission, User
 from keystage.web.processing import codeset_for
 
 BROKEN_WRITING = "H7"
@@ -198,7 +198,9 @@ def test_a_zip_or_office_file_that_is_not_an_xlsx_is_still_refused(
     assert not Submission.objects.exists()
 
 
-def test_a_hostile_workbook_is_stored_then_refused(head_a: Client, ks1: Collection, school_a):
+def test_a_hostile_workbook_is_refused_at_upload_and_kept_apart(
+    head_a: Client, ks1: Collection, school_a
+):
     template = build_template("KS1", codeset_for(ks1.academic_year))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(template)) as source, zipfile.ZipFile(out, "w") as target:
@@ -207,15 +209,13 @@ def test_a_hostile_workbook_is_stored_then_refused(head_a: Client, ks1: Collecti
             if info.filename == "xl/workbook.xml":
                 data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
             target.writestr(info, data)
-    assert post(head_a, ks1, out.getvalue()).status_code == 302
+    response = post(head_a, ks1, out.getvalue())
+    assert response.status_code == 400
+    assert "Check code FILE-HOSTILE" in response.content.decode()
     run_tasks()
-    version = Submission.objects.get(school=school_a)
-    assert (version.status, version.refusal_code, version.is_current) == (
-        "refused",
-        "FILE-HOSTILE",
-        False,
-    )
-    assert not version.converted
+    assert not Submission.objects.filter(school=school_a).exists()
+    kept = RefusedUpload.objects.get(school=school_a)
+    assert (kept.number, kept.code) == (1, "FILE-HOSTILE")
 
 
 def test_another_schools_or_collections_template_is_refused(
@@ -225,10 +225,12 @@ def test_another_schools_or_collections_template_is_refused(
     _, pupils = read_all(ctf_path(la_folder, school_a))
     codeset = codeset_for(ks1.academic_year)
     post(head_a, ks1, fill(school_template(head_b, ks1), pupils, "KS1", codeset))
-    post(head_a, ks1, build_template("KS2", codeset))
+    refused = post(head_a, ks1, build_template("KS2", codeset))
+    assert refused.status_code == 400 and "not the Key Stage 1" in refused.content.decode()
     run_tasks()
-    codes = list(Submission.objects.filter(school=school_a).order_by("version")
-                 .values_list("refusal_code", flat=True))  # fmt: skip
+    assert not Submission.objects.filter(school=school_a).exists()  # refused at upload
+    codes = list(RefusedUpload.objects.filter(school=school_a).order_by("number")
+                 .values_list("code", flat=True))  # fmt: skip
     assert codes == ["HDR-SCHOOL", "TEMPLATE-COLLECTION"]
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
-    assert "not the Key Stage 1" in page
+    assert "not the Key Stage 1" in page and "refused upload 2" in page

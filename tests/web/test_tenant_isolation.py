@@ -21,6 +21,7 @@ from keystage.web.models import (
     Collection,
     ModeratedSchool,
     ModerationRound,
+    RefusedUpload,
     Report,
     Role,
     School,
@@ -32,7 +33,7 @@ from keystage.web.queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
 SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
-                "moderation_id", "appeal_id", "evidence_id"}  # fmt: skip
+                "moderation_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -41,11 +42,14 @@ LA_ONLY = {"school_id", "upn", "file_id"}
 def other_school(
     school_a: School, school_b: School, ks1: Collection, la_folder: Path
 ) -> dict[str, object]:
-    """School B's things: a checked version with pupils, a staff account, a data-team query."""
+    """School B's things: a checked version with pupils, a file refused at upload, a staff
+    account, a data-team query."""
     head_b = signed_in(User.objects.get(username=school_b.urn))
     upload(head_b, ks1, ctf_bytes(la_folder, school_b))
+    upload(head_b, ks1, ctf_bytes(la_folder, school_a), name="a.xml")  # school A's: refused
     run_tasks()
     version = Submission.objects.get(school=school_b)
+    refused = RefusedUpload.objects.get(school=school_b)
     staff = make_user("staff.b@example.org", Role.STAFF, school=school_b, email="staff.b@x.org")
     pupil = version.pupil_set.first()
     assert pupil is not None
@@ -66,6 +70,7 @@ def other_school(
         "evidence_id": moderated.appeal.evidence.get().pk,
         "report_id": report.pk,
         "submission_id": version.pk,
+        "refused_id": refused.pk,
         "user_id": staff.pk,
         "query_id": query.pk,
         "school_id": school_b.pk,

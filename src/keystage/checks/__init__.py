@@ -27,12 +27,14 @@ from keystage.checks.registry import (
     rules_for,
 )
 from keystage.checks.run import Run, infer_collection
+from keystage.checks.start import REFUSING, refusal_at_start, refusal_in_header
 
 __all__ = [
     "ALL",
     "COLLECTION_NAMES",
     "ERROR",
     "QUERY",
+    "REFUSING",
     "REGISTRY",
     "Accumulator",
     "CheckOutcome",
@@ -44,6 +46,8 @@ __all__ = [
     "declare",
     "finding",
     "infer_collection",
+    "refusal_at_start",
+    "refusal_in_header",
     "rule",
     "rules_for",
     "run_checks",

@@ -5,7 +5,7 @@ python -m keystage.checks.catalogue > docs/checks.md
 
 from __future__ import annotations
 
-from keystage.checks import REGISTRY, rules_for
+from keystage.checks import REFUSING, REGISTRY, rules_for
 from keystage.checks.registry import ALL, Rule, pack_years
 
 COMMAND = "python -m keystage.checks.catalogue > docs/checks.md"
@@ -28,6 +28,12 @@ filled spreadsheet template is read (a cell Keystage cannot read; the rest is st
 and every finding names its sheet, row and column). Fields name CTF
 elements, or (in lower case) the code table's roles for results. Collections `all` means the
 check runs on every file, even one whose collection cannot be told.
+
+In the portal, a file with any of these errors is not the school's return for the collection:
+{", ".join(f"`{code}`" for code in sorted(REFUSING))}. It never becomes a
+version and none of its pupils is used. When the start of the file shows it (the header,
+and the first pupils' results), it is refused at upload and kept apart as a refused upload;
+otherwise the version is refused when it is checked.
 """
 
 

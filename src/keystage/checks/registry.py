@@ -44,6 +44,11 @@ class Accumulator:
     def finish(self) -> Iterable[Finding]:
         return ()
 
+    def settled(self) -> bool:
+        """True once no further pupil can change what `finish` says: a caller reading only a
+        file's start (keystage.checks.start) may stop there."""
+        return False
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:

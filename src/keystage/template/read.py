@@ -236,7 +236,8 @@ def _digits(value: str | None, name: str) -> str | None:
     return None
 
 
-def _expect(info: TemplateInfo, codeset: Codeset, collection: str | None) -> None:
+def expect_for(info: TemplateInfo, codeset: Codeset, collection: str | None) -> None:
+    """Refuses (TEMPLATE-COLLECTION) a template for another collection or academic year."""
     from keystage.checks.model import COLLECTION_NAMES
 
     if collection is not None and info.collection != collection:
@@ -272,7 +273,7 @@ def read_template(
     """
     with _opened(data) as book:
         info = _info(book)
-        _expect(info, codeset, collection)
+        expect_for(info, codeset, collection)
         if PUPILS not in book.sheetnames:
             raise TemplateRefusedError(
                 "TEMPLATE-NOT-KEYSTAGE",
@@ -290,7 +291,7 @@ def read_template(
         problems = _heading_problems(headings, layout, reader) + reader.problems
     return TemplateRead(
         info=info,
-        header=_header(info, codeset, school),
+        header=template_header(info, codeset, school),
         pupils=reader.pupils,
         problems=problems,
         layout=layout,
@@ -317,7 +318,8 @@ def _found(headings: Sequence[Any], layout: Sequence[Column]) -> dict[int, int]:
     return found
 
 
-def _header(info: TemplateInfo, codeset: Codeset, school: SchoolRef | None) -> Header:
+def template_header(info: TemplateInfo, codeset: Codeset, school: SchoolRef | None) -> Header:
+    """The CTF header a template stands for: its own school when it names one, else `school`."""
     named = info.school if info.school.la and info.school.estab else (school or SchoolRef())
     source = dataclasses.replace(named, academic_year=str(codeset.start_year))
     return Header(

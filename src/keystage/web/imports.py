@@ -29,13 +29,20 @@ from keystage.checks import infer_collection
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Header, Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
-from keystage.web import clock
+from keystage.web import clock, refusals
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
 from keystage.web.locks import active_lock
-from keystage.web.models import Collection, School, Submission, UnattributedFile, User
+from keystage.web.models import (
+    Collection,
+    RefusedUpload,
+    School,
+    Submission,
+    UnattributedFile,
+    User,
+)
 from keystage.web.processing import codeset_for
-from keystage.web.uploads import UploadRefusedError, receive
+from keystage.web.uploads import FileRefusedError, UploadRefusedError, receive
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
 
@@ -61,10 +68,11 @@ class Attribution:
 @dataclass(frozen=True)
 class ImportOutcome:
     name: str
-    result: Literal["received", "skipped", "unattributed", "unreadable"]
+    result: Literal["received", "refused", "skipped", "unattributed", "unreadable"]
     message: str
     submission: Submission | None = None
     unattributed: UnattributedFile | None = None
+    refused: RefusedUpload | None = None  # not the school's return for the collection: kept
 
     def line(self) -> str:
         return f"{self.name}: {self.message}"
@@ -268,6 +276,12 @@ def _import(
             name, "skipped", f"skipped: already received as version {earlier.version} of "
             f"{window.short_name} for {_school_name(school)}", submission=earlier,
         )  # fmt: skip
+    turned_away = _refused_before(school, window, sha256)
+    if turned_away is not None:
+        return ImportOutcome(
+            name, "skipped", f"skipped: already refused as refused upload {turned_away.number} "
+            f"of {window.short_name} for {_school_name(school)}", refused=turned_away,
+        )  # fmt: skip
     held = active_lock(window, school)
     if held is not None:
         reason = (
@@ -281,6 +295,12 @@ def _import(
             school=school, collection=window, upload=_named_as_xml(upload), user=user,
             channel=channel, request=request,
         )  # fmt: skip
+    except FileRefusedError as refused:  # whose it is, the header said: kept as the school's
+        kept = refused.kept
+        return ImportOutcome(
+            name, "refused", f"{found.reason}: not accepted, kept as refused upload "
+            f"{kept.number}. {refusals.why(kept)}", refused=kept,
+        )  # fmt: skip
     except UploadRefusedError as refused:
         reason = f"The header names {_school_name(school)} ({window.short_name}). {refused}"
         return keep_unattributed(upload, sha256, reason, channel=channel, user=user)
@@ -290,6 +310,14 @@ def _import(
     )
     return ImportOutcome(
         name, "received", f"{found.reason}: version {stored.version}", submission=stored
+    )
+
+
+def _refused_before(school: School, window: Collection, sha256: str) -> RefusedUpload | None:
+    return (
+        RefusedUpload.objects.filter(school=school, collection=window, sha256=sha256)
+        .order_by("number")
+        .first()
     )
 
 
@@ -375,9 +403,10 @@ def attribute_by_hand(
                 file=raw, name=kept.original_name or "ctf.xml",
                 content_type="application/xml", size=kept.size,
             )  # fmt: skip
+            # A file the data team placed wrongly is refused with nothing kept: it stays here.
             stored = earlier or receive(
                 school=school, collection=collection, upload=_named_as_xml(upload), user=user,
-                channel=Submission.Channel.IMPORT, request=request,
+                channel=Submission.Channel.IMPORT, request=request, keep_refused=False,
             )  # fmt: skip
         kept.resolved_as = stored
         kept.save(update_fields=["resolved_as"])
@@ -396,13 +425,15 @@ def _audit(
     outcome: ImportOutcome, channel: str, user: User | None, request: HttpRequest | None
 ) -> None:
     stored = outcome.submission
+    owner = stored or outcome.refused
     record(
         Action.IMPORT,
         f"imported {outcome.name}: {outcome.message}",
         request=request, actor=user,
-        school=stored.school if stored else None,
-        collection=stored.collection if stored else None,
+        school=owner.school if owner else None,
+        collection=owner.collection if owner else None,
         file=outcome.name, outcome=outcome.result, channel=channel,
         submission=stored.pk if stored else None,
         unattributed=outcome.unattributed.pk if outcome.unattributed else None,
+        refused=outcome.refused.pk if outcome.refused else None,
     )  # fmt: skip

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from django.db import transaction
 
 from keystage import codesets
-from keystage.checks import Context, Finding, finding, run_checks
+from keystage.checks import REFUSING, Context, Finding, finding, run_checks
 from keystage.codesets import Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
@@ -26,8 +26,10 @@ from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRe
 
 log = logging.getLogger(__name__)
 
-# Findings that mean the file is not this school's return at all: kept, never current.
-REFUSING_CODES = frozenset({"FILE-NOT-XML", "FILE-HOSTILE", "FILE-NOT-CTF", "HDR-SCHOOL"})
+# Findings that mean the file is not this school's return for this collection: kept, never
+# current, none of its pupils stored. The same codes refuse a file at upload (refusals), where
+# its start tells; what its start could not tell (an error deep in the file) is refused here.
+REFUSING_CODES = REFUSING
 # A version in one of these has been dealt with: checking it again changes nothing.
 FINISHED = frozenset({Submission.Status.CHECKED, Submission.Status.REFUSED, Submission.Status.HELD})
 

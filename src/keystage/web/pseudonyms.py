@@ -2,8 +2,8 @@
 file names, query subjects, and the same in the audit trail (keystage.web.retention).
 
 - A file's name as sent (a school may call it "Jo Bloggs re-check.xml") becomes when it came
-  and which it was: "file sent 19 June 2026, version 3", "file received 2 July 2026",
-  "evidence sent 9 July 2026, file 2".
+  and which it was: "file sent 19 June 2026, version 3", "file sent 19 June 2026, refused
+  upload 1", "file received 2 July 2026", "evidence sent 9 July 2026, file 2".
 - A data-team query's subject becomes "A query about one pupil" or "A query about the file".
 - The audit events of the purged collection (its own, and those of the files attributed to it
   by hand) keep their who (actor, role, address), what (action), when, school and collection.
@@ -33,6 +33,7 @@ from keystage.web.models import (
     AppealEvidence,
     AuditEvent,
     Collection,
+    RefusedUpload,
     Submission,
     TeamQuery,
     UnattributedFile,
@@ -52,6 +53,10 @@ def _day(moment: Any) -> str:
 
 def sent_name(version: Submission) -> str:
     return f"file sent {_day(version.uploaded_at)}, version {version.version}"
+
+
+def refused_name(kept: RefusedUpload) -> str:
+    return f"file sent {_day(kept.uploaded_at)}, refused upload {kept.number}"
 
 
 def received_name(kept: UnattributedFile) -> str:
@@ -86,6 +91,10 @@ class AuditScrubber:
         self.files = {
             v.pk: (v.original_name, f"a file sent {_day(v.uploaded_at)}") for v in versions
         }
+        refused = RefusedUpload.objects.filter(collection=collection)
+        self.refused = {
+            r.pk: (r.original_name, f"a file sent {_day(r.uploaded_at)}") for r in refused
+        }
         kept = UnattributedFile.objects.filter(resolved_as__collection=collection)
         self.received = {k.pk: (k.original_name, received_name(k)) for k in kept}
         evidence = collection_evidence(collection)
@@ -110,6 +119,7 @@ class AuditScrubber:
         detail = event.detail
         pairs = [
             *_found(self.files, detail.get("submission")),
+            *_found(self.refused, detail.get("refused")),
             *_found(self.received, detail.get("unattributed")),
             *_found(self.evidence, detail.get("evidence")),
             *_found(self.subjects, detail.get("query")),
@@ -155,11 +165,16 @@ BATCH = 2000
 
 
 def rename_files(collection: Collection, *, save: bool) -> int:
-    """The names of the collection's files as sent, as received and as appeal evidence."""
+    """The names of the collection's files as sent (versions and refused uploads), as
+    received and as appeal evidence."""
     versions = Submission.objects.filter(collection=collection).only(
         "id", "original_name", "uploaded_at", "version"
     )
     changed: list[Any] = _renamed(versions, sent_name, save=save)
+    refused = RefusedUpload.objects.filter(collection=collection).only(
+        "id", "original_name", "uploaded_at", "number"
+    )
+    changed += _renamed(refused, refused_name, save=save)
     kept = UnattributedFile.objects.filter(resolved_as__collection=collection)
     changed += _renamed(kept.only("id", "original_name", "received_at"), received_name, save=save)
     evidence = collection_evidence(collection)

@@ -11,11 +11,13 @@ What goes, for every version of every school's file in the collection:
   the notes on decisions about pupils in two schools' files, the reasons given for unlocking,
   KS2 moderation visits' notes and appeals' reasons and notes;
 - names that may name pupils (keystage.web.pseudonyms): the names files were sent under
-  (versions, files attributed by hand, appeal evidence) become when they came and which they
+  (versions, refused uploads, files attributed by hand, appeal evidence) become when they
+  came and which they
   were, and query subjects say only whether a query is about one pupil;
 - the stored files: every version as sent (and the CTF made from a spreadsheet template),
-  the pupil-level report PDFs, the files that came in unattributed and were attributed to
-  the collection, KS2 moderation letters and appeal evidence (FILES_DELETED).
+  every file refused at upload, the pupil-level report PDFs, the files that came in
+  unattributed and were attributed to the collection, KS2 moderation letters and appeal
+  evidence (FILES_DELETED).
 
 What stays: the UPN (it keys the data team's decisions and lets the LA follow a pupil from one
 key stage to the next), sex, year group, ethnicity, first language, free school meals, SEN and
@@ -54,6 +56,7 @@ from keystage.web.models import (
     MoveDecision,
     PupilRecord,
     QueryMessage,
+    RefusedUpload,
     Report,
     Submission,
     UnattributedFile,
@@ -73,6 +76,7 @@ BATCH = 2000
 FILES_DELETED = {
     ("Submission", "file"): "the file as the school sent it",
     ("Submission", "converted"): "the CTF made from a filled spreadsheet template",
+    ("RefusedUpload", "file"): "files refused at upload, kept for the record until now",
     ("Report", "file"): "the pupil-level report PDFs (school-level reports hold no pupil data)",
     ("UnattributedFile", "file"): "files attributed to the collection by hand",
     ("ModeratedSchool", "letter"): "KS2 moderation letters (they name pupils)",
@@ -316,6 +320,7 @@ def stored_files(collection: Collection) -> list[str]:
     versions = Submission.objects.filter(collection=collection)
     names += versions.values_list("file", flat=True)
     names += versions.values_list("converted", flat=True)
+    names += RefusedUpload.objects.filter(collection=collection).values_list("file", flat=True)
     names += Report.objects.filter(collection=collection, kind=Report.Kind.PUPIL).values_list(
         "file", flat=True
     )

@@ -15,6 +15,7 @@ from keystage.web.locks import locked_school_ids
 from keystage.web.models import (
     Collection,
     Confirmation,
+    RefusedUpload,
     School,
     Submission,
     TeamQuery,
@@ -61,6 +62,18 @@ class Standing:
     team_queries: int = 0  # the data team's queries waiting for the school's reply
     team_replied: int = 0  # ...that the school has replied to, for the data team to close
     locked: bool = False
+    # Files refused at upload (not the school's return for the collection): shown apart from
+    # the versions, never part of the state. The newest, and how many.
+    refused: RefusedUpload | None = None
+    refused_count: int = 0
+
+    @property
+    def refused_since(self) -> RefusedUpload | None:
+        """The newest refused upload, when it came after the newest version."""
+        newest, latest = self.refused, self.latest
+        if newest is None or (latest is not None and latest.uploaded_at > newest.uploaded_at):
+            return None
+        return newest
 
     @property
     def to_answer(self) -> int:
@@ -120,6 +133,7 @@ def standings_for(
         confirmations[school_id] = signed
     team = _team_query_counts(collection, ids)
     whole, one_by_one = locked_school_ids(collection)
+    refused, refused_counts = _refused_uploads(collection, ids)
     found = {}
     for school_id in ids:
         asked = team.get(school_id, Counter())
@@ -128,6 +142,7 @@ def standings_for(
             current.get(school_id), unanswered.get(school_id, 0), confirmations.get(school_id),
             today, team_queries=asked[TeamQuery.Status.OPEN],
             team_replied=asked[TeamQuery.Status.REPLIED], locked=whole or school_id in one_by_one,
+            refused=refused.get(school_id), refused_count=refused_counts[school_id],
         )  # fmt: skip
         # The step from the standing's own counts, so that what keeps a school at Queries is
         # exactly what its pages count.
@@ -136,6 +151,19 @@ def standings_for(
         here.state = State.LATE if late else here.step
         found[school_id] = here
     return found
+
+
+def _refused_uploads(
+    collection: Collection, ids: list[int]
+) -> tuple[dict[int, RefusedUpload], Counter[int]]:
+    """Each school's newest refused upload and their number (few: a school fixes its file)."""
+    newest: dict[int, RefusedUpload] = {}
+    counts: Counter[int] = Counter()
+    rows = RefusedUpload.objects.filter(collection=collection, school_id__in=ids)
+    for kept in rows.order_by("school_id", "number"):
+        newest[kept.school_id] = kept
+        counts[kept.school_id] += 1
+    return newest, counts
 
 
 def _team_query_counts(collection: Collection, ids: list[int]) -> dict[int, Counter[str]]:

@@ -1,23 +1,27 @@
-"""Receiving a file: sniffed, stored as received, versioned and queued in one transaction."""
+"""Receiving a file: sniffed, its start read, stored as received, versioned and queued in one
+transaction; or, when it is not the school's return for the collection, kept apart (refusals)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
-from keystage.web import clock, template_upload
+from keystage.checks import Finding
+from keystage.web import clock, refusals, template_upload
 from keystage.web.audit import Action, record
 from keystage.web.locks import active_lock
-from keystage.web.models import Collection, School, Submission, User
+from keystage.web.models import Collection, RefusedUpload, School, Submission, User
 from keystage.web.tasks import check_upload
 
 # The first bytes of files schools send by mistake, and what to tell them.
@@ -51,6 +55,15 @@ NOT_SAVED = (
 
 class UploadRefusedError(ValueError):
     """A file refused before it is stored: the message is for the school office."""
+
+
+class FileRefusedError(UploadRefusedError):
+    """A file that is not the school's return for the collection, refused at upload and kept
+    for the record (`kept`), numbered apart from the versions."""
+
+    def __init__(self, kept: RefusedUpload) -> None:
+        super().__init__(f"{kept.message} (Check code {kept.code}.)")
+        self.kept = kept
 
 
 class UploadNotSavedError(RuntimeError):
@@ -118,10 +131,14 @@ def receive(
     user: User | None,
     channel: str = Submission.Channel.PORTAL,
     request: HttpRequest | None = None,
+    keep_refused: bool = True,
 ) -> Submission:
     """Stores the file as a new version and queues its check; all of it or none of it.
-    Raises UploadRefusedError for a file we will not take, UploadNotSavedError when the
-    database or the disk failed (no version, no file left behind)."""
+
+    Raises UploadRefusedError for a file we will not take (FileRefusedError when it is not the
+    school's return for the collection: kept for the record as a RefusedUpload, numbered apart,
+    unless `keep_refused` is False), UploadNotSavedError when the database or the disk failed
+    (no version, no file left behind)."""
     if collection.purged_at is not None:  # names removed under the retention policy: no more
         raise UploadRefusedError(
             f"{collection.short_name}'s files were deleted under the retention policy on "
@@ -135,38 +152,101 @@ def receive(
             + ". Contact the data team if you need to send a new file."
         )
     sniffed = sniff(upload)
-    stored: Submission | None = None
+    refusal = refusals.at_upload(upload, school, collection)
+    if refusal is not None and not keep_refused:
+        raise UploadRefusedError(f"{refusal.message} (Check code {refusal.code}.)")
+    if refusal is not None:
+        kept = _keep_refused(school, collection, upload, sniffed, refusal, user, channel, request)
+        raise FileRefusedError(kept)
+    return _versioned(school, collection, upload, sniffed, user, channel, request)
+
+
+def _versioned(
+    school: School,
+    collection: Collection,
+    upload: UploadedFile[bytes],
+    sniffed: Sniffed,
+    user: User | None,
+    channel: str,
+    request: HttpRequest | None,
+) -> Submission:
+    def make(school: School) -> Submission:
+        last = (
+            Submission.objects.filter(school=school, collection=collection)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        return Submission(
+            school=school, collection=collection, version=(last or 0) + 1,
+            original_name=(upload.name or "")[:255], sha256=sniffed.sha256, size=sniffed.size,
+            uploaded_by=user, uploaded_at=clock.now(), channel=channel,
+        )  # fmt: skip
+
+    def announce(stored: Submission) -> None:
+        check_upload.enqueue(stored.pk)  # the task row commits with the version, or neither
+        record(
+            Action.UPLOAD,
+            f"uploaded {stored.original_name} as version {stored.version}",
+            actor=user, school=stored.school, collection=collection, request=request,
+            submission=stored.pk, sha256=stored.sha256, size=stored.size, channel=channel,
+        )  # fmt: skip
+
+    return _store(school, upload, make, announce)
+
+
+def _keep_refused(
+    school: School,
+    collection: Collection,
+    upload: UploadedFile[bytes],
+    sniffed: Sniffed,
+    refusal: Finding,
+    user: User | None,
+    channel: str,
+    request: HttpRequest | None,
+) -> RefusedUpload:
+    """Keeps a refused file for the record, numbered apart from the versions."""
+
+    def make(school: School) -> RefusedUpload:
+        last = RefusedUpload.objects.filter(school=school, collection=collection).aggregate(
+            last=Max("number")
+        )["last"]
+        return RefusedUpload(
+            school=school, collection=collection, number=(last or 0) + 1,
+            original_name=(upload.name or "")[:255], sha256=sniffed.sha256, size=sniffed.size,
+            uploaded_by=user, uploaded_at=clock.now(), channel=channel,
+            code=refusal.code, message=refusal.message,
+        )  # fmt: skip
+
+    def announce(kept: RefusedUpload) -> None:
+        record(
+            Action.UPLOAD,
+            f"uploaded {kept.original_name}: refused ({kept.code}), kept as refused upload "
+            f"{kept.number}",
+            actor=user, school=kept.school, collection=collection, request=request,
+            refused=kept.pk, sha256=kept.sha256, size=kept.size, channel=channel, code=kept.code,
+        )  # fmt: skip
+
+    return _store(school, upload, make, announce)
+
+
+def _store[Stored: (Submission, RefusedUpload)](
+    school: School,
+    upload: UploadedFile[bytes],
+    make: Callable[[School], Stored],
+    announce: Callable[[Stored], None],
+) -> Stored:
+    """Numbers, writes and records one file in one transaction: all of it or none of it."""
+    stored: Stored | None = None
     written: str | None = None
     try:
         with transaction.atomic():
-            # One school's uploads take their version numbers one at a time.
+            # One school's uploads take their numbers one at a time.
             School.objects.select_for_update().filter(pk=school.pk).first()
-            last = (
-                Submission.objects.filter(school=school, collection=collection)
-                .order_by("-version")
-                .values_list("version", flat=True)
-                .first()
-            )
-            stored = Submission(
-                school=school,
-                collection=collection,
-                version=(last or 0) + 1,
-                original_name=(upload.name or "")[:255],
-                sha256=sniffed.sha256,
-                size=sniffed.size,
-                uploaded_by=user,
-                uploaded_at=clock.now(),
-                channel=channel,
-            )
+            stored = make(school)
             written = _write(stored, upload)
             stored.save()
-            check_upload.enqueue(stored.pk)  # the task row commits with the version, or neither
-            record(
-                Action.UPLOAD,
-                f"uploaded {stored.original_name} as version {stored.version}",
-                actor=user, school=school, collection=collection, request=request,
-                submission=stored.pk, sha256=stored.sha256, size=stored.size, channel=channel,
-            )  # fmt: skip
+            announce(stored)
     except BaseException as failure:
         if stored is not None and written is not None:
             _remove(stored.file.storage, written)
@@ -177,7 +257,7 @@ def receive(
     return stored
 
 
-def _write(stored: Submission, upload: UploadedFile[bytes]) -> str:
+def _write(stored: Submission | RefusedUpload, upload: UploadedFile[bytes]) -> str:
     """Writes the file under its stored name (FieldFile.save, with the name known before the
     write): a write that fails part-way, a full disk, leaves no partial file behind."""
     field = stored.file.field

@@ -71,6 +71,10 @@ class WrongCollection(Accumulator):
             self.held.update(self.run.results(pupil).held)
         return ()
 
+    def settled(self) -> bool:
+        # one pupil with a result of the collection and the file is for it, whatever follows
+        return self.wanted is None or self.held[self.wanted] > 0
+
     def finish(self) -> Iterable[Finding]:
         if self.wanted is None or self.held[self.wanted] or not self.held:
             return ()

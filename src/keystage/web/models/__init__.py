@@ -17,6 +17,7 @@ from keystage.web.models.submissions import (
     FindingRecord,
     PupilMatch,
     PupilRecord,
+    RefusedUpload,
     Submission,
 )
 from keystage.web.models.tasks import WorkerHeartbeat
@@ -48,6 +49,7 @@ __all__ = [
     "PupilMatch",
     "PupilRecord",
     "QueryMessage",
+    "RefusedUpload",
     "Reminder",
     "Report",
     "Role",

@@ -107,6 +107,54 @@ class Submission(models.Model):
         return self.in_progress and self.attempts > 1
 
 
+def refused_name(instance: RefusedUpload, filename: str) -> str:
+    """Beside the school's versions, numbered apart from them."""
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".xml"
+    return (
+        f"submissions/{instance.school.laestab}/{instance.collection.kind}-"
+        f"{instance.collection.academic_year}/refused-{instance.number:03d}-"
+        f"{instance.sha256[:16]}{suffix}"
+    )
+
+
+class RefusedUpload(models.Model):
+    """A file refused when it was uploaded because it is not this school's return for this
+    collection (another school's, another collection's, not a CTF): kept as received for the
+    record, numbered apart from the versions ("refused upload 2"). It is never a version, never
+    current, and nothing reads its pupils: no count, state, figure, export or report sees it.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="refused_uploads")
+    collection = models.ForeignKey(
+        Collection, on_delete=models.PROTECT, related_name="refused_uploads"
+    )
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=refused_name, max_length=300)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    channel = models.CharField(
+        max_length=10, choices=Submission.Channel.choices, default=Submission.Channel.PORTAL
+    )
+    code = models.CharField(max_length=40)  # the check code that refused it (HDR-SCHOOL, ...)
+    message = models.TextField()  # what the school was told
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "collection", "number"], name="one_number_a_refused_upload"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.laestab} {self.collection.short_name} refused upload {self.number}"
+
+
 class PupilRecord(models.Model):
     """A pupil as one version of a file gave them: identity in columns, the rest as data."""
 

@@ -14,13 +14,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
-from keystage.web import downloads
+from keystage.web import downloads, refusals
 from keystage.web.access import la_user_required
 from keystage.web.audit import Action, record
 from keystage.web.imports import Attribution, attribute, attribute_by_hand, import_file
 from keystage.web.locks import active_lock
 from keystage.web.models import Collection, School, Submission, UnattributedFile, User
 from keystage.web.uploads import (
+    FileRefusedError,
     UploadNotSavedError,
     UploadRefusedError,
     not_saved_page,
@@ -81,6 +82,10 @@ class AttributeForm(forms.Form):
     )
 
 
+# How each file's outcome is shown: a refused file as an error (it is the school's to fix).
+_LEVELS = {"received": messages.SUCCESS, "refused": messages.ERROR}
+
+
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -108,6 +113,8 @@ def la_upload(request: HttpRequest, collection_id: int, school_id: int) -> HttpR
                     school=school, collection=window, upload=form.cleaned_data["file"],
                     user=_user(request), channel=Submission.Channel.LA, request=request,
                 )  # fmt: skip
+            except FileRefusedError as refused:  # kept apart: the current version is unchanged
+                form.add_error("file", refusals.told_la(refused.kept))
             except UploadRefusedError as refused:
                 form.add_error("file", str(refused))
             except UploadNotSavedError:
@@ -143,7 +150,7 @@ def unattributed(request: HttpRequest) -> HttpResponse:
                 except UploadNotSavedError as failed:  # this file only: the others stand
                     messages.error(request, f"“{upload.name}” was not saved. {failed}")
                     continue
-                level = messages.SUCCESS if outcome.result == "received" else messages.INFO
+                level = _LEVELS.get(outcome.result, messages.INFO)
                 messages.add_message(request, level, outcome.line())
             return redirect("portal:la_unattributed")
     files = list(

@@ -39,6 +39,7 @@ from keystage.web.models import (
     Lock,
     PupilMatch,
     QueryMessage,
+    RefusedUpload,
     School,
     Submission,
     TeamQuery,
@@ -316,6 +317,7 @@ _ROW = (
 )
 _NOTE = ' <span class="govuk-body-s">{}</span>'
 _TWO_LINES = '{}<br><span class="govuk-body-s">{}</span>'
+_NEWER_REFUSED = '<br><span class="govuk-body-s">then refused upload {}, {} ({})</span>'
 
 
 def rows_html(rows: Iterable[Row], collection: Collection) -> SafeString:
@@ -328,7 +330,7 @@ def rows_html(rows: Iterable[Row], collection: Collection) -> SafeString:
 
 def row_html(row: Row, href: str) -> str:
     """One row of the table as HTML, every value in it escaped."""
-    s, latest, signed, e = row.standing, row.latest, row.confirmation, escape_html
+    s, signed, e = row.standing, row.confirmation, escape_html
     note = s.step if s.state == State.LATE else "after the deadline" if s.submitted_late else ""
     return _ROW.format(
         href=e(href),
@@ -340,10 +342,7 @@ def row_html(row: Row, href: str) -> str:
         colour=e(s.tag_colour),
         state=e(s.state),
         state_note=_NOTE.format(e(note)) if note else "",
-        upload=_TWO_LINES.format(
-            _short(latest.uploaded_at),
-            e(f"version {latest.version}, {latest.get_status_display().lower()}"),
-        ) if latest else "None",
+        upload=_upload_cell(s),
         pupils=_count(row.pupils),
         errors=_count(row.errors),
         unanswered=s.unanswered,
@@ -352,6 +351,18 @@ def row_html(row: Row, href: str) -> str:
         confirmed=_TWO_LINES.format(e(signed.signer_name), _short(signed.signed_at))
         if signed else "Not yet",
     )  # fmt: skip
+
+
+def _upload_cell(s: Standing) -> str:
+    """The newest version, and a file refused since (apart: it is not a version)."""
+    latest, kept, e = s.latest, s.refused_since, escape_html
+    said = _TWO_LINES.format(
+        _short(latest.uploaded_at),
+        e(f"version {latest.version}, {latest.get_status_display().lower()}"),
+    ) if latest else "None"  # fmt: skip
+    if kept is not None:
+        said += _NEWER_REFUSED.format(kept.number, _short(kept.uploaded_at), e(kept.code))
+    return said
 
 
 def _short(moment: dt.datetime) -> str:
@@ -422,7 +433,7 @@ EXPORT_HEADINGS = [
     "LAESTAB", "URN", "School", "District", "Phase", "State", "Step", "Latest version",
     "Latest upload", "Latest status", "Current version", "Pupils", "Errors",
     "Unanswered queries", "Open data-team queries", "Confirmed by", "Role", "Confirmed at",
-    "Locked",
+    "Locked", "Refused uploads", "Latest refused upload",
 ]  # fmt: skip
 
 
@@ -431,6 +442,7 @@ def export_rows(rows: Iterable[Row]) -> list[list[str | int | None]]:
     out: list[list[str | int | None]] = []
     for r in rows:
         latest, current, signed = r.latest, r.current, r.confirmation
+        refused = r.standing.refused
         out.append([
             r.school.laestab, r.school.urn, r.school.name, r.school.district, r.school.phase,
             r.state.value, r.standing.step.value,
@@ -442,6 +454,7 @@ def export_rows(rows: Iterable[Row]) -> list[list[str | int | None]]:
             signed.signer_name if signed else "", signed.signer_role if signed else "",
             _when(signed.signed_at) if signed else "",
             "yes" if r.standing.locked else "no",
+            r.standing.refused_count, _when(refused.uploaded_at) if refused else "",
         ])  # fmt: skip
     return out
 
@@ -525,6 +538,11 @@ def school_page(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             "school": school,
             "standing": now,
             "versions": versions,
+            "refused_uploads": list(
+                RefusedUpload.objects.filter(school=school, collection=collection).select_related(
+                    "uploaded_by"
+                )
+            ),
             "shown": shown,
             "findings": findings,
             "held_matches": held_matches,

@@ -15,7 +15,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
-from keystage.web import clock, downloads
+from keystage.web import clock, downloads, refusals
 from keystage.web.access import own_submission, school_of, school_user_required
 from keystage.web.audit import Action, record
 from keystage.web.clock import today
@@ -25,6 +25,7 @@ from keystage.web.models import (
     Answer,
     Collection,
     Confirmation,
+    RefusedUpload,
     School,
     Submission,
     TeamQuery,
@@ -34,6 +35,7 @@ from keystage.web.moving import outcomes_for_school
 from keystage.web.page_views import viewed
 from keystage.web.state import State, collections_for_home, standing
 from keystage.web.uploads import (
+    FileRefusedError,
     UploadNotSavedError,
     UploadRefusedError,
     not_saved_page,
@@ -76,6 +78,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                     user=_user(request),
                     request=request,
                 )
+            except FileRefusedError as refused:  # kept apart: the current version is unchanged
+                form.add_error("file", refusals.told_school(refused.kept))
             except UploadRefusedError as refused:
                 form.add_error("file", str(refused))
             except UploadNotSavedError:
@@ -91,6 +95,9 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     versions = Submission.objects.filter(school=school, collection=window).select_related(
         "uploaded_by"
     )
+    turned_away = list(
+        RefusedUpload.objects.filter(school=school, collection=window).select_related("uploaded_by")
+    )
     findings = findings_of(now.current) if now.current else None
     moves = outcomes_for_school(school, window)
     asked = list(TeamQuery.objects.filter(school=school, collection=window))
@@ -104,6 +111,9 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
             "standing": now,
             "form": form,
             "versions": versions,
+            "refused_uploads": turned_away,
+            # Said at the top when the newest upload was refused, unless this page says it now.
+            "last_refused": None if form.errors else now.refused_since,
             "findings": findings,
             "voided": None if now.confirmation else _last_voided(school, window),
             "team_queries": asked,

@@ -19,6 +19,7 @@ from keystage.web.uploads import UploadNotSavedError
 
 _TOTALS = (
     ("received", "received"),
+    ("refused", "refused (not the school's return for the collection: kept apart)"),
     ("skipped", "already received"),
     ("unattributed", "not attributed"),
     ("unreadable", "could not be read"),
