@@ -33,11 +33,14 @@ from keystage.measures.results import by_role, latest
 from keystage.web.models import Collection, School
 from keystage.web.processing import codeset_for
 from keystage.web.reports.pupil_pdf import pupil_report_pdf
+from keystage.web.reports.render import LONGEST_WORD
 
 # Long names of the kinds schools have: a double-barrelled surname with two forenames, and one
-# word with nowhere to wrap (a surname may be up to 100 letters).
+# word with nowhere to wrap (a surname may be up to 100 letters); and the longest word the
+# report never breaks, in the widest capital.
 LONG_SURNAME, LONG_FORENAME = "Featherstonehaugh-Cholmondeley", "Maximiliana Josephine"
 ONE_WORD = "Wolfeschlegelsteinhausenbergerdorffvoralt"
+WIDEST = "W" * LONGEST_WORD
 PER_PART = 12  # laid out in parts too: several parts of a synthetic school's pupils
 PDFTOTEXT = shutil.which("pdftotext")
 WORD = re.compile(
@@ -64,12 +67,13 @@ class Sent:
 def long_named(pupils: list[Pupil]) -> list[Pupil]:
     first = dataclasses.replace(pupils[0], surname=LONG_SURNAME, forename=LONG_FORENAME)
     second = dataclasses.replace(pupils[1], surname=ONE_WORD)
-    return [first, second, *pupils[2:]]
+    third = dataclasses.replace(pupils[2], surname=WIDEST)
+    return [first, second, third, *pupils[3:]]
 
 
 @pytest.fixture(params=COLLECTIONS)
 def sent(request: pytest.FixtureRequest, head_a: Client, school_a: School, la_folder: Path) -> Sent:
-    """School A's synthetic file of the collection, two of its pupils given long names,
+    """School A's synthetic file of the collection, three of its pupils given long names,
     uploaded and checked."""
     kind = request.param
     today = timezone.localdate()
