@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from keystage.checks.run import Lookup
 from keystage.codesets import Codeset
-from keystage.codesets.model import as_mark
+from keystage.codesets.model import AssessmentType, as_mark
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import AVERAGE, Measure, compute, mark_small
 from keystage.measures.compute import scorer_for
@@ -425,6 +426,26 @@ def _percent(m: Measure | None) -> float | None:
 # -- The pupil-level report --------------------------------------------------------------------
 
 
+# A collection of more assessments than this (the EYFSP's 17 goals) heads its columns with
+# their codes in the code table (ELG01), named in a key on the report's first page: so many
+# names as column heads make the table wider than a landscape page, and the last are cut off.
+KEYED_AFTER = 10
+
+
+# The longest word of a name that always fits the name column (report.css: its least width
+# holds twelve of the widest capitals). A name with a longer word may break within it, where
+# the table would otherwise grow past the page; only such names may, because letting every
+# name break anywhere costs a tenth of the report's time.
+LONGEST_WORD = 12
+WORD_BREAKS = re.compile(r"[\s-]+")  # a name wraps at a space or after a hyphen
+
+
+@dataclass(frozen=True)
+class Column:
+    head: str  # the column's heading: the assessment's label, or its code when keyed
+    label: str  # the assessment's label in the code table
+
+
 @dataclass
 class PupilRow:
     name: str
@@ -434,6 +455,11 @@ class PupilRow:
     results: list[str]
     flags: list[str]
 
+    @property
+    def unbroken(self) -> bool:
+        """Whether a word of the name is too long for its column (it may break within it)."""
+        return any(len(word) > LONGEST_WORD for word in WORD_BREAKS.split(self.name))
+
 
 def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
     codeset = codeset_for(collection.academic_year)
@@ -441,6 +467,7 @@ def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
     flags = FLAGS.get(collection.kind, ())
     scorer = scorer_for(collection.kind, codeset)
     lookup = Lookup(codeset)
+    columns = _columns(kinds)
     rows = []
     records = sorted(
         current_records(collection, school),
@@ -463,7 +490,8 @@ def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
         )
     return {
         **_front(school, collection, "Pupil-level results"),
-        "subjects": [a.label for a in kinds],
+        "columns": columns,
+        "keyed": any(c.head != c.label for c in columns),
         "flag_names": [heading for _, heading in flags],
         "pupils": rows,
         "count": len(rows),
@@ -471,6 +499,12 @@ def pupil_context(school: School, collection: Collection) -> dict[str, Any]:
         "first": True,
         "last": True,
     }
+
+
+def _columns(kinds: Sequence[AssessmentType]) -> list[Column]:
+    codes = [a.key.component for a in kinds]
+    keyed = len(kinds) > KEYED_AFTER and len(set(codes)) == len(codes)
+    return [Column(a.key.component if keyed else a.label, a.label) for a in kinds]
 
 
 def _flag(score: int | None) -> str:
