@@ -130,14 +130,8 @@ def throttled(request: HttpRequest | None, account: User | None, tried: str, **d
            account=account.pk if account else None, tried=tried, **detail)  # fmt: skip
 
 
-# Wrong passwords are recorded by keystage.web.signin, which counts them.
-
-
-@receiver(mfa_signals.authentication_failed)
-def _wrong_code(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    again = bool(kwargs.get("reauthentication"))
-    record(Action.MFA_FAILED, f"a wrong two-factor code for {user.username}", request=request,
-           school=user.school, account=user.pk, reauthentication=again)  # fmt: skip
+# Wrong passwords and wrong two-factor codes are recorded by keystage.web.signin and
+# keystage.web.two_factor, which count them.
 
 
 CHANGES = {
