@@ -194,7 +194,7 @@ def test_guesses_at_one_account_from_many_addresses_stop_at_fifty_an_hour(
         elsewhere = from_address("198.51.100.200")
         refused = sign_in(elsewhere, school_a.urn)  # the right password
         assert refusal(refused) == AT_THE_ACCOUNT
-        assert "computer that has signed in to it before" in refused.content.decode()
+        assert "computer you have signed in on before" in refused.content.decode()
         assert refusal(sign_in(from_address(SCHOOL_NETWORK), school_a.urn)) == AT_THE_ACCOUNT
         assert sign_in(head_browser, school_a.urn).status_code == 302  # known: in
         assert reset_signs_in(elsewhere, school_a)

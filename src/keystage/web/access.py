@@ -48,10 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
         "Select 'I have forgotten my password' to get a link by email: it always works, and "
         "signs you in",
         "too_many_for_account": "Many wrong passwords have been tried for this account in the "
-        "last hour, so for now it can only be signed in to with a password on a computer that "
-        "has signed in to it before. Select 'I have forgotten my password' to get a link by "
-        "email: it always works, and signs you in. If you did not try them, tell the LA's data "
-        "team",
+        "last hour. To keep it safe, for now you can sign in to it with a password only on a "
+        "computer you have signed in on before. Select 'I have forgotten my password' to get a "
+        "link by email: it always works, and signs you in. If you did not try those passwords, "
+        "tell the LA's data team",
         "shared_address": "This email address belongs to more than one school's account. "
         "Sign in with your school's 6-digit URN instead",
         "account_inactive": "This account has been turned off. Ask your head teacher or the "

@@ -104,10 +104,10 @@ class TwoFactorAdapter(DefaultMFAAdapter):
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
         "app shows now, or one of your recovery codes",
-        "too_many_codes": "You have entered a wrong code too many times. Wait 15 minutes, then "
-        "enter the code your app shows then, or one of your recovery codes. If you have lost "
-        "your phone and your recovery codes, ask the LA's data team to reset your two-factor "
-        "sign-in",
+        "too_many_codes": "You have entered a wrong code too many times. Wait 15 minutes and "
+        "try again with the code your app shows at that time, or one of your recovery codes. "
+        "If you have lost your phone and your recovery codes, ask the LA's administrator to "
+        "reset your two-factor sign-in",
         "cannot_delete_authenticator": "Your account must use two-factor sign-in, so you "
         "cannot turn it off. If you have a new phone, ask the LA's administrator to reset "
         "your two-factor sign-in",
