@@ -5,6 +5,7 @@ memory it takes bounded as the school grows."""
 from __future__ import annotations
 
 import io
+import logging
 import re
 import tracemalloc
 from pathlib import Path
@@ -99,6 +100,29 @@ def test_pages_are_numbered_through_when_the_forecast_of_pages_was_wrong(
     pdf, _ = pupil_pdf.pupil_report_pdf(long_list, ks1, per_part=PER_PART)
     assert_numbered(pdf)
     assert UPN.findall("".join(pages_text(pdf))) == in_order(long_list, ks1)
+
+
+def test_a_page_count_that_never_settles_is_laid_out_three_times_at_most(
+    head_a: Client, ks1: Collection, school_a: School, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """Each layout is told the count the one before came to. A layout that always came to one
+    page more (rows that moved with the count: a stand-in, no real report does it yet) would
+    be laid out for ever: the third stands instead, with a warning."""
+    send_pupils(head_a, ks1, tmp_path, PER_PART + 10)
+    told: list[int] = []
+
+    def unsettled(context: dict[str, Any], per_part: int, total: int) -> tuple[bytes, int]:
+        told.append(total)
+        assert len(told) <= 10, "laid out again and again"
+        return f"layout {len(told)}".encode(), total + 1
+
+    monkeypatch.setattr(pupil_pdf, "_in_parts", unsettled)
+    with caplog.at_level(logging.WARNING, logger=pupil_pdf.__name__):
+        pdf, pages = pupil_pdf.pupil_report_pdf(school_a, ks1, per_part=PER_PART)
+    assert len(told) == 3 and (pdf, pages) == (b"layout 3", told[-1] + 1)
+    [warning] = [record for record in caplog.records if record.name == pupil_pdf.__name__]
+    assert warning.levelno == logging.WARNING and school_a.laestab in warning.getMessage()
 
 
 def peak_of_report(school: School, ks1: Collection, per_part: int) -> int:

@@ -3,9 +3,12 @@ encrypted at rest and never shown after set-up, and its refusals and changes are
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +25,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
+from django.core.cache import cache
 from django.test import Client, override_settings
 from portal_support import PASSWORD, make_user, signed_in
 
@@ -199,3 +203,92 @@ def test_wrong_codes_refusals_and_changes_are_audited(
     turned_off = actions(AuditEvent.Action.MFA_CHANGED)[2:]
     assert {e.detail["kind"] for e in turned_off} == {"totp", "recovery_codes"}
     assert all(e.actor == school_a.urn for e in turned_off)
+
+
+def migration_file() -> Path:
+    return Path(sealing().__file__)
+
+
+def test_the_migration_carries_its_own_sealing() -> None:
+    """Renaming or changing the live module later must not change what the migration runs."""
+    tree = ast.parse(migration_file().read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    allowed = ("django", "cryptography", *sys.stdlib_module_names)
+    assert {name for name in imported if name and name.split(".")[0] not in allowed} == set()
+
+
+KEY_SETTINGS = [  # (where a token is sealed, where it must open)
+    ({"KEYSTAGE_MFA_KEYS": []}, {"KEYSTAGE_MFA_KEYS": []}),
+    ({"KEYSTAGE_MFA_KEYS": ["the key"]}, {"KEYSTAGE_MFA_KEYS": ["the key"]}),
+    ({"KEYSTAGE_MFA_KEYS": ["the old key"]}, {"KEYSTAGE_MFA_KEYS": ["a new key", "the old key"]}),
+    (
+        {"KEYSTAGE_MFA_KEYS": [], "SECRET_KEY": "an older secret key"},
+        {"KEYSTAGE_MFA_KEYS": [], "SECRET_KEY_FALLBACKS": ["an older secret key"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(("sealed_with", "opened_with"), KEY_SETTINGS)
+def test_the_migrations_sealing_and_the_services_open_each_others(
+    sealed_with: dict[str, Any], opened_with: dict[str, Any]
+) -> None:
+    live, copy = two_factor(), sealing()
+    for secret in ("JBSWY3DPEHPK3PXP", "ab" * 40):
+        with override_settings(**sealed_with):
+            by_copy, by_live = copy.seal(secret), live.seal(secret)
+        with override_settings(**opened_with):
+            assert live.unseal(by_copy) == copy.unseal(by_live) == secret
+        assert copy.is_sealed(by_live) and live.is_sealed(by_copy) and not copy.is_sealed(secret)
+
+
+def at_the_code_step(school: School, address: str = "203.0.113.7") -> Client:
+    client = from_address(address)
+    assert sign_in(client, school.urn)["Location"] == "/accounts/2fa/authenticate/"
+    return client
+
+
+def test_wrong_codes_are_counted_in_the_database_whatever_the_cache_forgets(
+    school_a: School,
+) -> None:
+    """The database cache culls a third of itself when full, and can be cleared: the count of
+    wrong codes must not go with it."""
+    secret = set_up_app(signed_in(head_of(school_a)))
+    client = at_the_code_step(school_a)
+    for _ in range(3):
+        client.post("/accounts/2fa/authenticate/", {"code": wrong_code(secret)})
+    cache.clear()
+    for _ in range(2):
+        client.post("/accounts/2fa/authenticate/", {"code": wrong_code(secret)})
+    cache.clear()
+    refused = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert signed_in_as(client) is None
+    assert "entered a wrong code too many times" in refused.content.decode()
+    assert len(actions(AuditEvent.Action.MFA_FAILED)) == 5
+    [throttled] = actions(AuditEvent.Action.THROTTLED)
+    assert throttled.detail["step"] == "code"
+
+
+def test_wrong_codes_from_any_browser_count_for_the_account(school_a: School) -> None:
+    """Only someone with the password reaches the code: five wrong codes in 15 minutes from
+    anywhere are all an account has."""
+    secret = set_up_app(signed_in(head_of(school_a)))
+    for n in range(5):
+        client = at_the_code_step(school_a, f"198.51.100.{n}")
+        client.post("/accounts/2fa/authenticate/", {"code": wrong_code(secret)})
+    elsewhere = at_the_code_step(school_a, "192.0.2.99")
+    elsewhere.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert signed_in_as(elsewhere) is None
+
+
+def test_codes_asked_again_before_a_sensitive_step_are_counted_too(school_a: School) -> None:
+    head = signed_in(head_of(school_a))
+    secret = set_up_app(head)
+    for _ in range(5):
+        head.post("/accounts/2fa/reauthenticate/", {"code": wrong_code(secret)})
+    cache.clear()
+    refused = head.post("/accounts/2fa/reauthenticate/", {"code": current_code(secret)})
+    assert refused.status_code == 200  # not let through to the step
+    assert "entered a wrong code too many times" in refused.content.decode()
+    wrong = actions(AuditEvent.Action.MFA_FAILED)
+    assert len(wrong) == 5 and all(event.detail["reauthentication"] for event in wrong)

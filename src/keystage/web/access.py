@@ -15,15 +15,22 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from keystage.web import addresses, passwords, signin
+from keystage.web import addresses, known_devices, passwords, signin
 from keystage.web.models import Role, School, Submission, User
 from keystage.web.two_factor import has_authenticator_app, must_use_two_factor
+
+THROTTLED_MESSAGES = {
+    signin.Limit.ACCOUNT_FROM_ADDRESS: "too_many_login_attempts",
+    signin.Limit.NETWORK: "too_many_from_network",
+    signin.Limit.ACCOUNT: "too_many_for_account",
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,6 +43,16 @@ class AccountAdapter(DefaultAccountAdapter):
         "try again, or reset your password",
         "too_many_login_attempts": "You have tried to sign in too many times. Wait 15 minutes, "
         "then try again, or reset your password: the link we email you signs you in",
+        "too_many_from_network": "Many failed sign-ins have come from your network (your "
+        "school's or council's internet connection) in the last 15 minutes, so for now we "
+        "cannot sign you in from it with a password. It is not because of anything you did. "
+        "Select 'I have forgotten my password' to get a link by email: it always works, and "
+        "signs you in",
+        "too_many_for_account": "Many wrong passwords have been tried for this account in the "
+        "last hour. To keep it safe, for now you can sign in to it with a password only on a "
+        "computer you have signed in on before. Select 'I have forgotten my password' to get a "
+        "link by email: it always works, and signs you in. If you did not try those passwords, "
+        "tell the LA's data team",
         "shared_address": "This email address belongs to more than one school's account. "
         "Sign in with your school's 6-digit URN instead",
         "account_inactive": "This account has been turned off. If you are a member of staff, "
@@ -66,8 +83,8 @@ class AccountAdapter(DefaultAccountAdapter):
             self._attempt = signin.begin(request, typed)
         except signin.SharedAddressError:
             raise self.validation_error("shared_address") from None
-        except signin.ThrottledError:
-            raise self.validation_error("too_many_login_attempts") from None
+        except signin.ThrottledError as refused:
+            raise self.validation_error(THROTTLED_MESSAGES[refused.limit]) from None
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> User | None:
         """Signs in only the account the typed name means (never another account that added
@@ -79,6 +96,14 @@ class AccountAdapter(DefaultAccountAdapter):
         signin.succeeded(attempt)
         passwords.note_if_weak(request, str(credentials.get("password") or ""), user)
         return user
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> Any:
+        """Signed in (after the second factor, if any, and by a reset link too): the browser
+        is now one the account has signed in on."""
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(user, User) and response is not None:
+            known_devices.remember(response, user)
+        return response
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """A member of staff opened the link sent to their new address: it becomes theirs,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import re
+import threading
 from typing import Any
 
 from allauth.account.signals import user_logged_in, user_logged_out
@@ -16,20 +19,39 @@ from keystage.web import clock
 from keystage.web.models import AuditEvent, Collection, School, User
 
 Action = AuditEvent.Action
+log = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     """The address the request came from: REMOTE_ADDR, or behind our proxy
     (KEYSTAGE_BEHIND_PROXY) the address it added last to X-Forwarded-For, the one it saw; any
-    earlier ones were sent by the browser and prove nothing."""
+    earlier ones were sent by the browser and prove nothing. Some proxies add the browser's
+    port too ("1.2.3.4:5678", "[2001:db8::1]:443"): the address is the part before it."""
     if request is None:
         return None
     if settings.KEYSTAGE_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if _is_ip(forwarded):
+        added = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        forwarded = _without_port(added)
+        if forwarded is not None:
             return forwarded
+        # Every browser would then share the proxy's address, and one count of failed sign-ins.
+        _report_unreadable_proxy_address(added)
     address = request.META.get("REMOTE_ADDR") or ""
     return address if _is_ip(address) else None
+
+
+_BRACKETED = re.compile(r"\[(?P<address>[^\]]+)\](:\d{1,5})?")
+_IPV4_AND_PORT = re.compile(r"(?P<address>[\d.]+):\d{1,5}")
+
+
+def _without_port(text: str) -> str | None:
+    """The IP address written, with or without a port; None if it is none."""
+    if _is_ip(text):
+        return text
+    written = _BRACKETED.fullmatch(text) or _IPV4_AND_PORT.fullmatch(text)
+    if written and _is_ip(written["address"]):
+        return written["address"]
+    return None
 
 
 def _is_ip(text: str) -> bool:
@@ -38,6 +60,23 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Set once the error below is logged: once a process is enough to be seen.
+unreadable_proxy_address_reported = threading.Event()
+
+
+def _report_unreadable_proxy_address(added: str) -> None:
+    if unreadable_proxy_address_reported.is_set():
+        return
+    unreadable_proxy_address_reported.set()
+    log.error(
+        "KEYSTAGE_BEHIND_PROXY is set, but the proxy's last X-Forwarded-For entry is not an IP "
+        "address (%r): the proxy's own address is used instead, so every browser shares one "
+        "count of failed sign-ins. Make the proxy add the browser's address to "
+        "X-Forwarded-For, last.",
+        added[:100],
+    )
 
 
 def collection_label(collection: Collection) -> str:
@@ -91,14 +130,8 @@ def throttled(request: HttpRequest | None, account: User | None, tried: str, **d
            account=account.pk if account else None, tried=tried, **detail)  # fmt: skip
 
 
-# Wrong passwords are recorded by keystage.web.signin, which counts them.
-
-
-@receiver(mfa_signals.authentication_failed)
-def _wrong_code(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    again = bool(kwargs.get("reauthentication"))
-    record(Action.MFA_FAILED, f"a wrong two-factor code for {user.username}", request=request,
-           school=user.school, account=user.pk, reauthentication=again)  # fmt: skip
+# Wrong passwords and wrong two-factor codes are recorded by keystage.web.signin and
+# keystage.web.two_factor, which count them.
 
 
 CHANGES = {

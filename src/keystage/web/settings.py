@@ -254,9 +254,9 @@ ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Wrong passwords are counted in the audit trail by keystage.web.signin (per account from one
-# address, and per address), not by these. login_failed here limits two-factor codes (per
-# account, after its password was right); the others stop floods from one address.
+# Wrong passwords and two-factor codes are counted in the audit trail by keystage.web.signin
+# and keystage.web.two_factor, not by these. login_failed here limits only the codes tried
+# while setting up an authenticator app; the others stop floods from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/15m/key,100/15m/ip",
     "login": "200/m/ip",
@@ -280,7 +280,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 MFA_ADAPTER = "keystage.web.two_factor.TwoFactorAdapter"
-MFA_FORMS = {"authenticate": "keystage.web.two_factor.AuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "keystage.web.two_factor.AuthenticateForm",
+    "reauthenticate": "keystage.web.two_factor.ReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = LA_NAME
 # Recovery codes are shown once, when they are made, and never again (nor downloadable later).

@@ -1,31 +1,43 @@
-"""Two-factor sign-in (allauth.mfa): who must use it, its secrets encrypted at rest, its refusals
-in the audit trail.
+"""Two-factor sign-in (allauth.mfa): who must use it, its secrets encrypted at rest, wrong codes
+counted and refused in the audit trail.
 
 An authenticator app's secret and the seed recovery codes are made from are stored in the
 database (allauth's Authenticator.data). allauth passes both through its MFA adapter's
 encrypt() and decrypt(): here they are sealed with Fernet (AES and an HMAC) under a key from
-settings.KEYSTAGE_MFA_KEYS, else one derived from SECRET_KEY, so a copy of the database or a
-backup alone cannot make anyone's codes. Migration 0010 sealed the secrets stored before.
+settings.KEYSTAGE_MFA_KEYS, else one derived from SECRET_KEY, so a copy of the database alone
+cannot make anyone's codes. (`keystage serve` keeps its SECRET_KEY in the data folder beside the
+SQLite database, so a copy of that folder can: production sets KEYSTAGE_MFA_KEY outside it.)
+Migration 0010 sealed the secrets stored before, with its own copy of this sealing.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
 from allauth.core import context
-from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter, get_adapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import BaseAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
 
-from keystage.web import audit
-from keystage.web.models import Role, User
+from keystage.web import audit, clock, faultpoints
+from keystage.web.models import AuditEvent, Role, User
+
+Action = AuditEvent.Action
+CODE_WINDOW = dt.timedelta(minutes=15)
+CODES_AN_ACCOUNT = 5
+# The kinds that take a typed code (a security key cannot; none is offered here anyway).
+CODE_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
 
 # Every Fernet token starts with its version byte, 0x80, base64-encoded: no base32 TOTP secret
 # (A-Z, 2-7) nor hex recovery seed (0-9, a-f) can start so.
@@ -91,6 +103,10 @@ class TwoFactorAdapter(DefaultMFAAdapter):
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator "
         "app shows now, or one of your recovery codes",
+        "too_many_codes": "You have entered a wrong code too many times. Wait 15 minutes and "
+        "try again with the code your app shows at that time, or one of your recovery codes. "
+        "If you have lost your phone and your recovery codes, ask the LA's administrator to "
+        "reset your two-factor sign-in",
         "cannot_delete_authenticator": "Your account must use two-factor sign-in, so you "
         "cannot turn it off. If you have a new phone, ask the LA's administrator to reset "
         "your two-factor sign-in",
@@ -106,14 +122,70 @@ class TwoFactorAdapter(DefaultMFAAdapter):
         return not must_use_two_factor(authenticator.user)
 
 
-class AuthenticateForm(AllauthAuthenticateForm):
-    """The code step of signing in: a refusal for too many wrong codes goes in the audit trail
-    (each wrong code is there already, from allauth's authentication_failed signal)."""
+class CodeCounted(BaseAuthenticateForm):
+    """A code checked against the account's authenticators, wrong ones counted in the audit
+    trail (MFA_FAILED) in place of allauth's count in the cache, which a busy cache forgets
+    (the database cache culls a third of itself when full) and parallel requests can race.
+
+    As with passwords (signin.py), the code is written down as wrong, committed, *before* it is
+    checked, and taken out again if it was right: guesses sent at once, from any number of web
+    processes, count each other, so at most CODES_AN_ACCOUNT of them are ever checked in
+    CODE_WINDOW. The count is per account, whatever the address: only someone with the password
+    gets this far. A refused code is not checked (THROTTLED in the trail).
+    """
+
+    reauthentication = False
 
     def clean_code(self) -> Any:
-        try:
-            return super().clean_code()
-        except ValidationError as refused:
-            if refused.code == "too_many_login_attempts":
-                audit.throttled(context.request, self.user, self.user.username, step="code")
-            raise
+        request = context.request
+        wrong = self._written_as_wrong(request)
+        if _wrong_codes(self.user) > CODES_AN_ACCOUNT:
+            wrong.delete()
+            audit.throttled(request, self.user, self.user.username, step="code")
+            raise get_adapter().validation_error("too_many_codes")
+        code = self.cleaned_data["code"]
+        if not self._right(code):
+            raise get_adapter().validation_error("incorrect_code")
+        wrong.delete()
+        return code
+
+    def _right(self, code: str) -> bool:
+        """Whether the app (or an unused recovery code) takes the code; allauth's form's check,
+        without its count. A wrong code is announced to the app, else the recovery codes."""
+        kept = sorted(
+            Authenticator.objects.filter(user=self.user, type__in=CODE_TYPES),
+            key=lambda kind: kind.type != Authenticator.Type.TOTP,
+        )
+        for authenticator in kept:
+            if authenticator.wrap().validate_code(code):
+                authenticator.user = self.user
+                self.authenticator = authenticator
+                return True
+        if kept:
+            self._emit_authentication_failed(kept[0])
+        return False
+
+    def _written_as_wrong(self, request: HttpRequest | None) -> AuditEvent:
+        user = self.user
+        with transaction.atomic(durable=True):  # seen by every other process before counting
+            wrong = audit.record(Action.MFA_FAILED, f"a wrong two-factor code for {user.username}",
+                                 request=request, school=user.school, account=user.pk,
+                                 reauthentication=self.reauthentication)  # fmt: skip
+        faultpoints.reached("code-written")
+        return wrong
+
+
+def _wrong_codes(user: User) -> int:
+    return AuditEvent.objects.filter(
+        action=Action.MFA_FAILED, detail__account=user.pk, at__gt=clock.now() - CODE_WINDOW
+    ).count()
+
+
+class AuthenticateForm(CodeCounted, AllauthAuthenticateForm):
+    """The code step of signing in."""
+
+
+class ReauthenticateForm(CodeCounted, AllauthReauthenticateForm):
+    """The code asked again of someone signed in, before a sensitive step."""
+
+    reauthentication = True

@@ -14,12 +14,14 @@ once on its own first, to learn its columns' widths, which every part is then gi
 the columns stand in the same place on every page), and the rows its pages hold, from which the
 report's pages are foreseen: the footers count the pages of the whole report, each part told
 its first page's number and the report's pages. If a row taller than those (a long name on two
-lines) makes the count come out otherwise, the parts are laid out again with the true count.
+lines) makes the count come out otherwise, the parts are laid out again with the true count,
+at most LAYOUTS_AT_MOST times in all.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import math
 from collections.abc import Iterator
 from functools import partial
@@ -33,6 +35,11 @@ from keystage.web.reports.render import laid_out, pupil_context, written
 
 TEMPLATE = "reports/pupils.html"
 PUPILS_A_PART = 250  # some seven pages of rows: a part's layout stays small and quick
+# Each layout is told the page total the one before came to; one more corrects a first guess
+# that a tall row upset, a third one more. A count that still moves would move for ever.
+LAYOUTS_AT_MOST = 3
+
+log = logging.getLogger(__name__)
 
 
 def render_pupil_report(school: School, collection: Collection) -> bytes:
@@ -50,11 +57,17 @@ def pupil_report_pdf(
         return written(document), len(document.pages)
     widths, total = _first_part_measured(context, per_part)
     context = {**context, "column_widths": widths}
-    while True:
+    for _ in range(LAYOUTS_AT_MOST):
         pdf, pages = _in_parts(context, per_part, total)
         if pages == total:
             return pdf, pages
-        total = pages
+        foreseen, total = total, pages
+    log.warning(
+        "A pupil report's page count did not settle in %d layouts (%s, %s: told %d pages, "
+        "laid out %d): the last layout stands, its footers' page total may be wrong",
+        LAYOUTS_AT_MOST, school.laestab, collection, foreseen, pages,
+    )  # fmt: skip
+    return pdf, pages
 
 
 def _in_parts(context: dict[str, Any], per_part: int, total: int) -> tuple[bytes, int]:
