@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from itertools import groupby
 
+from keystage.checks.text import kind_field
 from keystage.web.answers import answer_to, answers_in, unanswered_counts
-from keystage.web.models import FindingRecord, Submission
+from keystage.web.models import Collection, FindingRecord, Submission
+from keystage.web.processing import codeset_for
 
 Grouped = list[tuple[str, list[FindingRecord]]]
 
@@ -27,10 +30,34 @@ class Findings:
         return {row.upn for _, rows in (*self.errors, *self.queries) for row in rows if row.upn}
 
 
+# The fields a finding names, as a school office says them (the codes stay in CSVs and JSON).
+FIELD_WORDS = {
+    "UPN": "UPN", "DOB": "date of birth", "Sex": "sex", "Surname": "surname",
+    "Forename": "forename", "NCyearActual": "national curriculum year",
+    "CTFversion": "CTF version", "SourceSchool": "school in the file's header",
+    "AcademicYear": "academic year", "DocumentName": "document name",
+}  # fmt: skip
+
+
+def field_words(field: str, collection: Collection) -> str:
+    """ "KS1 SCI TA SCI" as "Science"; "Sex, DOB" as "sex, date of birth"."""
+    named = _assessment_names(collection.academic_year, collection.kind)
+    parts = [p.strip() for p in field.split(",")]
+    return ", ".join(named.get(p) or FIELD_WORDS.get(p, p) for p in parts)
+
+
+@functools.cache
+def _assessment_names(academic_year: str, kind: str) -> dict[str, str]:
+    return {kind_field(a): a.label for a in codeset_for(academic_year).for_collection(kind)}
+
+
 def findings_of(version: Submission) -> Findings:
-    """Each query carries the school's answer (`.answer`) where there is one."""
+    """Each query carries the school's answer (`.answer`) where there is one; each finding its
+    field in words (`.field_words`)."""
     answers = answers_in(version.collection_id, [version.school_id])
     rows = list(version.finding_set.all())
+    for row in rows:
+        row.field_words = field_words(row.field, version.collection) if row.field else ""  # type: ignore[attr-defined]
     for row in rows:
         row.answer = answer_to(row, version.school_id, answers) if row.severity == "query" else None  # type: ignore[attr-defined]
     queries = [r for r in rows if r.severity == "query"]

@@ -82,7 +82,7 @@ class DuplicateUPN(Accumulator):
     def __init__(self, run: Run) -> None:
         super().__init__(run)
         self.position = 0
-        self.first: dict[str, tuple[str, str]] = {}  # UPN -> (name, where), kept small
+        self.first: dict[str, tuple[str, int | None, int]] = {}  # UPN -> (name, line, position)
 
     def pupil(self, pupil: Pupil) -> Iterable[Finding]:
         self.position += 1
@@ -90,11 +90,14 @@ class DuplicateUPN(Accumulator):
             return ()
         first = self.first.get(pupil.upn)
         if first is None:
-            where = f"line {pupil.line}" if pupil.line else f"pupil {self.position} in the file"
-            self.first[pupil.upn] = (pupil.display_name, where)
+            self.first[pupil.upn] = (pupil.display_name, pupil.line, self.position)
             return ()
+        name, line, position = first
+        # A line helps only where the two pupils are on different lines: in a file written on
+        # one line (as some MIS write them) every pupil is on the same one.
+        where = f"line {line}" if line and line != pupil.line else f"pupil {position} in the file"
         message = (
-            f"{who(pupil)}: the same UPN is given to {first[0]} ({first[1]}). Each pupil has "
+            f"{who(pupil)}: the same UPN is given to {name} ({where}). Each pupil has "
             f"their own UPN. {FIX}"
         )
         return (finding("UPN-DUPLICATE", message, pupil, "UPN"),)

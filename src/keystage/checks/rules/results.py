@@ -99,6 +99,7 @@ class UnknownAssessment(Accumulator):
         self.relevant: dict[tuple[str, ...], bool] = {}
         self.seen: dict[tuple[str, ...], _Stranger] = {}
         self.others = 0
+        self.lines: set[int] = set()  # two at most: do pupils start on different lines?
 
     def _relevant(self, a: Assessment) -> bool:
         # another key stage's unknown tuples (a KS2 file's old KS1 levels) are not this
@@ -111,6 +112,8 @@ class UnknownAssessment(Accumulator):
         return known
 
     def pupil(self, pupil: Pupil) -> Iterable[Finding]:
+        if pupil.line and len(self.lines) < 2:
+            self.lines.add(pupil.line)
         for a in self.run.results(pupil).unknown:
             if not self._relevant(a):
                 continue
@@ -136,7 +139,10 @@ class UnknownAssessment(Accumulator):
 
     def _message(self, entry: _Stranger) -> Finding:
         number, pupil, a = entry.count, entry.first, entry.assessment
-        where = f" at line {pupil.line}" if pupil.line else ""
+        # A line helps only where pupils start on different lines: in a file written on one
+        # line (as some MIS write them) every pupil has the same one; the pupil is named anyway.
+        helps = pupil.line and len(self.lines) > 1
+        where = f" at line {pupil.line}" if helps else ""
         results = f"{count(number, 'result')} {'is' if number == 1 else 'are'}"
         message = (
             f"{results} for the assessment {tuple_name(a, qualifier=True)}, which is not in "
