@@ -72,7 +72,7 @@ def three(
 def left_out_rows(la_client: Client, ks1: Collection) -> dict[str, str]:
     """The publish page's table of schools left out: name -> the row's text."""
     page = la_client.get(f"/la/collections/{ks1.pk}/publish/").content.decode()
-    table = re.search(r'<table class="govuk-table" id="left-out">.*?</table>', page, re.S)
+    table = re.search(r'<table class="govuk-table[^"]*" id="left-out">.*?</table>', page, re.S)
     if table is None:
         return {}
     rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table.group(0), re.S)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from keystage.web import held, match_trail, moving
 from keystage.web.access import la_user_required
 from keystage.web.models import Collection, PupilRecord, School, User
 from keystage.web.page_views import viewed
+from keystage.web.sorting import Column, by_key, headings, sort_asked, sort_rows
 
 DIFFERENT = "different"
 
@@ -70,10 +72,39 @@ class Row:
     differs: bool = False
 
 
+def _match(move: moving.Move) -> int:
+    """The weakest match first: the UPN alone, then names that differ, then the same child."""
+    return 0 if not move.same_dob else 1 if move.names_differ else 2
+
+
+def _suggested(move: moving.Move) -> str | None:
+    school = move.suggested_school
+    return school.name.casefold() if school else None
+
+
+# sort= value -> its column; the weakest matches and the undecided come first when ascending.
+MOVE_COLUMNS: dict[str, Column[moving.Move]] = by_key(
+    Column("pupil", "Pupil", lambda m: " / ".join(m.names).casefold()),
+    Column("schools", "Schools", lambda m: [s.name.casefold() for s in m.schools]),
+    Column("match", "Match", _match),
+    Column("suggestion", "Suggestion", _suggested),
+    Column("decision", "Decision", lambda m: m.decision is not None),
+)
+
+
+def _by_upn(move: moving.Move) -> str:
+    return move.upn
+
+
+def _sorted_by(sort: str) -> str:
+    return "?" + urlencode({"sort": sort}) + "#moves"
+
+
 @la_user_required
 def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
-    found = moving.moves_for(window)
+    sort = sort_asked(request.GET.get("sort"), MOVE_COLUMNS, "pupil")
+    found = sort_rows(moving.moves_for(window), sort, MOVE_COLUMNS, _by_upn)
     stale = match_trail.stale_queries(window)
     upns = [m.upn for m in found] + [q.upn for q in stale]
     viewed(request, "pupils in two schools' files", upns=upns, collection=window)
@@ -83,6 +114,7 @@ def moves_list(request: HttpRequest, collection_id: int) -> HttpResponse:
         {
             "window": window,
             "moves": found,
+            "headings": headings(list(MOVE_COLUMNS.values()), sort, _sorted_by),
             "decided": sum(1 for m in found if m.decision is not None),
             "held": held.held_in(window),
             "stale": stale,

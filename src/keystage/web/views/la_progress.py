@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape as escape_html
 from typing import Any
@@ -45,6 +45,7 @@ from keystage.web.models import (
     TeamQuery,
 )
 from keystage.web.page_views import viewed
+from keystage.web.sorting import Column, Heading, by_key, headings, sort_asked, sort_rows
 from keystage.web.state import Standing, State, standing, standings_for
 from keystage.web.xlsx import CONTENT_TYPE, workbook
 
@@ -83,41 +84,35 @@ class Row:
 
 STATE_ORDER = {state: i for i, state in enumerate(State)}
 
-# sort= value -> (column heading, the value sorted on; None sorts last either way)
-SORTS: dict[str, tuple[str, Callable[[Row], Any]]] = {
-    "name": ("School", lambda r: r.school.name.casefold()),
-    "laestab": ("LAESTAB", lambda r: r.school.laestab),
-    "urn": ("URN", lambda r: r.school.urn),
-    "district": ("District", lambda r: r.school.district.casefold() or None),
-    "phase": ("Phase", lambda r: r.school.phase.casefold() or None),
-    "state": ("State", lambda r: STATE_ORDER[r.state]),
-    "uploaded": ("Latest upload", lambda r: r.latest.uploaded_at if r.latest else None),
-    "version": ("Version", lambda r: r.latest.version if r.latest else None),
-    "status": ("Status", lambda r: r.latest.get_status_display() if r.latest else None),
-    "pupils": ("Pupils", lambda r: r.pupils),
-    "errors": ("Errors", lambda r: r.errors),
-    "queries": ("Unanswered queries", lambda r: r.standing.unanswered),
-    "team_queries": ("Data-team queries", lambda r: r.standing.team_open),
-    "confirmed_by": (
-        "Confirmed by",
-        lambda r: r.confirmation.signer_name.casefold() if r.confirmation else None,
-    ),
-    "confirmed": ("Confirmed", lambda r: r.confirmation.signed_at if r.confirmation else None),
-}
+# sort= value -> its column: every one can be asked for; the page shows COLUMNS.
+SORTS: dict[str, Column[Row]] = by_key(
+    Column("name", "School", lambda r: r.school.name.casefold()),
+    Column("laestab", "LAESTAB", lambda r: r.school.laestab),
+    Column("urn", "URN", lambda r: r.school.urn),
+    Column("district", "District", lambda r: r.school.district.casefold() or None),
+    Column("phase", "Phase", lambda r: r.school.phase.casefold() or None),
+    Column("state", "State", lambda r: STATE_ORDER[r.state]),
+    Column("uploaded", "Latest upload", lambda r: r.latest.uploaded_at if r.latest else None),
+    Column("version", "Version", lambda r: r.latest.version if r.latest else None, True),
+    Column("status", "Status",
+           lambda r: r.latest.get_status_display() if r.latest else None),
+    Column("pupils", "Pupils", lambda r: r.pupils, True),
+    Column("errors", "Errors", lambda r: r.errors, True),
+    Column("queries", "Unanswered queries", lambda r: r.standing.unanswered, True),
+    Column("team_queries", "Data-team queries", lambda r: r.standing.team_open, True),
+    Column("confirmed_by", "Confirmed by",
+           lambda r: r.confirmation.signer_name.casefold() if r.confirmation else None),
+    Column("confirmed", "Confirmed",
+           lambda r: r.confirmation.signed_at if r.confirmation else None),
+)  # fmt: skip
 # The columns of the page, in order, each sortable by its heading.
 COLUMNS = ("name", "district", "state", "uploaded", "pupils", "errors", "queries",
            "team_queries", "confirmed")  # fmt: skip
 STATE_SLUGS = {state.name.lower(): state for state in State}
 
 
-def sort_rows(rows: list[Row], sort: str) -> list[Row]:
-    """Sorted by one column ("-" first for descending), ties by name; blanks always last."""
-    key = SORTS.get(sort.removeprefix("-"), SORTS["name"])[1]
-    by_name = sorted(rows, key=lambda r: (r.school.name.casefold(), r.school.laestab))
-    known = [r for r in by_name if key(r) is not None]
-    blank = [r for r in by_name if key(r) is None]
-    # Python's sort is stable with reverse=True too, so ties keep their name order.
-    return sorted(known, key=key, reverse=sort.startswith("-")) + blank
+def by_name(row: Row) -> tuple[str, str]:
+    return row.school.name.casefold(), row.school.laestab
 
 
 # -- The filters -------------------------------------------------------------------------------
@@ -194,9 +189,8 @@ def progress_table(collection: Collection, data: Any) -> Table:
     rows = [Row(school, standings[school.pk]) for school in found]
     if state := STATE_SLUGS.get(form.value("state")):
         rows = [r for r in rows if r.state == state]
-    sort = str(data.get("sort", "name"))
-    sort = sort if sort.removeprefix("-") in SORTS else "name"
-    return Table(collection, form, sort_rows(rows, sort), sort, now)
+    sort = sort_asked(data.get("sort"), SORTS, "name")
+    return Table(collection, form, sort_rows(rows, sort, SORTS, by_name), sort, now)
 
 
 def _distinct(schools: QuerySet[School], field: str) -> list[str]:
@@ -407,26 +401,9 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class Heading:
-    key: str
-    label: str
-    href: str
-    aria_sort: str  # ascending, descending or none
-    numeric: bool
-
-
-NUMERIC = {"pupils", "errors", "queries", "team_queries"}
-
-
 def _headings(table: Table) -> list[Heading]:
-    found = []
-    for key in COLUMNS:
-        now = "ascending" if table.sort == key else "descending" if table.sort == f"-{key}" else ""
-        flip = f"-{key}" if now == "ascending" else key
-        found.append(Heading(key, SORTS[key][0], f"?{table.query(sort=flip)}",
-                             now or "none", key in NUMERIC))  # fmt: skip
-    return found
+    return headings([SORTS[key] for key in COLUMNS], table.sort,
+                    lambda sort: f"?{table.query(sort=sort)}")  # fmt: skip
 
 
 EXPORT_HEADINGS = [

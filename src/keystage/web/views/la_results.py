@@ -42,6 +42,7 @@ from keystage.web.models import Collection, ComparisonFigure, PupilRecord, Role,
 from keystage.web.processing import codeset_for
 from keystage.web.pupil_ids import pseudonym
 from keystage.web.results import current_records, la_pupils
+from keystage.web.sorting import Column, by_key, headings, sort_asked, sort_rows
 from keystage.web.xlsx import CONTENT_TYPE, workbook
 
 # -- Words for people ---------------------------------------------------------------------------
@@ -128,50 +129,22 @@ def school_rows(cohort: Cohort, schools: Iterable[School], *, suppressed: bool) 
     return rows
 
 
-# sort= value -> the value sorted on; None (no data, or `c`) sorts last either way.
-def _sorts(measures: Sequence[str]) -> dict[str, Callable[[SchoolRow], Any]]:
-    sorts: dict[str, Callable[[SchoolRow], Any]] = {
-        "name": lambda r: r.school.name.casefold(),
-        "district": lambda r: r.school.district.casefold() or None,
-        "pupils": lambda r: r.pupils or None,
-    }
-    for measure in measures:
-        sorts[measure] = _by_figure(measure)
-    return sorts
+def columns(measures: Sequence[str]) -> dict[str, Column[SchoolRow]]:
+    """The schools' table's columns: a blank (no data, or `c`) sorts last either way."""
+    return by_key(
+        Column("name", "School", lambda r: r.school.name.casefold()),
+        Column("district", "District", lambda r: r.school.district.casefold() or None),
+        Column("pupils", "Pupils", lambda r: r.pupils or None, numeric=True),
+        *(Column(m, label(m), _by_figure(m), numeric=True) for m in measures),
+    )
 
 
 def _by_figure(measure: str) -> Callable[[SchoolRow], float | None]:
     return lambda row: figure_of(row.figures.get(measure))
 
 
-def sort_rows(rows: list[SchoolRow], sort: str, measures: Sequence[str]) -> list[SchoolRow]:
-    key = _sorts(measures).get(sort.removeprefix("-"), _sorts(measures)["name"])
-    by_name = sorted(rows, key=lambda r: (r.school.name.casefold(), r.school.laestab))
-    known = [r for r in by_name if key(r) is not None]
-    blank = [r for r in by_name if key(r) is None]
-    return sorted(known, key=key, reverse=sort.startswith("-")) + blank
-
-
-@dataclass(frozen=True)
-class Heading:
-    label: str
-    href: str
-    aria_sort: str
-    numeric: bool
-
-
-def headings(measures: Sequence[str], sort: str) -> list[Heading]:
-    columns = [("name", "School", False), ("district", "District", False),
-               ("pupils", "Pupils", True)] + [(m, label(m), True) for m in measures]  # fmt: skip
-    found = []
-    for key, text, numeric in columns:
-        current = sort.removeprefix("-") == key
-        descending = sort.startswith("-")
-        aria = ("descending" if descending else "ascending") if current else "none"
-        next_sort = key if not current or descending else f"-{key}"
-        found.append(Heading(text, "?" + urlencode({"sort": next_sort}) + "#schools", aria,
-                             numeric))  # fmt: skip
-    return found
+def by_name(row: SchoolRow) -> tuple[str, str]:
+    return row.school.name.casefold(), row.school.laestab
 
 
 # -- National figures --------------------------------------------------------------------------
@@ -345,9 +318,9 @@ def results_page(request: HttpRequest, collection_id: int) -> HttpResponse:
         for m in ours
         if m.measure == headline[0]
     ]
-    sort = str(request.GET.get("sort", "name"))
-    sort = sort if sort.removeprefix("-") in _sorts(headline) else "name"
-    ordered = sort_rows(rows, sort, headline)
+    table = columns(headline)
+    sort = sort_asked(request.GET.get("sort"), table, "name")
+    ordered = sort_rows(rows, sort, table, by_name)
     return render(
         request,
         "la/results.html",
@@ -361,12 +334,16 @@ def results_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "headline_label": label(headline[0]),
             "chart": comparison_chart(overall),
             "table_rows": [(r, r.cells(headline)) for r in ordered],
-            "headings": headings(headline, sort),
+            "headings": headings(list(table.values()), sort, _sorted_by),
             "histogram": histogram(rows, headline[0]),
             "pupils": sum(r.pupils for r in rows),
             "with_data": sum(1 for r in rows if r.pupils),
         },
     )
+
+
+def _sorted_by(sort: str) -> str:
+    return "?" + urlencode({"sort": sort}) + "#schools"
 
 
 # -- Exports --------------------------------------------------------------------------------------
