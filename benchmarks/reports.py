@@ -262,12 +262,16 @@ class Large:
     load: float  # the machine's load average as it began
 
 
-def large_pupil_report(collection: Any, schools: int, pupils: int, out: Path) -> Large:
+def large_pupil_report(
+    collection: Any, officer: Any, schools: int, pupils: int, out: Path
+) -> Large:
     """The register's first school (of `schools`) sends a file of `pupils` pupils; its pupil
-    report is then rendered in a process of its own, which measures itself."""
+    report is then rendered in a process of its own, which measures itself. The collection is
+    locked for the reports, so the data team unlocks it for the file and locks it again."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from keystage.synth import generate_schools, write_school_file
+    from keystage.web.locks import lock, unlock
     from keystage.web.models import School
     from keystage.web.processing import check_submission
     from keystage.web.uploads import receive
@@ -277,8 +281,10 @@ def large_pupil_report(collection: Any, schools: int, pupils: int, out: Path) ->
     write_school_file(path, first, pupils, "KS1", seed=3, academic_year=this_year())
     school = School.objects.get(laestab=first.laestab)
     upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/xml")
+    unlock(collection, None, officer, "The benchmark's large school sends its file")
     version = receive(school=school, collection=collection, upload=upload, user=None)
     check_submission(version.pk)
+    lock(collection, None, officer)
     context = multiprocessing.get_context("spawn")  # a fresh process: nothing of this one's
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(render_alone, school.pk, collection.pk, pupils).result()
@@ -355,7 +361,7 @@ def main() -> int:
         if args.pupils:
             print(f"keystage: a school of {args.pupils} pupils ...", flush=True)
             (tmp / "large").mkdir()
-            large = large_pupil_report(collection, args.schools, args.pupils, tmp / "large")
+            large = large_pupil_report(collection, officer, args.schools, args.pupils, tmp / "large")
     except Exception:
         traceback.print_exc()
         print("keystage: the benchmark could not run", file=sys.stderr)
