@@ -132,8 +132,8 @@ def check_files(collection: Any, la: Path, laestabs: set[str]) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from keystage.web.models import School
-    from keystage.web.processing import check_submission
-    from keystage.web.uploads import receive
+    from keystage.web.submissions.processing import check_submission
+    from keystage.web.submissions.uploads import receive
 
     schools = {s.laestab: s for s in School.objects.filter(laestab__in=laestabs)}
     files = 0
@@ -251,8 +251,8 @@ def run(args: argparse.Namespace, tmp: Path) -> list[Figures]:
     write_la(out=la, la="330", schools=args.schools, collection="KS1", seed=1, defects=0.004)
     setup_django(tmp / "data", args.postgres)
 
+    from keystage.web.accounts.register import load_register
     from keystage.web.models import School, Submission
-    from keystage.web.register import load_register
 
     collection = open_collection()
     officer = make_officer()

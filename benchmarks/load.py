@@ -132,7 +132,7 @@ def send_early(collection_id: int, heads: list[Head]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from keystage.web.models import Collection, School
-    from keystage.web.uploads import receive
+    from keystage.web.submissions.uploads import receive
 
     window = Collection.objects.get(pk=collection_id)
     for head in heads:

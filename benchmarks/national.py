@@ -91,7 +91,7 @@ FIRST_LA = 201
 FIRST_URN = 100_000
 SENDING_LA = 600  # the LA numbers that allocated the UPNs of pupils who joined from outside
 PROGRESS_EVERY_S = 30.0
-CHECK_TASK = "keystage.web.tasks.check_upload"
+CHECK_TASK = "keystage.web.submissions.tasks.check_upload"
 
 
 # -- The synthetic England: many LAs, cached ------------------------------------------------------
@@ -547,7 +547,7 @@ def explain_queries() -> list[str]:
     from django.test.utils import CaptureQueriesContext
 
     from keystage.web.models import PupilRecord, Submission
-    from keystage.web.processing import check_submission
+    from keystage.web.submissions.processing import check_submission
 
     version = sample_version()
     if version is None:
@@ -618,7 +618,7 @@ def requeue(files: int) -> None:
     from django.db import transaction
 
     from keystage.web.models import FindingRecord, PupilRecord, Submission
-    from keystage.web.tasks import check_upload
+    from keystage.web.submissions.tasks import check_upload
 
     chosen = list(Submission.objects.filter(status="checked").order_by("-checked_at")[:files])
     with transaction.atomic():

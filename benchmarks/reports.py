@@ -109,10 +109,10 @@ def load_la(la: Path, earlier: Path) -> tuple[Any, Any, int]:
     year's pupils."""
     from django.utils import timezone
 
-    from keystage.web.comparisons import load_england_headlines
-    from keystage.web.locks import lock
+    from keystage.web.accounts.register import load_register
     from keystage.web.models import Collection, Role, User
-    from keystage.web.register import load_register
+    from keystage.web.results.comparisons import load_england_headlines
+    from keystage.web.submissions.locks import lock
 
     load_register(la / "schools.csv")
     load_england_headlines()  # the shipped figures, as every LA has them loaded
@@ -139,8 +139,8 @@ def load_files(folder: Path, collection: Any) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from keystage.web.models import School
-    from keystage.web.processing import check_submission
-    from keystage.web.uploads import receive
+    from keystage.web.submissions.processing import check_submission
+    from keystage.web.submissions.uploads import receive
 
     schools = {s.laestab: s for s in School.objects.all()}
     pupils = 0
@@ -271,10 +271,10 @@ def large_pupil_report(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from keystage.synth import generate_schools, write_school_file
-    from keystage.web.locks import lock, unlock
     from keystage.web.models import School
-    from keystage.web.processing import check_submission
-    from keystage.web.uploads import receive
+    from keystage.web.submissions.locks import lock, unlock
+    from keystage.web.submissions.processing import check_submission
+    from keystage.web.submissions.uploads import receive
 
     first = generate_schools(LA, schools, 1)[0]
     path = out / f"{first.laestab}_CTF_{LA}LLLL_002.xml"
@@ -361,7 +361,9 @@ def main() -> int:
         if args.pupils:
             print(f"keystage: a school of {args.pupils} pupils ...", flush=True)
             (tmp / "large").mkdir()
-            large = large_pupil_report(collection, officer, args.schools, args.pupils, tmp / "large")
+            large = large_pupil_report(
+                collection, officer, args.schools, args.pupils, tmp / "large"
+            )
     except Exception:
         traceback.print_exc()
         print("keystage: the benchmark could not run", file=sys.stderr)

@@ -10,7 +10,7 @@ the request id), and KEYSTAGE_GUNICORN_ACCESS_LOG=1 adds gunicorn's line on stan
 
 import os
 
-from keystage.web.logs import JsonFormatter
+from keystage.web.common.logs import JsonFormatter
 
 bind = os.environ.get("KEYSTAGE_BIND", "127.0.0.1:8000")
 # Threads, not more processes: pages wait on the database, and each process holds the app.

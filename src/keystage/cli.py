@@ -141,19 +141,19 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from keystage.web.serve import serve
+    from keystage.web.ops.serve import serve
 
     return serve(args)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from keystage.web.serve import worker
+    from keystage.web.ops.serve import worker
 
     return worker(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from keystage.web.serve import configure
+    from keystage.web.ops.serve import configure
 
     configure(Path(args.data))
     import django
@@ -170,7 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    from keystage.web.serve import manage
+    from keystage.web.ops.serve import manage
 
     return manage(args)
 

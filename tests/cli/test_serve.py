@@ -79,7 +79,7 @@ def test_import_keeps_files_it_cannot_attribute(tmp_path: Path) -> None:
 def test_links_in_emails_use_the_address_serve_was_started_on(tmp_path: Path) -> None:
     """serve passes its address on (KEYSTAGE_BASE_URL unless set): a link made in the web
     process or its worker points where serve answers, whatever the port."""
-    from keystage.web.serve import served_at
+    from keystage.web.ops.serve import served_at
 
     assert served_at("127.0.0.1", 8123) == "http://127.0.0.1:8123"
     assert served_at("0.0.0.0", 9000) == "http://127.0.0.1:9000"
@@ -88,11 +88,11 @@ def test_links_in_emails_use_the_address_serve_was_started_on(tmp_path: Path) ->
     env.pop("DATABASE_URL", None)
     program = (
         "import argparse, os\n"
-        "from keystage.web import serve\n"
+        "from keystage.web.ops import serve\n"
         "address = serve.served_at('127.0.0.1', 8765)\n"
         "serve.configure(__import__('pathlib').Path(os.environ['DATA']), address)\n"
         "import django; django.setup()\n"
-        "from keystage.web.mail import link\n"
+        "from keystage.web.common.mail import link\n"
         "print(link('/files/1/'))\n"
     )
     shown = subprocess.run(

@@ -24,8 +24,8 @@ from e2e_support import PASSWORD, Portal
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from keystage.synth import write_la
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
-from keystage.web.register import load_register
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(os.environ.get("KEYSTAGE_E2E_ARTIFACTS", HERE / "artifacts"))

@@ -16,8 +16,8 @@ from e2e_support import Portal, _describe, sign_in, totp_code
 from playwright.sync_api import Page, expect
 from portal_support import make_user
 
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Role, School, User
-from keystage.web.register import load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,9 +19,9 @@ from portal_support import make_user, run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web import uploads
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
-from keystage.web.register import load_register
+from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,9 @@ from e2e_support import PASSWORD, Portal, clean_ctf, sign_in, totp_code
 from playwright.sync_api import Page, expect
 from portal_support import make_user, run_tasks
 
-from keystage.web import clock, uploads
+from keystage.web.common import clock
 from keystage.web.models import Collection, Confirmation, Role, School, Submission, User
+from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,9 @@ from e2e_support import PASSWORD, Portal, changed_ctf, clean_ctf, sign_in, totp_
 from playwright.sync_api import expect
 from portal_support import make_user, run_tasks, with_bad_result
 
-from keystage.web import uploads
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Confirmation, Lock, Role, School, Submission, User
-from keystage.web.register import load_register
+from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -25,8 +25,8 @@ from portal_support import ctf_bytes, make_user, run_tasks, upload
 from portal_world import World, build_world, is_file, portal_patterns, urls_of
 
 from keystage.ctf.model import Pupil
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, Submission, User
-from keystage.web.register import load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

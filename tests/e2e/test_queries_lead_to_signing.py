@@ -20,7 +20,6 @@ from e2e_support import PASSWORD, Portal, changed_ctf, clean_ctf, sign_in, totp_
 from playwright.sync_api import Locator, Page, expect
 from portal_support import make_user, run_tasks, with_old_pupil
 
-from keystage.web import uploads
 from keystage.web.models import (
     Collection,
     Confirmation,
@@ -31,6 +30,7 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
+from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

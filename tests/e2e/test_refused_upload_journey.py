@@ -21,8 +21,8 @@ from e2e_support import PASSWORD, Portal, sign_in, totp_code
 from playwright.sync_api import Page, expect
 from portal_support import make_user, run_tasks
 
-from keystage.web import uploads
 from keystage.web.models import Collection, RefusedUpload, Role, School, Submission, User
+from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

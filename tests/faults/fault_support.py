@@ -19,7 +19,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-CHECK = "keystage.web.tasks.check_upload"
+CHECK = "keystage.web.submissions.tasks.check_upload"
 WAIT = 90.0  # seconds: a generous bound on a worker's start and a small file's check
 
 

@@ -13,8 +13,8 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from keystage.web import cross_school
 from keystage.web.models import Collection, PupilRecord, School, Submission
+from keystage.web.submissions import cross_school
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -19,10 +19,10 @@ from django_tasks_db.models import DBTaskResult
 from fault_support import CHECK, run_ready
 from portal_support import ctf_bytes, upload
 
-from keystage.web import retries, workers
+from keystage.web.common import retries, workers
 from keystage.web.models import Collection, School, Submission, WorkerHeartbeat
-from keystage.web.reconcile import reconcile
-from keystage.web.tasks_schedule import start_scheduler
+from keystage.web.ops.reconcile import reconcile
+from keystage.web.reminders.daily import start_scheduler
 
 
 def claimed(by: str, *, minutes_ago: float = 0) -> DBTaskResult:  # type: ignore[type-arg]
@@ -129,7 +129,7 @@ def test_on_its_last_attempt_a_lost_check_is_given_up_and_shown(
     version: Submission, head_a: Client, ks1: Collection
 ) -> None:
     DBTaskResult.objects.all().delete()
-    from keystage.web.tasks import check_upload
+    from keystage.web.submissions.tasks import check_upload
 
     check_upload.enqueue(version.pk, attempt=retries.MAX_ATTEMPTS)
     heartbeat("gone", seconds_ago=600)
@@ -208,7 +208,7 @@ def test_the_scheduler_thread_of_a_worker_beats() -> None:
 
 
 def test_a_report_task_left_running_is_queued_again(school_a: School, ks1: Collection) -> None:
-    from keystage.web.tasks_reports import render_reports_for
+    from keystage.web.reports.tasks import render_reports_for
 
     render_reports_for.enqueue(school_a.pk, ks1.pk)
     heartbeat("gone", seconds_ago=600)

@@ -17,10 +17,11 @@ from django_tasks_db.models import DBTaskResult
 from fault_support import CHECK, run_ready
 from portal_support import ctf_bytes, upload
 
-from keystage.web import processing, retries
+from keystage.web.common import retries
 from keystage.web.models import Collection, School, Submission
-from keystage.web.processing import Outcome
-from keystage.web.tasks_reports import render_reports_for
+from keystage.web.reports.tasks import render_reports_for
+from keystage.web.submissions import processing
+from keystage.web.submissions.processing import Outcome
 
 
 def failing(times: int, error: Exception) -> Callable[[Submission], Outcome]:
@@ -47,7 +48,8 @@ def test_a_failure_on_our_side_is_tried_again_after_a_delay(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(
-        "keystage.web.processing._read_and_check", failing(2, OperationalError("connection lost"))
+        "keystage.web.submissions.processing._read_and_check",
+        failing(2, OperationalError("connection lost")),
     )
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_ready()
@@ -80,7 +82,8 @@ def test_after_the_last_attempt_the_version_could_not_be_checked_and_can_be_chec
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(
-        "keystage.web.processing._read_and_check", failing(99, OSError(5, "Input/output error"))
+        "keystage.web.submissions.processing._read_and_check",
+        failing(99, OSError(5, "Input/output error")),
     )
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     for _ in range(retries.MAX_ATTEMPTS + 2):
@@ -128,7 +131,9 @@ def test_a_fault_in_the_code_is_not_tried_again(
     head_a: Client, school_a: School, ks1: Collection, la_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr("keystage.web.processing._read_and_check", failing(99, KeyError("bug")))
+    monkeypatch.setattr(
+        "keystage.web.submissions.processing._read_and_check", failing(99, KeyError("bug"))
+    )
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_ready(now_or_later=True)
     assert [t.status for t in tasks()] == ["FAILED"]
@@ -150,7 +155,7 @@ def test_report_rendering_is_tried_again_when_the_disk_is_full(
     def full(school_id: int, collection_id: int) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("keystage.web.tasks_reports.render_for", full)
+    monkeypatch.setattr("keystage.web.reports.tasks.render_for", full)
     render_reports_for.enqueue(school_a.pk, ks1.pk)
     run_ready()
     rows = DBTaskResult.objects.filter(task_path=render_reports_for.module_path)

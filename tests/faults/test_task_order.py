@@ -13,13 +13,14 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from portal_support import ctf_bytes, upload
 
-from keystage.web import retries, serve, task_order
+from keystage.web.common import retries, task_order
 from keystage.web.models import Collection, School, Submission
-from keystage.web.reconcile import check_again
-from keystage.web.tasks import check_upload
-from keystage.web.tasks_moderation import send_letter
-from keystage.web.tasks_reports import render_reports_for
-from keystage.web.tasks_schedule import send_daily_reminders
+from keystage.web.moderation.letters import send_letter
+from keystage.web.ops import serve
+from keystage.web.ops.reconcile import check_again
+from keystage.web.reminders.daily import send_daily_reminders
+from keystage.web.reports.tasks import render_reports_for
+from keystage.web.submissions.tasks import check_upload
 
 RENDERS = 13  # what a new upload waited behind after a publication
 

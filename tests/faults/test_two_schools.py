@@ -72,7 +72,7 @@ def test_two_schools_checked_at_once_the_later_file_has_the_query(
         for worker in workers:
             stop(worker)
     assert len(list(meeting.glob("*.reached"))) == 2, "the two checks did not meet"
-    checks = DBTaskResult.objects.filter(task_path="keystage.web.tasks.check_upload")
+    checks = DBTaskResult.objects.filter(task_path="keystage.web.submissions.tasks.check_upload")
     assert set(checks.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     assert len({ids[-1] for ids in checks.values_list("worker_ids", flat=True)}) == 2  # one each
 

@@ -19,7 +19,7 @@ from fault_support import CHECK, manage, start_worker, stop, wait_until
 from portal_support import ctf_bytes, upload, with_bad_result
 
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
-from keystage.web.reconcile import reconcile
+from keystage.web.ops.reconcile import reconcile
 
 # Real processes: about 7 s a test on an idle 2-core machine (not marked slow: under 10 s).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,11 +53,11 @@ def test_a_worker_killed_mid_check_leaves_nothing_half_written_and_the_check_com
 
     done = manage("reconcile")
     assert done.returncode == 0, done.stderr
-    assert "queued again: keystage.web.tasks.check_upload" in done.stdout
+    assert "queued again: keystage.web.submissions.tasks.check_upload" in done.stdout
     assert "as attempt 2" in done.stdout and "has ended" in done.stdout
     left.refresh_from_db()
     assert left.status == TaskResultStatus.FAILED
-    assert left.exception_class_path == "keystage.web.reconcile.WorkerLostError"
+    assert left.exception_class_path == "keystage.web.ops.reconcile.WorkerLostError"
     assert not reconcile().lines()  # a second run finds nothing more to do
     assert DBTaskResult.objects.filter(task_path=CHECK).count() == 2
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 
-from keystage.web import serve
 from keystage.web.models import WorkerHeartbeat
+from keystage.web.ops import serve
 
 
 @pytest.mark.django_db(transaction=True)  # the loop closes its connections, as a worker does
@@ -28,7 +28,7 @@ def test_the_worker_loop_starts_again_after_the_database_went_away(
     started: list[str] = []
     monkeypatch.setattr(serve, "configure", lambda data: None)
     monkeypatch.setattr("django.core.management.call_command", db_worker)
-    monkeypatch.setattr("keystage.web.tasks_schedule.start_scheduler",
+    monkeypatch.setattr("keystage.web.reminders.daily.start_scheduler",
                         lambda **kw: started.append(kw["worker_id"]))  # fmt: skip
     beats: list[str] = []
     real_beat = serve._started

@@ -13,8 +13,8 @@ from django.utils import timezone
 from portal_support import make_user, signed_in
 
 from keystage.synth import write_la
+from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
-from keystage.web.register import load_register
 
 
 @pytest.fixture(scope="session")

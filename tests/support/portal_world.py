@@ -30,7 +30,6 @@ from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload, w
 
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
-from keystage.web import moving
 from keystage.web.models import (
     Answer,
     Appeal,
@@ -52,7 +51,8 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
-from keystage.web.queries import raise_query
+from keystage.web.workspace import shared_pupils
+from keystage.web.workspace.la_queries import raise_query
 
 
 @dataclass
@@ -119,9 +119,9 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         responsible="Reception team", moderation_done=True, outcomes_agreed=True, signed_at=now,
     )  # fmt: skip
     Lock.objects.create(collection=eyfsp, locked_by=admin_user, locked_at=now)
-    move = moving.move_for(eyfsp, moved.upn)
+    move = shared_pupils.move_for(eyfsp, moved.upn)
     assert move is not None, "school B's file should share a pupil with school A's"
-    moving.decide(move, school_a, by=admin_user)
+    shared_pupils.decide(move, school_a, by=admin_user)
     staff = make_user("staff.a@example.org", Role.STAFF, school=school_a)
     query = raise_query(school=school_a, collection=ks2, by=admin_user, subject="?", body="?")
     ks2_pupils = PupilRecord.objects.filter(submission__school=school_a, submission__collection=ks2)

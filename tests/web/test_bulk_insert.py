@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from keystage.web import bulk
+from keystage.web.common import bulk
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
 
 pytestmark = pytest.mark.django_db

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from keystage.web.comparisons import (
+from keystage.web.models import ComparisonFigure
+from keystage.web.results.comparisons import (
     ENGLAND_HEADLINES,
     ComparisonImportError,
     academic_year,
     import_figures,
     load_england_headlines,
 )
-from keystage.web.models import ComparisonFigure
 
 DFE_2022 = (
     Path(__file__).parent

@@ -33,8 +33,8 @@ from keystage.web.models import (
     Submission,
     User,
 )
-from keystage.web.moving import excluded_records
-from keystage.web.state import State, standing
+from keystage.web.submissions.state import State, standing
+from keystage.web.workspace.shared_pupils import excluded_records
 
 CODE = "PUPIL-OTHER-SCHOOL"
 Change = Callable[[list[Pupil]], list[Pupil]]
@@ -514,7 +514,7 @@ def test_a_query_is_never_put_on_a_version_signed_meanwhile(
     head_a: Client, head_b: Client, school_a: School, school_b: School, ks1: Collection,
     la_folder: Path,
 ) -> None:  # fmt: skip
-    from keystage.web import cross_school
+    from keystage.web.submissions import cross_school
 
     child = pupils_of(la_folder, school_a)[0]
     upload(head_b, ks1, ctf_bytes(la_folder, school_b, change=plus([child])))

@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
-from keystage.web import logs, urls
+from keystage.web import urls
+from keystage.web.common import logs
 
 
 def _fails(request: HttpRequest) -> HttpResponse:

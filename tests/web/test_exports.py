@@ -23,8 +23,7 @@ from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
 from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.measures import compute
-from keystage.web.exports import csv_bytes, next_number
-from keystage.web.locks import lock
+from keystage.web.exports.files import csv_bytes, next_number
 from keystage.web.models import (
     Answer,
     AuditEvent,
@@ -36,9 +35,10 @@ from keystage.web.models import (
     Submission,
     User,
 )
-from keystage.web.processing import codeset_for
-from keystage.web.results import pupils
-from keystage.web.views.la_results import pseudonym
+from keystage.web.results.pupils import pupils
+from keystage.web.results.views import pseudonym
+from keystage.web.submissions.locks import lock
+from keystage.web.submissions.processing import codeset_for
 
 CODESET = codeset_for("2025-26")
 

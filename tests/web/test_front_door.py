@@ -27,8 +27,10 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from portal_support import PASSWORD, ctf_bytes, make_user, run_tasks, signed_in, upload
 
-from keystage.web import logs, upload_handlers, urls
+from keystage.web import urls
+from keystage.web.common import logs
 from keystage.web.models import Collection, Role, School, Submission, User
+from keystage.web.ops import upload_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "src" / "keystage" / "web" / "templates"
@@ -284,7 +286,7 @@ def temp_uploads(tmp_path: Path) -> Iterator[Path]:
     folder.mkdir()
     Downstream.seen.clear()
     handlers = [
-        "keystage.web.upload_handlers.GuardedUploadHandler",
+        "keystage.web.ops.upload_handlers.GuardedUploadHandler",
         f"{__name__}.Downstream",
         "django.core.files.uploadhandler.TemporaryFileUploadHandler",
     ]
@@ -590,7 +592,7 @@ def test_lines_logged_inside_a_request_and_a_task_carry_its_ids(
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_tasks()
     lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
-    (refusal,) = [x for x in lines if x["logger"] == "keystage.web.upload_handlers"]
+    (refusal,) = [x for x in lines if x["logger"] == "keystage.web.ops.upload_handlers"]
     assert refusal["request_id"] == refused["X-Request-ID"] and refusal["level"] == "WARNING"
     submission = Submission.objects.get(school=school_a)
     finished = [x for x in lines if x["logger"] == "django.tasks" and "SUCCESSFUL" in x["message"]]

@@ -18,7 +18,6 @@ from portal_support import ctf_bytes, ctf_path, run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web.imports import attribute, import_file
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -28,6 +27,7 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
+from keystage.web.submissions.channels import attribute, import_file
 
 HOSTILE = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<CTfile>&a;</CTfile>\n'
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

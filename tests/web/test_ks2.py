@@ -16,7 +16,7 @@ from portal_support import ctf_bytes, run_tasks, upload
 from pypdf import PdfReader
 
 from keystage.web.models import Collection, School, Submission
-from keystage.web.results import measures_for
+from keystage.web.results.pupils import measures_for
 
 KS2_MEASURES = {
     "ks2_rwm_exs_plus",

@@ -13,7 +13,6 @@ from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from signing import sign
 
 from keystage.ctf.model import Pupil, SchoolHistoryEntry
-from keystage.web.locks import lock
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -22,7 +21,8 @@ from keystage.web.models import (
     School,
     User,
 )
-from keystage.web.moving import (
+from keystage.web.submissions.locks import lock
+from keystage.web.workspace.shared_pupils import (
     current_records,
     excluded_records,
     outcomes_for_school,
@@ -242,7 +242,7 @@ def test_the_list_and_decisions_take_a_fixed_number_of_queries(
     shared: Shared, la_client: Client, ks1: Collection, school_a: School,
     django_assert_max_num_queries: object,
 ) -> None:  # fmt: skip
-    from keystage.web.moving import moves_for
+    from keystage.web.workspace.shared_pupils import moves_for
 
     with django_assert_max_num_queries(2):  # type: ignore[operator]
         found = moves_for(ks1)

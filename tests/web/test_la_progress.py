@@ -16,8 +16,7 @@ from django.utils import timezone
 from lxml import etree
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_result, with_old_pupil
 
-from keystage.web import queries
-from keystage.web.locks import lock
+from keystage.web.common.xlsx import workbook
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -27,7 +26,8 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
-from keystage.web.xlsx import workbook
+from keystage.web.submissions.locks import lock
+from keystage.web.workspace import la_queries
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -55,7 +55,7 @@ def progress(
     )
     run_tasks()
     confirm(Submission.objects.get(school=a, is_current=True))
-    queries.raise_query(school=b, collection=ks1, by=officer, subject="Pupil count",
+    la_queries.raise_query(school=b, collection=ks1, by=officer, subject="Pupil count",
                         body="Your file has fewer pupils than the census.")  # fmt: skip
     c.phase = "Infant"
     c.save()
@@ -281,7 +281,7 @@ def test_the_number_of_queries_does_not_grow_with_the_schools(
         if n % 3 == 0:
             confirm(version, name=f"Head {n}")
         if n % 4 == 0:
-            queries.raise_query(school=school, collection=ks1, by=officer, subject="Check",
+            la_queries.raise_query(school=school, collection=ks1, by=officer, subject="Check",
                                 body="Please check.")  # fmt: skip
     assert "Extra School 9" in page(la_client, ks1)
     assert counted() == before

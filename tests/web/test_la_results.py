@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 
-from keystage.web.comparisons import import_figures
+from keystage.web.common.xlsx import workbook
 from keystage.web.models import AuditEvent, Collection, ComparisonFigure, Role, School, User
-from keystage.web.xlsx import workbook
+from keystage.web.results.comparisons import import_figures
 
 DFE_2022 = (
     Path(__file__).parent
@@ -226,8 +226,8 @@ def test_the_workbook_writer() -> None:
 def test_la_figures_come_from_locked_data_once_any_is_locked(
     la_client: Client, ks1: Collection, la_folder: Path, schools: list[School], officer: User
 ) -> None:
-    from keystage.web.locks import lock
-    from keystage.web.results import la_pupils
+    from keystage.web.results.pupils import la_pupils
+    from keystage.web.submissions.locks import lock
 
     for school in schools[:2]:
         upload(signed_in(User.objects.get(username=school.urn)), ks1, ctf_bytes(la_folder, school))

@@ -11,7 +11,7 @@ from django.test import Client
 from portal_support import PASSWORD, ctf_bytes, make_user, run_tasks, signed_in, upload
 
 from keystage.web.models import AuditEvent, Collection, Lock, Role, School, Submission, TeamQuery
-from keystage.web.state import State, standing
+from keystage.web.submissions.state import State, standing
 
 
 @pytest.fixture

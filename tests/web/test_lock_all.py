@@ -14,7 +14,7 @@ from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_res
 from signing import sign
 
 from keystage.web.models import AuditEvent, Collection, Lock, School, User
-from keystage.web.state import State, standing
+from keystage.web.submissions.state import State, standing
 
 
 def head(school: School) -> Client:

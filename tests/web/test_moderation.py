@@ -24,8 +24,6 @@ from keystage.checks.run import Lookup
 from keystage.ctf.model import pupil_from_dict
 from keystage.measures.compute import scorer_for
 from keystage.measures.results import by_role, latest
-from keystage.web.evidence import EvidenceRefusedError, accept
-from keystage.web.locks import lock
 from keystage.web.models import (
     Appeal,
     AppealEvidence,
@@ -40,9 +38,11 @@ from keystage.web.models import (
     School,
     User,
 )
-from keystage.web.processing import codeset_for
+from keystage.web.moderation.evidence import EvidenceRefusedError, accept
 from keystage.web.reports.publish import publish
-from keystage.web.results import fingerprint, measures_for
+from keystage.web.results.pupils import fingerprint, measures_for
+from keystage.web.submissions.locks import lock
+from keystage.web.submissions.processing import codeset_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -20,8 +20,8 @@ from portal_support import (
     with_old_pupil,
 )
 
-from keystage.web import queries
 from keystage.web.models import Collection, FindingRecord, Role, School, Submission, User
+from keystage.web.workspace import la_queries
 
 SIGN = "Sign the confirmation form"
 ASK_THE_HEAD = (
@@ -103,7 +103,7 @@ def test_an_answer_that_is_not_the_last_stays_with_the_queries(
     upload(head_a, ks1, ctf_bytes(la_folder, school_a, change=with_old_pupil))
     run_tasks()
     version = current(school_a, ks1)
-    asked = queries.raise_query(school=school_a, collection=ks1, by=officer, subject="Writing",
+    asked = la_queries.raise_query(school=school_a, collection=ks1, by=officer, subject="Writing",
                                 body="All GDS?")  # fmt: skip
     query = FindingRecord.objects.get(submission=version, severity="query")
     answered = answer(head_a, query)

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from portal_support import ctf_bytes, run_tasks, upload
 
-from keystage.web import clock
+from keystage.web.common import clock
 from keystage.web.models import AuditEvent, Collection, Confirmation, School, Submission
 
 WEB = Path(clock.__file__).parent
@@ -35,7 +35,7 @@ def test_the_web_layer_reads_one_clock() -> None:
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if READS_THE_CLOCK.search(line)
     ]
-    assert found == [], "use keystage.web.clock.now() / today(): " + ", ".join(found)
+    assert found == [], "use keystage.web.common.clock.now() / today(): " + ", ".join(found)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from keystage.ctf.model import Assessment, Pupil
 from keystage.ctf.reader import read_all
 from keystage.template import MEDIA_TYPE
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
-from keystage.web.processing import codeset_for
+from keystage.web.submissions.processing import codeset_for
 
 
 def width(model: type[Model], name: str) -> int:

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from portal_support import make_user, signed_in
 
-from keystage.web import privacy
 from keystage.web.models import AuditEvent, Collection, DataSharingStatement, Role, User
+from keystage.web.privacy import statement
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_a_school_cannot_reach_the_las_page(head_a: Client, school_a: object) ->
 
 def test_blocks_make_paragraphs_lists_and_headings() -> None:
     text = "One\nline.\n\nIntro:\n- a\n  carried on\n* b\n\n## Head\nAfter\r\n\r\n\x00End"
-    found = privacy.blocks(text)
+    found = statement.blocks(text)
     assert [(b.kind, b.text, b.items) for b in found] == [
         ("paragraph", "One line.", ()),
         ("paragraph", "Intro:", ()),

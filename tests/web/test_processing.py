@@ -8,7 +8,7 @@ from django.test import Client
 from portal_support import ctf_bytes, upload, with_bad_result
 
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
-from keystage.web.processing import check_submission
+from keystage.web.submissions.processing import check_submission
 
 
 def test_checking_again_changes_nothing(

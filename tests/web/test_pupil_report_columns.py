@@ -31,9 +31,9 @@ from keystage.ctf.reader import read_all
 from keystage.ctf.writer import to_bytes
 from keystage.measures.results import by_role, latest
 from keystage.web.models import Collection, School
-from keystage.web.processing import codeset_for
 from keystage.web.reports.pupil_pdf import pupil_report_pdf
 from keystage.web.reports.render import LONGEST_WORD
+from keystage.web.submissions.processing import codeset_for
 
 # Long names of the kinds schools have: a double-barrelled surname with two forenames, and one
 # word with nowhere to wrap (a surname may be up to 100 letters); and the longest word the

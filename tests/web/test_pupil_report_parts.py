@@ -18,11 +18,11 @@ from portal_support import run_tasks, upload
 from pypdf import PdfReader
 
 from keystage.synth import generate_schools, write_school_file
-from keystage.web.locks import lock
 from keystage.web.models import Collection, Report, School, User
 from keystage.web.reports import pupil_pdf
 from keystage.web.reports.publish import publish
 from keystage.web.reports.render import pupil_context
+from keystage.web.submissions.locks import lock
 
 PUPILS = 150
 PER_PART = 40  # a page and a bit: several parts, each giving up a page to the next

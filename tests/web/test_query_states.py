@@ -23,8 +23,7 @@ from lxml import html as lxml_html
 from portal_support import ctf_bytes, make_user, run_tasks, upload
 
 from keystage.ctf.model import Pupil
-from keystage.web import chasing, queries
-from keystage.web.mail import school_addresses
+from keystage.web.common.mail import school_addresses
 from keystage.web.models import (
     Collection,
     FindingRecord,
@@ -36,7 +35,9 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
-from keystage.web.state import State, standing
+from keystage.web.reminders import sending
+from keystage.web.submissions.state import State, standing
+from keystage.web.workspace import la_queries
 
 OPEN, REPLIED, CLOSED = "open", "replied", "closed"  # TeamQuery.Status, as stored
 
@@ -191,7 +192,7 @@ def test_a_replied_query_no_longer_reads_waiting_for_your_reply(
     pages: Pages, officer: User
 ) -> None:
     """The defect as a head met it: replied, and still asked to reply, counted in the banner."""
-    query = queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
+    query = la_queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
                                 subject="Pupil count", body="Has a pupil left?")  # fmt: skip
     pages.head.post(f"/queries/{query.pk}/", {"body": "Yes, in May."})
     home = pages.head.get("/").content.decode()
@@ -205,11 +206,11 @@ def test_a_replied_query_no_longer_reads_waiting_for_your_reply(
 def test_a_reply_lets_the_school_sign_and_the_data_team_asking_again_emails_it(
     pages: Pages, officer: User
 ) -> None:
-    query = queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
+    query = la_queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
                                 subject="Pupil count", body="Has a pupil left?")  # fmt: skip
     head = User.objects.get(username=pages.school.urn)
     mail.outbox.clear()
-    queries.reply(query, by=head, body="Yes, in May.")
+    la_queries.reply(query, by=head, body="Yes, in May.")
     assert query.status == REPLIED
     assert [m.to for m in mail.outbox] == [[officer.email]]
     assert "the school may sign" in mail.outbox[0].body
@@ -217,7 +218,7 @@ def test_a_reply_lets_the_school_sign_and_the_data_team_asking_again_emails_it(
     assert "Reply to the data team" not in form and "Your full name" in form
 
     mail.outbox.clear()
-    queries.reply(query, by=officer, body="To which school?")
+    la_queries.reply(query, by=officer, body="To which school?")
     assert query.status == OPEN
     (asked,) = mail.outbox
     assert asked.to == school_addresses(pages.school) and pages.school.main_email in asked.to
@@ -227,12 +228,12 @@ def test_a_reply_lets_the_school_sign_and_the_data_team_asking_again_emails_it(
 
 
 def test_nobody_writes_to_a_closed_query(pages: Pages, officer: User) -> None:
-    query = queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
+    query = la_queries.raise_query(school=pages.school, collection=pages.ks1, by=officer,
                                 subject="Pupil count", body="Has a pupil left?")  # fmt: skip
-    queries.close(query, by=officer)
+    la_queries.close(query, by=officer)
     head = User.objects.get(username=pages.school.urn)
-    with pytest.raises(queries.QueryClosedError):
-        queries.reply(query, by=head, body="Too late?")
+    with pytest.raises(la_queries.QueryClosedError):
+        la_queries.reply(query, by=head, body="Too late?")
     response = pages.head.post(f"/queries/{query.pk}/", {"body": "Too late?"})
     assert response.status_code == 400 and "This query is closed" in response.content.decode()
     query.refresh_from_db()
@@ -248,13 +249,13 @@ def test_reminders_chase_only_queries_waiting_for_the_school(
         deadline=dt.date(2026, 6, 26), closes=dt.date(2026, 7, 17),
     )  # fmt: skip
     monday = dt.date(2026, 6, 22)
-    query = queries.raise_query(school=school_a, collection=window, by=officer,
+    query = la_queries.raise_query(school=school_a, collection=window, by=officer,
                                 subject="Where is your file?", body="?")  # fmt: skip
-    queries.reply(query, by=User.objects.get(username=school_a.urn), body="Coming on Friday.")
-    chasing.send_reminders(monday)
+    la_queries.reply(query, by=User.objects.get(username=school_a.urn), body="Coming on Friday.")
+    sending.send_reminders(monday)
     assert not Reminder.objects.filter(school=school_a, reason="queries").exists()
-    queries.reply(query, by=officer, body="It is not here yet.")
-    chasing.send_reminders(monday)
+    la_queries.reply(query, by=officer, body="It is not here yet.")
+    sending.send_reminders(monday)
     (chased,) = Reminder.objects.filter(school=school_a, reason="queries")
     assert chased.day == monday
 
@@ -305,7 +306,7 @@ def test_queries_replied_to_before_the_change_are_replied_to_after_it(
     made = {}
     for name, last_by in (("asked", None), ("by the head", head), ("by staff", staff),
                           ("asked again", officer)):  # fmt: skip
-        query = queries.raise_query(school=school_a, collection=ks1, by=officer, subject=name,
+        query = la_queries.raise_query(school=school_a, collection=ks1, by=officer, subject=name,
                                     body="?")  # fmt: skip
         if last_by is not None:
             if last_by == officer:
@@ -314,10 +315,10 @@ def test_queries_replied_to_before_the_change_are_replied_to_after_it(
             QueryMessage.objects.create(query=query, author=last_by, body="b",
                                         sent_at=timezone.now())  # fmt: skip
         made[name] = query
-    closed = queries.raise_query(school=school_a, collection=ks1, by=officer, subject="closed",
+    closed = la_queries.raise_query(school=school_a, collection=ks1, by=officer, subject="closed",
                                  body="?")  # fmt: skip
     QueryMessage.objects.create(query=closed, author=head, body="c", sent_at=timezone.now())
-    queries.close(closed, by=officer)
+    la_queries.close(closed, by=officer)
     TeamQuery.objects.exclude(pk=closed.pk).update(status=OPEN)  # as stored before the change
 
     migration = importlib.import_module("keystage.web.migrations.0012_h14_queries")

@@ -13,7 +13,6 @@ from lxml import html as lxml_html
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.ctf.model import Pupil
-from keystage.web import queries
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -23,6 +22,7 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
+from keystage.web.workspace import la_queries
 
 
 def without_first(pupils: list[Pupil]) -> list[Pupil]:
@@ -87,11 +87,11 @@ def test_another_schools_pupil_is_refused(
     assert ask(la_client, school_a, ks1, other).status_code == 400  # type: ignore[attr-defined]
     assert not TeamQuery.objects.exists()
     officer = User.objects.get(username="data.officer")
-    with pytest.raises(queries.NotThatSchoolsPupilError):
-        queries.raise_query(school=school_a, collection=ks1, by=officer, subject="?", body="?",
+    with pytest.raises(la_queries.NotThatSchoolsPupilError):
+        la_queries.raise_query(school=school_a, collection=ks1, by=officer, subject="?", body="?",
                             upn=other)  # fmt: skip
-    with pytest.raises(queries.NotThatSchoolsPupilError):
-        queries.raise_query(school=school_a, collection=ks1, by=officer, subject="?", body="?",
+    with pytest.raises(la_queries.NotThatSchoolsPupilError):
+        la_queries.raise_query(school=school_a, collection=ks1, by=officer, subject="?", body="?",
                             upn="NOTAUPN")  # fmt: skip
     assert not TeamQuery.objects.exists()
 

@@ -25,8 +25,6 @@ from portal_support import ctf_bytes, ctf_path, run_tasks, upload
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web import retention
-from keystage.web.imports import import_file
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -35,8 +33,10 @@ from keystage.web.models import (
     Submission,
     UnattributedFile,
 )
-from keystage.web.results import la_pupils, pupils
-from keystage.web.state import State, standing
+from keystage.web.privacy import retention
+from keystage.web.results.pupils import la_pupils, pupils
+from keystage.web.submissions.channels import import_file
+from keystage.web.submissions.state import State, standing
 
 
 def window(kind: str) -> Collection:

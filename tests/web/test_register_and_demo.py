@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from keystage.web.demo import load
+from keystage.web.accounts.register import RegisterError, load_register
 from keystage.web.models import (
     Appeal,
     Collection,
@@ -19,8 +19,8 @@ from keystage.web.models import (
     Submission,
     User,
 )
-from keystage.web.register import RegisterError, load_register
-from keystage.web.state import State, standing
+from keystage.web.ops.demo import load
+from keystage.web.submissions.state import State, standing
 
 HEADER = "URN,LA (code),EstablishmentNumber,EstablishmentName,PhaseOfEducation (name),MainEmail\n"
 

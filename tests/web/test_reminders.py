@@ -16,10 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_old_pupil
 from pytest_django.fixtures import Settings
 
-import keystage.web.mail as portal_mail
-from keystage.web import tasks_schedule
-from keystage.web.chasing import send_reminders
-from keystage.web.locks import lock
+import keystage.web.common.mail as portal_mail
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -30,11 +27,14 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
-from keystage.web.state import State, standings_for
-from keystage.web.tasks_schedule import run_scheduler_tick, schedule_daily, start_scheduler
+from keystage.web.reminders import daily
+from keystage.web.reminders.daily import run_scheduler_tick, schedule_daily, start_scheduler
+from keystage.web.reminders.sending import send_reminders
+from keystage.web.submissions.locks import lock
+from keystage.web.submissions.state import State, standings_for
 
 D = dt.date
-LONDON = tasks_schedule.LONDON
+LONDON = daily.LONDON
 
 
 def at(day: dt.date, hour: int = 10, minute: int = 0) -> time_machine.travel:
@@ -247,7 +247,7 @@ def test_the_scheduler_queues_the_task_once_a_day_from_7am(three_schools: list[S
         run_tasks()
     assert len(mail.outbox) == 2
     (done,) = DBTaskResult.objects.successful().filter(
-        task_path="keystage.web.tasks_schedule.send_daily_reminders"
+        task_path="keystage.web.reminders.daily.send_daily_reminders"
     )
     assert done.return_value == {"day": "2026-06-19", "sent": 2, "no_address": [], "failed": []}
     with at(day, 23, 59):
@@ -261,7 +261,7 @@ def test_the_scheduler_queues_the_task_once_a_day_from_7am(three_schools: list[S
 def test_the_scheduler_thread_ticks_until_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     ticked = threading.Event()
     stop = threading.Event()
-    monkeypatch.setattr(tasks_schedule, "run_scheduler_tick", ticked.set)
+    monkeypatch.setattr(daily, "run_scheduler_tick", ticked.set)
     thread = start_scheduler(interval=0.01, stop=stop)
     assert ticked.wait(5)
     stop.set()

@@ -20,9 +20,7 @@ from keystage import codesets
 from keystage.ctf.writer import to_bytes
 from keystage.synth import SchoolCohorts, generate_schools
 from keystage.synth.la import school_file
-from keystage.web.comparisons import load_england_headlines
 from keystage.web.models import Collection, School
-from keystage.web.processing import check_submission
 from keystage.web.reports import charts
 from keystage.web.reports.render import (
     _standard,
@@ -30,8 +28,10 @@ from keystage.web.reports.render import (
     render_school_report,
     school_context,
 )
-from keystage.web.results import measures_for
-from keystage.web.uploads import receive
+from keystage.web.results.comparisons import load_england_headlines
+from keystage.web.results.pupils import measures_for
+from keystage.web.submissions.processing import check_submission
+from keystage.web.submissions.uploads import receive
 
 
 def pages_of(pdf: bytes) -> list[str]:

@@ -31,7 +31,7 @@ from keystage.web.reports.fetcher import BASE_URL, AssetFetcher, RefusedAssetErr
 from keystage.web.reports.publish import TASK_PATH, publish
 from keystage.web.reports.pupil_pdf import render_pupil_report
 from keystage.web.reports.render import render_school_report
-from keystage.web.results import measures_for
+from keystage.web.results.pupils import measures_for
 
 
 def text_of(pdf: bytes) -> str:
@@ -107,7 +107,7 @@ def test_pupil_report_lists_pupils_by_surname(uploaded: School, ks1: Collection)
     text = text_of(render_pupil_report(uploaded, ks1))
     records = list(Report.objects.none())  # nothing stored by rendering alone
     assert records == []
-    from keystage.web.results import current_records
+    from keystage.web.results.pupils import current_records
 
     rows = sorted(current_records(ks1, uploaded), key=lambda r: (r.surname.casefold(), r.upn))
     positions = [text.find(row.upn) for row in rows]

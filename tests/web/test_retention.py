@@ -22,7 +22,7 @@ from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 from portal_world import World
 
 from keystage.measures import Measure
-from keystage.web import locks, moderation, pseudonyms, retention
+from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import (
     Answer,
     AppealEvidence,
@@ -43,10 +43,12 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
-from keystage.web.pupil_ids import pseudonym
-from keystage.web.queries import raise_query
-from keystage.web.results import measures_for
-from keystage.web.uploads import UploadRefusedError, receive
+from keystage.web.moderation import records
+from keystage.web.privacy import pseudonyms, retention
+from keystage.web.results.pupils import measures_for
+from keystage.web.submissions import locks
+from keystage.web.submissions.uploads import UploadRefusedError, receive
+from keystage.web.workspace.la_queries import raise_query
 
 
 def purge(*args: str) -> str:
@@ -369,7 +371,7 @@ def named_everywhere(world: World, school_a: School, la_folder: Path) -> dict[st
     moderated = ModeratedSchool.objects.get(round__collection=ks2)
     ModeratedSchool.objects.filter(pk=moderated.pk).update(notified_at=None)
     moderated.refresh_from_db()
-    moderation.record_visit(
+    records.record_visit(
         moderated, moderator="A. Moderator", visit_date=timezone.localdate(),
         sample=[pupil.upn], outcome="accurate", notes=f"{name}: fine", by=by,
     )  # fmt: skip

@@ -24,8 +24,8 @@ from signing import sign
 from keystage import reminders
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
-from keystage.web.chasing import send_reminders
 from keystage.web.models import Collection, FindingRecord, Reminder, School, User
+from keystage.web.reminders.sending import send_reminders
 
 CODE = "PUPIL-OTHER-SCHOOL"
 

@@ -13,7 +13,7 @@ from account_support import actions, from_address, sign_in
 from django.test import Client, override_settings
 from portal_support import PASSWORD
 
-from keystage.web import audit
+from keystage.web.common import audit
 from keystage.web.models import AuditEvent, School
 
 GUESSES_PER_ACCOUNT_FROM_ONE_ADDRESS = 5
@@ -96,10 +96,10 @@ def test_behind_the_proxy_an_address_it_cannot_read_is_logged_once(
     school_a: School, caplog: pytest.LogCaptureFixture
 ) -> None:
     audit.unreadable_proxy_address_reported.clear()  # as in a fresh process
-    with caplog.at_level(logging.ERROR, logger="keystage.web.audit"):
+    with caplog.at_level(logging.ERROR, logger="keystage.web.common.audit"):
         through_the_proxy(school_a.urn, "unknown")
         through_the_proxy(school_a.urn, "not-an-address:80")
     assert {event.ip for event in actions(AuditEvent.Action.SIGN_IN_FAILED)} == {"127.0.0.1"}
-    logged = [r for r in caplog.records if r.name == "keystage.web.audit"]
+    logged = [r for r in caplog.records if r.name == "keystage.web.common.audit"]
     assert len(logged) == 1 and logged[0].levelno == logging.ERROR
     assert "X-Forwarded-For" in logged[0].getMessage()

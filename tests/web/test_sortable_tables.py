@@ -13,9 +13,9 @@ from django.test import Client
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.ctf.model import Pupil
-from keystage.web import moving
+from keystage.web.common.sorting import Column, by_key, headings, sort_asked, sort_rows
 from keystage.web.models import Collection, School, User
-from keystage.web.sorting import Column, by_key, headings, sort_asked, sort_rows
+from keystage.web.workspace import shared_pupils
 
 # -- The helper ----------------------------------------------------------------------------------
 
@@ -146,9 +146,9 @@ def test_pupils_in_two_files_sort_by_the_match_and_the_decision(
     strongest_first = upns_in_order(la_client.get(f"{url}?sort=-match").content.decode())
     assert strongest_first == [moves.same_child, moves.upn_only]
 
-    decided = moving.move_for(ks1, moves.upn_only)
+    decided = shared_pupils.move_for(ks1, moves.upn_only)
     assert decided is not None
-    moving.decide(decided, school_a, by=User.objects.get(username="data.officer"))
+    shared_pupils.decide(decided, school_a, by=User.objects.get(username="data.officer"))
     undecided_first = upns_in_order(la_client.get(f"{url}?sort=decision").content.decode())
     assert undecided_first == [moves.same_child, moves.upn_only]
     decided_first = la_client.get(f"{url}?sort=-decision").content.decode()

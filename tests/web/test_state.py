@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_result
 
 from keystage.web.models import Collection, School, User
-from keystage.web.state import State, standing
+from keystage.web.submissions.state import State, standing
 
 KS1_DEADLINE = dt.date(2026, 6, 26)  # Friday 26 June 2026
 

@@ -20,7 +20,7 @@ from keystage.ctf.reader import read_all
 from keystage.template import MEDIA_TYPE
 from keystage.template.build import build_template
 from keystage.web.models import AuditEvent, Collection, RefusedUpload, School, Submission, User
-from keystage.web.processing import codeset_for
+from keystage.web.submissions.processing import codeset_for
 
 BROKEN_WRITING = "H7"
 

@@ -29,7 +29,7 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
-from keystage.web.queries import raise_query
+from keystage.web.workspace.la_queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
 SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",

@@ -33,7 +33,7 @@ from keystage.web.models import AuditEvent, Role, School, User
 
 
 def two_factor() -> Any:
-    return importlib.import_module("keystage.web.two_factor")
+    return importlib.import_module("keystage.web.accounts.two_factor")
 
 
 def sealing() -> Any:

@@ -15,8 +15,8 @@ import re
 
 from portal_world import World, portal_patterns, urls_of
 
+from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import AuditEvent, Collection, Submission
-from keystage.web.pupil_ids import pseudonym
 
 VIEW = AuditEvent.Action.VIEW
 # The pages the world shows pupils on: the walk must reach each (else fix the world).

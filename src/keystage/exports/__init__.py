@@ -6,7 +6,7 @@ writer of every CSV Keystage writes, which keeps each cell from running as a for
     files = [dfe.return_file(school, pupils, "EYFSP", codeset, producer) for ...]
     table = tables.la_return(rows, "EYFSP", codeset)
 
-Pure Python: never imports Django. The portal (keystage.web.exports) chooses the schools,
+Pure Python: never imports Django. The portal (keystage.web.exports.files) chooses the schools,
 gives the pupils and records every download.
 """
 

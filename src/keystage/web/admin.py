@@ -1,6 +1,6 @@
 """The LA administrator's tools: schools, accounts and collection windows (Django admin).
 
-A new account takes a role and, for a school's people, a school (keystage.web.account_forms);
+A new account takes a role and, for a school's people, a school (keystage.web.accounts.account_forms);
 it is emailed an invitation to choose its password, or given one there and then.
 """
 
@@ -15,8 +15,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import HttpRequest
 
-from keystage.web import audit, invitations
-from keystage.web.account_forms import AccountForm, NewAccountForm
+from keystage.web.accounts import invitations
+from keystage.web.accounts.account_forms import AccountForm, NewAccountForm
+from keystage.web.common import audit
 from keystage.web.models import (
     Appeal,
     Collection,

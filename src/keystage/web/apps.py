@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from keystage.web import audit  # noqa: F401  (connects the sign-in signals)
-        from keystage.web.logs import connect_task_logging
+        from keystage.web.common import audit  # noqa: F401  (connects the sign-in signals)
+        from keystage.web.common.logs import connect_task_logging
 
         connect_task_logging()  # a task's log lines carry its submission (or other) id

@@ -39,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 import dj_database_url
 from django.utils.csp import CSP
 
-from keystage.web.logs import logging_config
+from keystage.web.common.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KEYSTAGE_DATA", "var")).resolve()
@@ -85,22 +85,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "keystage.web.middleware.RequestIdMiddleware",  # first: every response and log line has it
-    "keystage.web.middleware.NoStoreMiddleware",  # above all that answers, but WhiteNoise's files
+    "keystage.web.common.middleware.RequestIdMiddleware",  # first: every response and log line has it
+    "keystage.web.common.middleware.NoStoreMiddleware",  # above all that answers, but WhiteNoise's files
     "django.middleware.security.SecurityMiddleware",
-    "keystage.web.middleware.SecurityHeadersMiddleware",
+    "keystage.web.common.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # above WhiteNoise: static too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "keystage.web.middleware.SessionTimeoutMiddleware",
+    "keystage.web.common.middleware.SessionTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "keystage.web.access.AccountSetUpFirst",
-    "keystage.web.upload_handlers.UploadLimitMiddleware",  # its process_view after CSRF's
+    "keystage.web.accounts.access.AccountSetUpFirst",
+    "keystage.web.ops.upload_handlers.UploadLimitMiddleware",  # its process_view after CSRF's
 ]
 
 ROOT_URLCONF = "keystage.web.urls"
@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "keystage.web.context.service",
+                "keystage.web.common.context.service",
             ],
         },
     },
@@ -217,11 +217,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The guard first: it stops an upload that is too large, plainly the wrong kind or too slow
 # mid-stream. Large files stream into the data folder's uploading/ (not a private /tmp, so the
-# workers' sweep sees what a killed web process left there: see keystage.web.upload_temp).
+# workers' sweep sees what a killed web process left there: see keystage.web.common.upload_temp).
 FILE_UPLOAD_HANDLERS = [
-    "keystage.web.upload_handlers.GuardedUploadHandler",
+    "keystage.web.ops.upload_handlers.GuardedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "keystage.web.upload_temp.NamedTemporaryFileUploadHandler",
+    "keystage.web.common.upload_temp.NamedTemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploading"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
@@ -238,13 +238,13 @@ AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "keystage.web.access.AccountAdapter"
-ACCOUNT_FORMS = {"reset_password": "keystage.web.signin.ResetPasswordForm"}
+ACCOUNT_ADAPTER = "keystage.web.accounts.access.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "keystage.web.accounts.signin.ResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 # Addresses are set by the LA (heads, its own) or the head (staff) and count as checked; a
 # member of staff's change of address is confirmed by a link sent to the new one (CHANGE_EMAIL:
-# one address an account, replaced once the new one is confirmed). keystage.web.addresses.
+# one address an account, replaced once the new one is confirmed). keystage.web.common.addresses.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
@@ -254,8 +254,8 @@ ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Wrong passwords and two-factor codes are counted in the audit trail by keystage.web.signin
-# and keystage.web.two_factor, not by these. login_failed here limits only the codes tried
+# Wrong passwords and two-factor codes are counted in the audit trail by keystage.web.accounts.signin
+# and keystage.web.accounts.two_factor, not by these. login_failed here limits only the codes tried
 # while setting up an authenticator app; the others stop floods from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/15m/key,100/15m/ip",
@@ -268,10 +268,10 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if KEYSTAGE_BEHIND_PROXY else 0
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "keystage.web.passwords.AccountSimilarityValidator",
+        "NAME": "keystage.web.accounts.passwords.AccountSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
     },
-    {"NAME": "keystage.web.passwords.SchoolSimilarityValidator"},
+    {"NAME": "keystage.web.accounts.passwords.SchoolSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -279,10 +279,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-MFA_ADAPTER = "keystage.web.two_factor.TwoFactorAdapter"
+MFA_ADAPTER = "keystage.web.accounts.two_factor.TwoFactorAdapter"
 MFA_FORMS = {
-    "authenticate": "keystage.web.two_factor.AuthenticateForm",
-    "reauthenticate": "keystage.web.two_factor.ReauthenticateForm",
+    "authenticate": "keystage.web.accounts.two_factor.AuthenticateForm",
+    "reauthenticate": "keystage.web.accounts.two_factor.ReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = LA_NAME
@@ -290,7 +290,7 @@ MFA_TOTP_ISSUER = LA_NAME
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 # The LA sets every address itself (there is no sign-up), so no address awaits verification.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
-# Two-factor secrets are encrypted at rest with these (keystage.web.two_factor): the first
+# Two-factor secrets are encrypted at rest with these (keystage.web.accounts.two_factor): the first
 # encrypts, each decrypts. Unset, a key derived from SECRET_KEY (and SECRET_KEY_FALLBACKS).
 KEYSTAGE_MFA_KEYS = [k for k in os.environ.get("KEYSTAGE_MFA_KEY", "").split(",") if k.strip()]
 # Head teachers must set up two-factor sign-in too (LA accounts and the admin always must).
@@ -307,7 +307,7 @@ KEYSTAGE_SESSION_MAX_SECONDS = int(os.environ.get("KEYSTAGE_SESSION_MAX_HOURS", 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "keystage.web.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "keystage.web.common.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,73 +1,39 @@
+"""Every address of the service. Each feature package lists its own pages in its `urls.py`;
+they all share the "portal" namespace, so a page is named `portal:<name>` wherever it lives."""
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from keystage.web import health
-from keystage.web.views import (
-    account_email,
-    appeals,
-    audit,
-    codes,
-    confirm,
-    home,
-    invitation,
-    la,
-    la_checks,
-    la_exports,
-    la_imports,
-    la_locks,
-    la_moderation,
-    la_moves,
-    la_progress,
-    la_reminders,
-    la_results,
-    people,
-    privacy,
-    queries,
-    refused,
-    reports,
-    school,
-    template,
-)
+from keystage.web.accounts import urls as accounts
+from keystage.web.accounts.views import email, invitation
+from keystage.web.exports import urls as exports
+from keystage.web.moderation import urls as moderation
+from keystage.web.ops import health
+from keystage.web.privacy import urls as privacy
+from keystage.web.reminders import urls as reminders
+from keystage.web.reports import urls as reports
+from keystage.web.results import urls as results
+from keystage.web.submissions import urls as submissions
+from keystage.web.workspace import urls as workspace
 
 # The admin signs in through the service's own sign-in (with its second factor), never its own.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-handler400 = "keystage.web.errors.bad_request"
-handler500 = "keystage.web.errors.server_error"
+handler400 = "keystage.web.common.errors.bad_request"
+handler500 = "keystage.web.common.errors.server_error"
 
 portal = (
     [
-        path("", home.home, name="home"),
-        path("collections/<int:collection_id>/", school.collection, name="collection"),
-        path("collections/<int:collection_id>/confirm/", confirm.confirm, name="confirm"),
-        path("files/<int:submission_id>/", school.submission, name="submission"),
-        path("files/<int:submission_id>/status/", school.submission_status, name="status"),
-        path("files/<int:submission_id>/findings.csv", school.findings_csv, name="findings_csv"),
-        path("files/<int:submission_id>/download/", school.submission_file, name="download"),
-        path("files/<int:submission_id>/answer/", school.answer, name="answer"),
-        path("people/", people.people, name="people"),
-        path("people/<int:user_id>/", people.person, name="person"),
-        path("people/<int:user_id>/invitation/", people.invite_again, name="invite_again"),
-        path("codes/", codes.codes, name="codes"),
-        path("codes/<str:year>/", codes.codes, name="codes_year"),
-        path("la/", la.overview, name="la"),
-        *la_progress.urls,
-        *la_checks.urls,
-        *la_results.urls,
-        *la_moves.urls,
-        *la_reminders.urls,
-        *la_imports.urls,
-        *refused.urls,
-        *la_locks.urls,
-        *la_moderation.urls,
-        *appeals.urls,
-        *la_exports.urls,
-        *queries.urls,
-        *audit.urls,
-        *reports.urls,
-        *privacy.urls,
-        *template.urls,
+        *submissions.urlpatterns,
+        *accounts.urlpatterns,
+        *workspace.urlpatterns,
+        *results.urlpatterns,
+        *reminders.urlpatterns,
+        *moderation.urlpatterns,
+        *exports.urlpatterns,
+        *reports.urlpatterns,
+        *privacy.urlpatterns,
         path(
             "accessibility/",
             TemplateView.as_view(template_name="portal/accessibility.html"),
@@ -80,7 +46,7 @@ portal = (
 urlpatterns = [
     path("", include(portal)),
     # Before allauth's own: its page let anyone add any address and sign in by it unconfirmed.
-    path("accounts/email/", account_email.email_address, name="account_email"),
+    path("accounts/email/", email.email_address, name="account_email"),
     # An invitation's link: allauth's reset key, on a page worded for someone new.
     re_path(
         r"^accounts/invitation/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

@@ -2,10 +2,10 @@
 
 Each authenticator app's secret (Authenticator.data["secret"]) and each set of recovery
 codes' seed (data["seed"], and any codes carried over from django-allauth's older format in
-data["migrated_codes"]) is sealed with the key keystage.web.two_factor uses; values sealed
+data["migrated_codes"]) is sealed with the key keystage.web.accounts.two_factor uses; values sealed
 already are left as they are, so the migration can run twice. Going back opens them again.
 
-The sealing is copied here from keystage.web.two_factor as it was, not imported: a migration
+The sealing is copied here from keystage.web.accounts.two_factor as it was, not imported: a migration
 must run the same whatever later becomes of the live code (tests/web/test_two_factor.py checks
 that the two still open each other's tokens).
 """

@@ -8,7 +8,7 @@ from django.db import models
 class WorkerHeartbeat(models.Model):
     """Written every few seconds by each `keystage worker` (its scheduler thread). A task left
     running by a worker whose beat stopped, or that started again since, is re-queued by
-    `keystage.web.reconcile`."""
+    `keystage.web.ops.reconcile`."""
 
     worker_id = models.CharField(max_length=64, unique=True)
     host = models.CharField(max_length=255)

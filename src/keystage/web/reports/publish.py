@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from keystage.web import clock, mail
+from keystage.web.common import clock, mail
 from keystage.web.models import Collection, Publication, Report, School, Submission, User
 from keystage.web.reports.publishable import (
     LeftOut,
@@ -26,10 +26,10 @@ from keystage.web.reports.publishable import (
     publishable_now,
     sort_schools,
 )
-from keystage.web.results import fingerprint
-from keystage.web.state import Standing
+from keystage.web.results.pupils import fingerprint
+from keystage.web.submissions.state import Standing
 
-TASK_PATH = "keystage.web.tasks_reports.render_reports_for"
+TASK_PATH = "keystage.web.reports.tasks.render_reports_for"
 
 
 def publish(collection: Collection, by: User) -> int:
@@ -64,7 +64,7 @@ def refresh_schools(collection: Collection, school_ids: Iterable[int]) -> int:
 
 def _queue(school_id: int, collection: Collection) -> None:
     # Imported here: the task module imports this one.
-    from keystage.web.tasks_reports import render_reports_for
+    from keystage.web.reports.tasks import render_reports_for
 
     render_reports_for.enqueue(school_id, collection.pk)
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from keystage.web.clock import today
+from keystage.web.common.clock import today
 from keystage.web.models import Collection, Report, School
-from keystage.web.state import Standing, State, standings_for
+from keystage.web.submissions.state import Standing, State, standings_for
 
 
 def publishable(standing: Standing) -> bool:

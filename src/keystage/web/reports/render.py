@@ -32,13 +32,13 @@ from keystage.measures.compute import scorer_for
 from keystage.measures.groups import dimension_of
 from keystage.measures.labels import DIMENSIONS, group_label, label
 from keystage.measures.results import by_role, latest
-from keystage.web import moderation
 from keystage.web.models import Collection, ComparisonFigure, School, Submission
-from keystage.web.moving import excluded_records
-from keystage.web.processing import codeset_for
+from keystage.web.moderation import records as moderation
 from keystage.web.reports import charts
 from keystage.web.reports.fetcher import ASSETS, BASE_URL, AssetFetcher
-from keystage.web.results import current_records, la_pupils, la_schools, measures_for, pupils
+from keystage.web.results.pupils import current_records, la_pupils, la_schools, measures_for, pupils
+from keystage.web.submissions.processing import codeset_for
+from keystage.web.workspace.shared_pupils import excluded_records
 
 # The measures broken down by pupil group (a table column each) and charted.
 MAIN = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django import template
 
+from keystage.web.accounts.two_factor import must_use_two_factor as required
 from keystage.web.models import User
-from keystage.web.two_factor import must_use_two_factor as required
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """`keystage manage importcomparisons FILE --source "..."`: national, regional or LA figures.
 
 The file is a CSV laid out like the DfE's statistics tables (the EYFSP headline file as
-published for 2021/22 or from 2024/25) or the simple layout of keystage.web.comparisons.
+published for 2021/22 or from 2024/25) or the simple layout of keystage.web.results.comparisons.
 Importing a file again updates its figures; nothing is duplicated.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web.comparisons import ComparisonImportError, import_figures
+from keystage.web.results.comparisons import ComparisonImportError, import_figures
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web.imports import import_file
 from keystage.web.models import Collection, Submission
-from keystage.web.uploads import UploadNotSavedError
+from keystage.web.submissions.channels import import_file
+from keystage.web.submissions.uploads import UploadNotSavedError
 
 _TOTALS = (
     ("received", "received"),

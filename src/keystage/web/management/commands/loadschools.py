@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web.register import RegisterError, load_register
+from keystage.web.accounts.register import RegisterError, load_register
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 For each collection whose retention date has passed: pupils' names and dates of birth removed,
 the stored files deleted, file names and query subjects replaced, the audit trail's mentions of
 them and of UPNs pseudonymised, the collection marked as purged and the purge recorded in the
-audit trail (see keystage.web.retention). Safe to run again and from cron: a purged collection is
+audit trail (see keystage.web.privacy.retention). Safe to run again and from cron: a purged collection is
 left alone. Exit status 0 when all went well (or nothing was due), 1 when a purge failed.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web import clock
-from keystage.web.retention import Outcome, due, next_due, plan, purge, size
+from keystage.web.common import clock
+from keystage.web.privacy.retention import Outcome, due, next_due, plan, purge, size
 
 
 def _date(text: str) -> dt.date:

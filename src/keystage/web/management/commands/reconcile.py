@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from keystage.web.reconcile import check_again, reconcile
+from keystage.web.ops.reconcile import check_again, reconcile
 
 
 class Command(BaseCommand):

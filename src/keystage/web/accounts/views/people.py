@@ -1,0 +1,115 @@
+"""The head's page for the school's staff accounts and who may sign."""
+
+from __future__ import annotations
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from keystage.web.accounts import invitations
+from keystage.web.accounts.access import own_staff, school_of, school_user_required
+from keystage.web.common.forms import StaffForm, StaffRightsForm
+from keystage.web.models import Role, User
+
+
+def _head(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.role != Role.HEAD:
+        raise Http404("Only the head teacher's account manages staff accounts.")
+    return user
+
+
+@school_user_required
+def people(request: HttpRequest) -> HttpResponse:
+    head = _head(request)
+    school = school_of(request)
+    form = StaffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = User(
+            username=data["email"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=Role.STAFF,
+            school=school,
+            can_sign=data["can_sign"],
+        )
+        person.set_unusable_password()
+        person.save()
+        _invite(request, person, head, added=True)
+        return redirect("portal:people")
+    staff = User.objects.filter(school=school, role=Role.STAFF).order_by("last_name")
+    return render(
+        request,
+        "portal/people.html",
+        {
+            "school": school,
+            "staff": [(member, invitations.waiting(member)) for member in staff],
+            "form": form,
+            "lasts": invitations.lasts(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@school_user_required
+def invite_again(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Sends a member of staff who has not chosen a password yet a new invitation."""
+    head = _head(request)
+    member = own_staff(request, user_id)
+    if request.method != "POST":
+        return redirect("portal:people")
+    if not invitations.waiting(member):
+        messages.info(
+            request,
+            f"{member.get_full_name()} has chosen a password already. If they have forgotten "
+            "it, they can reset it from the sign-in page.",
+        )
+    elif not ratelimit.consume(request, action="reset_password", key=member.email.lower()):
+        messages.info(
+            request,
+            f"We have sent {member.get_full_name()} several invitations in the last few "
+            "minutes. Wait 5 minutes before you send another.",
+        )
+    else:
+        _invite(request, member, head, added=False)
+    return redirect("portal:people")
+
+
+@school_user_required
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    _head(request)
+    member = own_staff(request, user_id)
+    form = StaffRightsForm(
+        request.POST or None, initial={"can_sign": member.can_sign, "active": member.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        member.can_sign = form.cleaned_data["can_sign"]
+        member.is_active = form.cleaned_data["active"]
+        member.save(update_fields=["can_sign", "is_active"])
+        messages.success(request, f"{member.get_full_name()}'s account is updated.")
+        return redirect("portal:people")
+    return render(
+        request,
+        "portal/person.html",
+        {"school": school_of(request), "member": member, "form": form},
+    )
+
+
+def _invite(request: HttpRequest, person: User, head: User, *, added: bool) -> None:
+    name = person.get_full_name()
+    has = f"{name} has an account. " if added else ""
+    if invitations.send(person, invited_by=head):
+        messages.success(
+            request,
+            f"{has}We have emailed {person.email} an invitation to set their password. "
+            f"The link in it works for {invitations.lasts()}.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"{has}We could not send the invitation to {person.email}. Try sending it again "
+            "from this page in a few minutes.",
+        )

@@ -1,0 +1,1 @@
+"""Onward exports of a collection: to the DfE and for national benchmarking."""

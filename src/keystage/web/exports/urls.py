@@ -1,0 +1,9 @@
+"""The data team's onward exports."""
+
+from django.urls import URLPattern, path
+
+from keystage.web.exports import views
+
+urlpatterns: list[URLPattern] = [
+    *views.urls,
+]

@@ -1,0 +1,206 @@
+"""The data team's onward exports of a collection: the return to the DfE (EYFSP and phonics:
+one CTF per school and a CSV of the whole LA, in one ZIP, or one school's file) and the
+pupil-level benchmarking file (every kind; minimised by default).
+
+Only confirmed and locked schools go; the page lists the others with why. Every download is
+pupil-level data and is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_safe
+
+from keystage.exports import FULL, MINIMISED, PROFILES
+from keystage.exports.tables import benchmark_columns, la_return_columns
+from keystage.web.accounts.access import la_user_required
+from keystage.web.common.audit import Action, record
+from keystage.web.common.clock import today
+from keystage.web.exports import files as exports
+from keystage.web.models import Collection, School
+from keystage.web.submissions.processing import codeset_for
+
+PROFILE_WORDS = {
+    MINIMISED: "minimised: no names, dates of birth or UPNs",
+    FULL: "full, with names, dates of birth and UPNs, for the LA's own use",
+}
+
+
+@la_user_required
+@require_safe
+def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
+    collection = get_object_or_404(Collection, pk=collection_id)
+    ready = exports.readiness(collection, today())
+    return render(
+        request,
+        "la/exports.html",
+        {
+            "collection": collection,
+            "ready": ready,
+            "dfe_allowed": exports.dfe_allowed(collection),
+        },
+    )
+
+
+@la_user_required
+@require_safe
+def layout_page(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """Every column of the collection's pupil-level CSVs, with its meaning and values: what a
+    consortium's analyst reads before using the file (the same declarations that make it)."""
+    collection = get_object_or_404(Collection, pk=collection_id)
+    codeset = codeset_for(collection.academic_year)
+    layouts = [
+        (f"Benchmarking CSV, {PROFILE_WORDS[p]}", benchmark_columns(collection.kind, codeset, p))
+        for p in PROFILES
+    ]
+    if exports.dfe_allowed(collection):
+        layouts.append(
+            ("The LA's CSV sent with the DfE return", la_return_columns(collection.kind, codeset))
+        )
+    return render(request, "la/export_layout.html", {"collection": collection, "layouts": layouts})
+
+
+NOBODY = "No school is both confirmed and locked yet, so there is nothing to export."
+
+
+class _NotNowError(Exception):
+    """An export that cannot be made now: the message is shown on the exports page."""
+
+
+def _exportable(collection_id: int, *, dfe: bool = False) -> tuple[Collection, exports.Readiness]:
+    """The collection and its schools' readiness; a 404 for the DfE return of KS1 or KS2."""
+    collection = get_object_or_404(Collection, pk=collection_id)
+    if dfe and not exports.dfe_allowed(collection):
+        raise Http404("The return to the DfE is made for the EYFSP and phonics only.")
+    ready = exports.readiness(collection, today())
+    if not ready.any:
+        raise _NotNowError(NOBODY)
+    return collection, ready
+
+
+def _back(request: HttpRequest, collection_id: int, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("portal:la_exports", collection_id=collection_id)
+
+
+def _attachment(body: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@la_user_required
+@require_safe
+def dfe_zip(request: HttpRequest, collection_id: int) -> HttpResponseBase:
+    """Every confirmed, locked school's file and the LA's CSV, in one ZIP, streamed as each
+    file is made and checked. The audit event is written before the first byte goes: it names
+    every school planned (one whose file fails the read-back checks is then left out, and
+    NOT-INCLUDED.txt in the ZIP says so)."""
+    try:
+        collection, ready = _exportable(collection_id, dfe=True)
+    except _NotNowError as refused:
+        return _back(request, collection_id, str(refused))
+    number = exports.next_number(collection)
+    gathered = exports.gather(collection, ready.included)
+    made = exports.DfeReturn(gathered, exports.producer(number))
+    record(
+        Action.DOWNLOAD,
+        f"downloaded the return to the DfE ({len(gathered.schools)} schools' files, "
+        f"{gathered.total} pupils, and the LA's CSV)",
+        request=request, collection=collection, export=exports.DFE_EXPORT, number=number,
+        files=made.names, pupils=gathered.total,
+        left_out=[m.school.laestab for m in ready.missing],
+    )  # fmt: skip
+    response = StreamingHttpResponse(made.zip(ready.missing), content_type="application/zip")
+    name = exports.export_name(collection, f"dfe-return-{number:03d}", "zip", today())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@la_user_required
+@require_safe
+def dfe_school(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponse:
+    """One confirmed, locked school's file to the DfE."""
+    try:
+        collection, ready = _exportable(collection_id, dfe=True)
+    except _NotNowError as refused:
+        return _back(request, collection_id, str(refused))
+    school = get_object_or_404(School, pk=school_id)
+    missing = next((m for m in ready.missing if m.school.pk == school.pk), None)
+    if missing is not None:
+        return _back(request, collection_id, f"{school.name} cannot go yet: {missing.reason}.")
+    number = exports.next_number(collection)
+    made = exports.DfeReturn(exports.gather(collection, [school]), exports.producer(number))
+    found = next(made.files(), None)
+    if found is None:
+        return _back(request, collection_id, f"{school.name}: {made.failed[0].reason}")
+    _, file = found
+    record(
+        Action.DOWNLOAD,
+        f"downloaded {school.name}'s return to the DfE ({file.pupils} pupils)",
+        request=request, school=school, collection=collection, export=exports.DFE_EXPORT,
+        number=number, files=[file.name], pupils=file.pupils,
+    )  # fmt: skip
+    return _attachment(file.body, "application/xml", file.name)
+
+
+@la_user_required
+@require_safe
+def la_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """The CSV of the whole LA that goes with the DfE return, on its own."""
+    try:
+        collection, ready = _exportable(collection_id, dfe=True)
+    except _NotNowError as refused:
+        return _back(request, collection_id, str(refused))
+    gathered = exports.gather(collection, ready.included)
+    body = exports.la_csv(gathered)
+    record(
+        Action.DOWNLOAD,
+        f"downloaded the LA's CSV for the DfE ({gathered.total} pupils, with names)",
+        request=request, collection=collection, export="dfe-csv", pupils=gathered.total,
+        schools=[s.laestab for s in gathered.schools],
+    )  # fmt: skip
+    name = exports.export_name(collection, "dfe-pupils", "csv", today())
+    return _attachment(body, "text/csv; charset=utf-8", name)
+
+
+@la_user_required
+@require_safe
+def benchmark_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """The pupil-level file for benchmarking with other LAs: ?profile=minimised (the default)
+    or full."""
+    profile = request.GET.get("profile", MINIMISED)
+    if profile not in PROFILES:
+        raise Http404("The profile is minimised or full.")
+    try:
+        collection, ready = _exportable(collection_id)
+    except _NotNowError as refused:
+        return _back(request, collection_id, str(refused))
+    gathered = exports.gather(collection, ready.included)
+    body = exports.benchmark_csv(gathered, profile)
+    record(
+        Action.DOWNLOAD,
+        f"downloaded the benchmarking file ({gathered.total} pupils, {PROFILE_WORDS[profile]})",
+        request=request, collection=collection, export=exports.BENCHMARK_EXPORT,
+        profile=profile, minimised=profile == MINIMISED, pupils=gathered.total,
+        schools=[s.laestab for s in gathered.schools],
+    )  # fmt: skip
+    name = exports.export_name(collection, f"benchmark-{profile}", "csv", today())
+    return _attachment(body, "text/csv; charset=utf-8", name)
+
+
+urls: list[URLPattern] = [
+    path("la/collections/<int:collection_id>/exports/", exports_page, name="la_exports"),
+    path("la/collections/<int:collection_id>/exports/layout/", layout_page,
+         name="la_export_layout"),
+    path("la/collections/<int:collection_id>/exports/dfe.zip", dfe_zip, name="la_export_dfe"),
+    path("la/collections/<int:collection_id>/exports/dfe/<int:school_id>.xml", dfe_school,
+         name="la_export_dfe_school"),
+    path("la/collections/<int:collection_id>/exports/la.csv", la_csv, name="la_export_la_csv"),
+    path("la/collections/<int:collection_id>/exports/benchmark.csv", benchmark_csv,
+         name="la_export_benchmark"),
+]  # fmt: skip

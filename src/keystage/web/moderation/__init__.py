@@ -1,0 +1,1 @@
+"""KS2 moderation and appeals: visits, outcomes, letters, evidence."""

@@ -1,0 +1,10 @@
+"""Data protection pages and the audit trail."""
+
+from django.urls import URLPattern, path
+
+from keystage.web.privacy.views import audit, statement
+
+urlpatterns: list[URLPattern] = [
+    *audit.urls,
+    *statement.urls,
+]

@@ -1,0 +1,9 @@
+"""The data team's results pages."""
+
+from django.urls import URLPattern, path
+
+from keystage.web.results import views
+
+urlpatterns: list[URLPattern] = [
+    *views.urls,
+]

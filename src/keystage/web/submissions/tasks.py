@@ -1,0 +1,61 @@
+"""Task entry points. Their import paths are stored with queued work: keep them stable.
+
+Each runs through `keystage.web.common.retries`: a failure on our side (the database, the disk) is
+tried again with a delay, and a version that cannot be checked ends "could not be checked"
+rather than "being checked" for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+from django.urls import reverse
+
+from keystage.web.common import clock, mail, retries, task_order
+from keystage.web.models import Submission
+from keystage.web.submissions.processing import FINISHED, check_submission
+
+log = logging.getLogger(__name__)
+
+
+@task(priority=task_order.CHECK)  # before any other work: keystage.web.common.task_order
+def check_upload(submission_id: int, attempt: int = 1) -> str:
+    def work() -> str:
+        return check_submission(submission_id, attempt)
+
+    return retries.attempt(check_upload, [submission_id], attempt, work)
+
+
+def could_not_check(submission_id: int) -> None:
+    """The version is shown as "could not be checked" (school and data team) instead of
+    "being checked"; the data team can check it again once the fault is put right."""
+    changed = (
+        Submission.objects.filter(pk=submission_id)
+        .exclude(status__in=FINISHED)
+        .update(status=Submission.Status.FAILED, checked_at=clock.now())
+    )
+    if changed:
+        log.error("Version %s could not be checked: it is shown as failed", submission_id)
+        _tell_school(submission_id)
+
+
+def _tell_school(submission_id: int) -> None:
+    """The school hears at once that the delay is ours, so nobody re-sends or waits on a page.
+    Never raises: the version is already shown as failed, which is what matters."""
+    try:
+        version = Submission.objects.select_related("school", "collection", "uploaded_by").get(
+            pk=submission_id
+        )
+        to = mail.school_addresses(version.school)
+        if version.uploaded_by is not None and version.uploaded_by.email:
+            to = sorted({*to, version.uploaded_by.email.strip().lower()})
+        url = mail.link(reverse("portal:submission", args=[version.pk]))
+        mail.send("could_not_check", to, {"version": version, "url": url})
+    except Exception:
+        log.exception(
+            "Could not tell the school that version %s could not be checked", submission_id
+        )
+
+
+retries.register(check_upload, give_up=could_not_check)

@@ -1,0 +1,21 @@
+"""A school's files and the head's confirmation; the data team's files from other channels."""
+
+from django.urls import URLPattern, path
+
+from keystage.web.submissions.views import channels, codes, confirm, home, refused, school, template
+
+urlpatterns: list[URLPattern] = [
+    path("", home.home, name="home"),
+    path("collections/<int:collection_id>/", school.collection, name="collection"),
+    path("collections/<int:collection_id>/confirm/", confirm.confirm, name="confirm"),
+    path("files/<int:submission_id>/", school.submission, name="submission"),
+    path("files/<int:submission_id>/status/", school.submission_status, name="status"),
+    path("files/<int:submission_id>/findings.csv", school.findings_csv, name="findings_csv"),
+    path("files/<int:submission_id>/download/", school.submission_file, name="download"),
+    path("files/<int:submission_id>/answer/", school.answer, name="answer"),
+    path("codes/", codes.codes, name="codes"),
+    path("codes/<str:year>/", codes.codes, name="codes_year"),
+    *channels.urls,
+    *refused.urls,
+    *template.urls,
+]

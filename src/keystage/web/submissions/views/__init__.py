@@ -1,0 +1,1 @@
+"""Views: request in, response out; the work is in the package's modules."""
