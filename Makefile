@@ -24,6 +24,7 @@ test: setup  ## the whole suite on SQLite, the database tests again on PostgreSQ
 	@.venv/bin/ruff check src tests benchmarks
 	@.venv/bin/ruff format --check src tests benchmarks
 	@.venv/bin/mypy
+	@.venv/bin/lint-imports --no-cache  # the layers of docs/architecture.md
 	$(SECURITY_CHECKS)
 	@echo "== the whole suite, on SQLite"
 	@.venv/bin/pytest -q
@@ -36,6 +37,7 @@ security: setup  ## bandit and pip-audit alone (AUDIT_STRICT=1: an audit not don
 lint: setup
 	@.venv/bin/ruff check src tests benchmarks
 	@.venv/bin/mypy
+	@.venv/bin/lint-imports --no-cache
 
 bench: setup  ## benchmarks print figures; they never fail the build
 	@.venv/bin/python benchmarks/ingest.py

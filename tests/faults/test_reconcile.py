@@ -22,7 +22,7 @@ from portal_support import ctf_bytes, upload
 from keystage.web.common import retries, workers
 from keystage.web.models import Collection, School, Submission, WorkerHeartbeat
 from keystage.web.ops.reconcile import reconcile
-from keystage.web.reminders.daily import start_scheduler
+from keystage.web.ops.scheduler import start_scheduler
 
 
 def claimed(by: str, *, minutes_ago: float = 0) -> DBTaskResult:  # type: ignore[type-arg]

@@ -17,10 +17,9 @@ from keystage.web.common import retries, task_order
 from keystage.web.models import Collection, School, Submission
 from keystage.web.moderation.letters import send_letter
 from keystage.web.ops import serve
-from keystage.web.ops.reconcile import check_again
 from keystage.web.reminders.daily import send_daily_reminders
 from keystage.web.reports.tasks import render_reports_for
-from keystage.web.submissions.tasks import check_upload
+from keystage.web.submissions.tasks import check_again, check_upload
 
 RENDERS = 13  # what a new upload waited behind after a publication
 

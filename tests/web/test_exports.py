@@ -18,6 +18,7 @@ from django.utils.html import escape
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.checks import Context, run_checks
+from keystage.codesets import codeset_for
 from keystage.ctf.filename import expected_name
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
@@ -38,7 +39,6 @@ from keystage.web.models import (
 from keystage.web.results.pupils import pupils
 from keystage.web.results.views import pseudonym
 from keystage.web.submissions.locks import lock
-from keystage.web.submissions.processing import codeset_for
 
 CODESET = codeset_for("2025-26")
 

@@ -22,13 +22,8 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.submissions.locks import lock
-from keystage.web.workspace.shared_pupils import (
-    current_records,
-    excluded_records,
-    outcomes_for_school,
-    shared_upns,
-    without_excluded,
-)
+from keystage.web.submissions.told import current_records, outcomes_for_school
+from keystage.web.workspace.shared_pupils import excluded_records, shared_upns, without_excluded
 
 
 @dataclasses.dataclass

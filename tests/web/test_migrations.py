@@ -13,3 +13,32 @@ def test_no_model_change_lacks_a_migration() -> None:
     out = io.StringIO()
     call_command("makemigrations", "portal", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_queued_before_the_move_runs_at_the_tasks_new_paths() -> None:
+    """Issue 15 moved the task entry points: rows queued by the old code are renamed by 0014,
+    and a finished row keeps the path it ran under."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from keystage.web.submissions.tasks import check_upload
+
+    def migrate(to: str) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("portal", to)])
+
+    migrate("0013_h14_refuse")
+    old = "keystage.web.tasks.check_upload"
+    common = {"args_kwargs": {"args": [1], "kwargs": {}}, "queue_name": "default",
+              "backend_name": "default", "priority": 0}  # fmt: skip
+    waiting = DBTaskResult.objects.create(task_path=old, **common)
+    done = DBTaskResult.objects.create(task_path=old, finished_at=timezone.now(), **common)
+    migrate("0014_task_paths")
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert waiting.task_path == check_upload.module_path
+    assert waiting.task.module_path == check_upload.module_path  # it imports
+    assert done.task_path == old

@@ -21,6 +21,7 @@ from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
 from pypdf import PdfReader
 
 from keystage.checks.run import Lookup
+from keystage.codesets import codeset_for
 from keystage.ctf.model import pupil_from_dict
 from keystage.measures.compute import scorer_for
 from keystage.measures.results import by_role, latest
@@ -42,7 +43,6 @@ from keystage.web.moderation.evidence import EvidenceRefusedError, accept
 from keystage.web.reports.publish import publish
 from keystage.web.results.pupils import fingerprint, measures_for
 from keystage.web.submissions.locks import lock
-from keystage.web.submissions.processing import codeset_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -20,11 +20,11 @@ from template_support import fill
 
 from keystage.checks import REGISTRY
 from keystage.checks.rules.pupil import LONGEST
+from keystage.codesets import codeset_for
 from keystage.ctf.model import Assessment, Pupil
 from keystage.ctf.reader import read_all
 from keystage.template import MEDIA_TYPE
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
-from keystage.web.submissions.processing import codeset_for
 
 
 def width(model: type[Model], name: str) -> int:

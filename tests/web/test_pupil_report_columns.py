@@ -25,6 +25,7 @@ from portal_support import ctf_path, run_tasks, upload
 from pypdf import PdfReader
 
 from keystage.checks.run import Lookup
+from keystage.codesets import codeset_for
 from keystage.codesets.model import COLLECTIONS
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_all
@@ -33,7 +34,6 @@ from keystage.measures.results import by_role, latest
 from keystage.web.models import Collection, School
 from keystage.web.reports.pupil_pdf import pupil_report_pdf
 from keystage.web.reports.render import LONGEST_WORD
-from keystage.web.submissions.processing import codeset_for
 
 # Long names of the kinds schools have: a double-barrelled surname with two forenames, and one
 # word with nowhere to wrap (a surname may be up to 100 letters); and the longest word the

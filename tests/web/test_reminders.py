@@ -27,8 +27,10 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
+from keystage.web.ops import scheduler
+from keystage.web.ops.scheduler import run_scheduler_tick, start_scheduler
 from keystage.web.reminders import daily
-from keystage.web.reminders.daily import run_scheduler_tick, schedule_daily, start_scheduler
+from keystage.web.reminders.daily import schedule_daily
 from keystage.web.reminders.sending import send_reminders
 from keystage.web.submissions.locks import lock
 from keystage.web.submissions.state import State, standings_for
@@ -261,7 +263,7 @@ def test_the_scheduler_queues_the_task_once_a_day_from_7am(three_schools: list[S
 def test_the_scheduler_thread_ticks_until_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     ticked = threading.Event()
     stop = threading.Event()
-    monkeypatch.setattr(daily, "run_scheduler_tick", ticked.set)
+    monkeypatch.setattr(scheduler, "run_scheduler_tick", ticked.set)
     thread = start_scheduler(interval=0.01, stop=stop)
     assert ticked.wait(5)
     stop.set()

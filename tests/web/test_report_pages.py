@@ -97,7 +97,7 @@ def test_the_fast_parse_reads_the_report_as_weasyprints_own_parser(
 ) -> None:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    from keystage.web.reports.render import BASE_URL, _weasy
+    from keystage.web.common.pdf import BASE_URL, _weasy
 
     html = render_to_string("reports/school.html", school_context(school_a, ks1))
     fetcher, fonts, css = _weasy()

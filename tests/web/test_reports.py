@@ -19,6 +19,8 @@ from pypdf import PdfReader
 from signing import sign
 
 from keystage.ctf.model import Pupil
+from keystage.web.common.pdf.assets import BASE_URL
+from keystage.web.common.pdf.fetcher import AssetFetcher, RefusedAssetError
 from keystage.web.models import (
     AuditEvent,
     Collection,
@@ -27,7 +29,6 @@ from keystage.web.models import (
     School,
     User,
 )
-from keystage.web.reports.fetcher import BASE_URL, AssetFetcher, RefusedAssetError
 from keystage.web.reports.publish import TASK_PATH, publish
 from keystage.web.reports.pupil_pdf import render_pupil_report
 from keystage.web.reports.render import render_school_report
@@ -92,7 +93,7 @@ def test_the_fetcher_serves_only_the_reports_own_assets() -> None:
         "http://example.com/x.png",
         "https://example.com/a.css",
         "file:///etc/passwd",
-        BASE_URL + "../models/results.py",
+        BASE_URL + "../../models/results.py",
         BASE_URL + "fonts/LICENSE",
         "data:,x",
     )

@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 from portal_support import ctf_path, run_tasks, signed_in
 from template_support import fill, identity
 
+from keystage.codesets import codeset_for
 from keystage.ctf.reader import read_all
 from keystage.template import MEDIA_TYPE
 from keystage.template.build import build_template
 from keystage.web.models import AuditEvent, Collection, RefusedUpload, School, Submission, User
-from keystage.web.submissions.processing import codeset_for
 
 BROKEN_WRITING = "H7"
 

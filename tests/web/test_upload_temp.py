@@ -27,11 +27,10 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
 from portal_support import ctf_bytes
 
-from keystage.web.common import upload_temp
 from keystage.web.models import Collection, School, Submission
-from keystage.web.ops import upload_handlers
+from keystage.web.ops import upload_handlers, upload_temp
+from keystage.web.ops.scheduler import start_scheduler
 from keystage.web.ops.upload_handlers import GuardedUploadHandler, longest_upload_seconds
-from keystage.web.reminders.daily import start_scheduler
 
 # A web process receiving an upload: Django parses a multipart body with the configured
 # handlers from a socket that delivers the file's first 3 MB (more than is kept in memory),

@@ -1,6 +1,6 @@
 """The year's code reference tables, loaded from data files. Pure Python: never imports Django."""
 
-from keystage.codesets.load import available_years, load, year_for
+from keystage.codesets.load import available_years, codeset_for, load, year_for
 from keystage.codesets.model import (
     COLLECTIONS,
     AssessmentType,
@@ -16,6 +16,7 @@ __all__ = [
     "CodesetError",
     "ResultSet",
     "available_years",
+    "codeset_for",
     "load",
     "year_for",
 ]

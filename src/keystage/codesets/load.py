@@ -66,6 +66,13 @@ def load(academic_year: str) -> Codeset:
     return parse(tomllib.loads(path.read_text(encoding="utf-8")), source=f"{academic_year}.toml")
 
 
+def codeset_for(academic_year: str) -> Codeset:
+    """The code table a collection of `academic_year` is checked against: its own year's, or
+    the newest shipped where the year has none yet."""
+    available = available_years()
+    return load(academic_year if academic_year in available else available[-1])
+
+
 def _keys(where: str, table: dict[str, Any], allowed: set[str], required: set[str]) -> None:
     unknown = set(table) - allowed
     if unknown:

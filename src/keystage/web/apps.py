@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here: the app registry must be ready before modules that use the models.
         from keystage.web.common import audit  # noqa: F401  (connects the sign-in signals)
         from keystage.web.common.logs import connect_task_logging
+        from keystage.web.reports import listeners
 
         connect_task_logging()  # a task's log lines carry its submission (or other) id
+        listeners.connect()  # reports are made again when a school's data changes

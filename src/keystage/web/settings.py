@@ -217,11 +217,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The guard first: it stops an upload that is too large, plainly the wrong kind or too slow
 # mid-stream. Large files stream into the data folder's uploading/ (not a private /tmp, so the
-# workers' sweep sees what a killed web process left there: see keystage.web.common.upload_temp).
+# workers' sweep sees what a killed web process left there: see keystage.web.ops.upload_temp).
 FILE_UPLOAD_HANDLERS = [
     "keystage.web.ops.upload_handlers.GuardedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "keystage.web.common.upload_temp.NamedTemporaryFileUploadHandler",
+    "keystage.web.ops.upload_temp.NamedTemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploading"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

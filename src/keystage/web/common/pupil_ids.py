@@ -1,4 +1,5 @@
-"""Pupil IDs: a pupil named without their UPN, and UPNs found in words.
+"""Pupil IDs: a pupil named without their UPN, and UPNs found in words; a pupil's name as
+schools list it.
 
 The UPN is a national identifier that follows a child through school. Where a pupil must be
 told apart but not identified (the minimised exports, the audit trail's page views, a purged
@@ -17,7 +18,7 @@ import re
 from django.conf import settings
 
 from keystage.ctf.upn import ALPHABET
-from keystage.web.models import Collection
+from keystage.web.models import Collection, PupilRecord
 
 # A UPN in words, with "pupil" or "UPN" said before it.
 UPN_IN_WORDS = re.compile(
@@ -32,3 +33,8 @@ def pseudonym(collection: Collection, upn: str) -> str:
 
 def upns_in(text: str) -> set[str]:
     return {found["upn"] for found in UPN_IN_WORDS.finditer(text)}
+
+
+def display_name(record: PupilRecord) -> str:
+    """'SURNAME, Forename', as schools see pupils listed in their MIS."""
+    return f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"

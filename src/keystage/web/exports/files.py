@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from keystage.checks import COLLECTION_NAMES
+from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.exports import (
     DFE_COLLECTIONS,
@@ -36,7 +37,6 @@ from keystage.exports import (
 from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import AuditEvent, Collection, School
 from keystage.web.results.pupils import pupils
-from keystage.web.submissions.processing import codeset_for
 from keystage.web.submissions.state import Standing, State, standings_for
 
 DFE_EXPORT = "dfe-return"  # the audit detail's "export" for the DfE files (numbers them)

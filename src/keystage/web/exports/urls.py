@@ -1,6 +1,6 @@
 """The data team's onward exports."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from keystage.web.exports import views
 

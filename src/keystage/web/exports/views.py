@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
+from keystage.codesets import codeset_for
 from keystage.exports import FULL, MINIMISED, PROFILES
 from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.web.accounts.access import la_user_required
@@ -22,7 +23,6 @@ from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
 from keystage.web.exports import files as exports
 from keystage.web.models import Collection, School
-from keystage.web.submissions.processing import codeset_for
 
 PROFILE_WORDS = {
     MINIMISED: "minimised: no names, dates of birth or UPNs",

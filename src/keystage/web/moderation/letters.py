@@ -18,11 +18,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from keystage.codesets import codeset_for
 from keystage.web.common import audit, clock, mail, task_order
+from keystage.web.common.pdf import pdf_of
+from keystage.web.common.pupil_ids import display_name
 from keystage.web.models import ModeratedSchool, PupilRecord
-from keystage.web.moderation.records import moderated_roles
-from keystage.web.submissions.processing import codeset_for
-from keystage.web.workspace.shared_pupils import display_name
+from keystage.web.moderation.roles import moderated_roles
 
 
 @task(priority=task_order.LETTER)  # after checks and reminders: keystage.web.common.task_order
@@ -65,8 +66,6 @@ def make_and_send(moderated_id: int) -> str:
     if moderated.notified_at is None:
         return "not released"
     if not moderated.letter_sha256:
-        from keystage.web.reports.render import pdf_of
-
         pdf, _ = pdf_of(render_to_string("reports/letter.html", letter_context(moderated)))
         with transaction.atomic():
             row = ModeratedSchool.objects.select_for_update().get(pk=moderated_id)

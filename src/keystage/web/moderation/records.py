@@ -20,13 +20,13 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from keystage.codesets import Codeset
-from keystage.codesets.model import AssessmentType
+from keystage.codesets import Codeset, codeset_for
 from keystage.ctf.model import AssessmentKey, pupil_from_dict
 from keystage.ctf.upn import is_valid
-from keystage.web.common import audit, clock, mail
+from keystage.web.common import audit, clock, events, mail
 from keystage.web.models import (
     Appeal,
     AppealEvidence,
@@ -40,9 +40,8 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.moderation.evidence import Evidence
-from keystage.web.submissions.processing import codeset_for
-
-KIND = "KS2"  # the collection moderated
+from keystage.web.moderation.letters import send_letter
+from keystage.web.moderation.roles import KIND, moderated_roles
 
 Judgements = dict[tuple[int, str], dict[str, str]]  # (school id, UPN) -> role -> judgement
 
@@ -105,12 +104,6 @@ def _role_of(assessment: Mapping[str, Any], codeset: Codeset) -> str | None:
 
 
 # -- What may be moderated --------------------------------------------------------------------
-
-
-def moderated_roles(codeset: Codeset) -> dict[str, AssessmentType]:
-    """The KS2 teacher assessments (writing, science, and reading and maths for pupils not
-    sitting the tests), by role, in the code table's order."""
-    return {a.role: a for a in codeset.for_collection(KIND) if a.key.method == "TA"}
 
 
 def school_record(collection: Collection, school: School, upn: str) -> PupilRecord | None:
@@ -339,8 +332,6 @@ def notify(moderated: ModeratedSchool, *, by: User, request: HttpRequest | None 
             "before telling the school"
         )
     _not_yet_told(moderated)
-    from keystage.web.moderation.letters import send_letter  # the task module imports this one
-
     with transaction.atomic():
         moderated.notified_at, moderated.notified_by = clock.now(), by
         moderated.save(update_fields=["notified_at", "notified_by"])
@@ -358,12 +349,7 @@ def notify(moderated: ModeratedSchool, *, by: User, request: HttpRequest | None 
 def _remake_reports(moderated: ModeratedSchool) -> None:
     collection, school_id = moderated.round.collection, moderated.school_id
 
-    def remake() -> None:
-        from keystage.web.reports.publish import refresh_school  # reports import results
-
-        refresh_school(collection, school_id)
-
-    transaction.on_commit(remake)
+    transaction.on_commit(lambda: events.data_changed(collection, [school_id]))
 
 
 # -- Appeals -----------------------------------------------------------------------------------
@@ -504,8 +490,6 @@ def decide(
 
 def _tell(moderated: ModeratedSchool, template: str, **context: Any) -> None:
     """Emails the school's head and main address once the step is stored."""
-    from django.urls import reverse
-
     url = mail.link(reverse("portal:moderation", args=[moderated.pk]))
     to = mail.school_addresses(moderated.school)
     values = {"school": moderated.school, "collection": moderated.round.collection,

@@ -1,6 +1,6 @@
 """KS2 moderation: the data team's pages and the head's appeal."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from keystage.web.moderation.views import appeals, la
 

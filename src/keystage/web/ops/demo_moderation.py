@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from keystage.codesets import codeset_for
 from keystage.web.models import (
     Appeal,
     Collection,
@@ -19,7 +20,6 @@ from keystage.web.models import (
 )
 from keystage.web.moderation import records as moderation
 from keystage.web.moderation.evidence import accept
-from keystage.web.submissions.processing import codeset_for
 
 APPEAL_OPENS, APPEAL_CLOSES = dt.date(2026, 6, 15), dt.date(2026, 6, 26)
 # A one-page PDF, as a head might scan a pupil's writing.

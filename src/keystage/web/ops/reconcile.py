@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,24 +60,6 @@ def reconcile(now: dt.datetime | None = None) -> Reconciled:
     for line in done.lines():
         log.warning("Reconciled: %s", line)
     return done
-
-
-def check_again(submission_ids: Iterable[int] | None = None) -> list[int]:
-    """Versions that could not be checked are queued afresh (all their attempts again), once
-    the fault is put right: the data team's button, or `keystage manage reconcile --failed`."""
-    failed = Submission.objects.filter(status=Submission.Status.FAILED)
-    if submission_ids is not None:
-        failed = failed.filter(pk__in=list(submission_ids))
-    queued = []
-    for pk in failed.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            changed = Submission.objects.filter(pk=pk, status=Submission.Status.FAILED).update(
-                status=Submission.Status.RECEIVED, attempts=0, checked_at=None
-            )
-            if changed:
-                check_upload.enqueue(pk)
-                queued.append(pk)
-    return queued
 
 
 # -- 1. Tasks left running by a worker that is gone ------------------------------------------

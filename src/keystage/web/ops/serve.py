@@ -134,7 +134,7 @@ def worker(args: argparse.Namespace) -> int:
 
     django.setup()
     from keystage.web.common.workers import new_worker_id
-    from keystage.web.reminders.daily import start_scheduler
+    from keystage.web.ops.scheduler import start_scheduler
 
     worker_id = args.worker_id or new_worker_id()
     _started(worker_id)  # before the first task is taken: see keystage.web.common.workers

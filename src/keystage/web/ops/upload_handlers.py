@@ -28,6 +28,9 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
+from keystage.web.moderation import evidence
+from keystage.web.submissions.uploads import NOT_CTF
+
 log = logging.getLogger(__name__)
 
 # Room for the form's other fields and the multipart framing around the files.
@@ -45,9 +48,7 @@ def not_a_ctf(head: bytes) -> str | None:
     """The file request form's own refusals by first bytes (a PDF, an old Office document, a
     picture). A zip passes: the form takes a filled spreadsheet template (.xlsx) too, and
     tells it from other zips by its name and parts."""
-    from keystage.web.submissions.uploads import _NOT_CTF  # the form's words, so both say the same
-
-    return next((said for magic, said in _NOT_CTF if head.startswith(magic)), None)
+    return next((said for magic, said in NOT_CTF if head.startswith(magic)), None)
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,11 @@ def _ctf_cap() -> int:
 
 
 def _evidence_cap() -> int:
-    from keystage.web.moderation.evidence import max_bytes
-
-    return max_bytes()
+    return evidence.max_bytes()
 
 
 def _evidence_request_cap() -> int:
-    from keystage.web.moderation.evidence import MAX_FILES
-
-    return MAX_FILES * _evidence_cap() + FORM_ALLOWANCE
+    return evidence.MAX_FILES * _evidence_cap() + FORM_ALLOWANCE
 
 
 def _form_cap() -> int:

@@ -1,6 +1,6 @@
 """Data protection pages and the audit trail."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from keystage.web.privacy.views import audit, statement
 

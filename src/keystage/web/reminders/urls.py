@@ -1,6 +1,6 @@
 """The reminders page of a collection."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from keystage.web.reminders import views
 

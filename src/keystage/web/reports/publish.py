@@ -7,29 +7,22 @@ the data team's decision) get reports; the others keep what they had until they 
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from keystage.web.common import clock, mail
-from keystage.web.models import Collection, Publication, Report, School, Submission, User
+from keystage.web.common import clock
+from keystage.web.models import Collection, Publication, Report, User
 from keystage.web.reports.publishable import (
     LeftOut,
     publishable_ids,
-    publishable_now,
     sort_schools,
 )
-from keystage.web.results.pupils import fingerprint
-from keystage.web.submissions.state import Standing
+from keystage.web.reports.tasks import render_reports_for
 
-TASK_PATH = "keystage.web.reports.tasks.render_reports_for"
+TASK_PATH = render_reports_for.module_path
 
 
 def publish(collection: Collection, by: User) -> int:
@@ -63,107 +56,7 @@ def refresh_schools(collection: Collection, school_ids: Iterable[int]) -> int:
 
 
 def _queue(school_id: int, collection: Collection) -> None:
-    # Imported here: the task module imports this one.
-    from keystage.web.reports.tasks import render_reports_for
-
     render_reports_for.enqueue(school_id, collection.pk)
-
-
-def render_for(school_id: int, collection_id: int) -> str:
-    """The task's work: renders and stores both reports if the data changed, then emails."""
-    school = School.objects.get(pk=school_id)
-    collection = Collection.objects.get(pk=collection_id)
-    if collection.purged_at is not None:
-        return "purged"  # no names left to print, and no pupil-level PDF may be made again
-    if publishable_now(collection, school) is None:
-        return "left out"  # e.g. a new upload voided the confirmation since it was queued
-    made_from = fingerprint(collection, school)
-    if _latest_fingerprint(school, collection) == made_from:
-        return "unchanged"
-    # Imported here: WeasyPrint takes seconds to import, and web processes never render.
-    from keystage.web.reports import pupil_pdf, render
-
-    started = time.perf_counter()
-    school_pdf, _ = render.pdf_of(
-        render_to_string("reports/school.html", render.school_context(school, collection))
-    )
-    school_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    pupils_pdf, _ = pupil_pdf.pupil_report_pdf(school, collection)  # in parts when long
-    pupil_seconds = time.perf_counter() - started
-    with transaction.atomic():
-        School.objects.select_for_update().get(pk=school.pk)  # one new version at a time
-        if _latest_fingerprint(school, collection) == made_from:
-            return "unchanged"  # another worker stored the same data's reports meanwhile
-        now = publishable_now(collection, school)
-        if now is None or fingerprint(collection, school) != made_from:
-            # Changed while it was rendered: a new upload voided the confirmation (the school
-            # keeps its reports as they were), or a decision queued this school again.
-            return "changed meanwhile"
-        version = _next_version(school, collection)
-        for kind, pdf, seconds in (
-            (Report.Kind.SCHOOL, school_pdf, school_seconds),
-            (Report.Kind.PUPIL, pupils_pdf, pupil_seconds),
-        ):
-            _store(school, collection, kind, version, pdf, seconds, now.current, made_from)
-    _tell_school(school, collection, version, now)
-    return f"version {version}"
-
-
-def _latest_fingerprint(school: School, collection: Collection) -> str | None:
-    return (
-        Report.objects.filter(school=school, collection=collection, kind=Report.Kind.SCHOOL)
-        .order_by("-version")
-        .values_list("data_fingerprint", flat=True)
-        .first()
-    )
-
-
-def _next_version(school: School, collection: Collection) -> int:
-    latest = (
-        Report.objects.filter(school=school, collection=collection)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    return (latest or 0) + 1
-
-
-def _store(
-    school: School,
-    collection: Collection,
-    kind: str,
-    version: int,
-    pdf: bytes,
-    seconds: float,
-    made_from: Submission | None,
-    data_fingerprint: str,
-) -> Report:
-    report = Report(
-        school=school, collection=collection, kind=kind, version=version,
-        sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), made_from=made_from,
-        data_fingerprint=data_fingerprint, made_at=clock.now(), render_seconds=seconds,
-    )  # fmt: skip
-    name = f"{school.laestab}_{collection.kind}_{collection.academic_year}_{kind}_v{version}.pdf"
-    report.file.save(name, ContentFile(pdf), save=False)
-    report.save()
-    return report
-
-
-def _tell_school(school: School, collection: Collection, version: int, now: Standing) -> None:
-    mail.send(
-        "reports_ready",
-        mail.school_addresses(school),
-        {
-            "school": school,
-            "collection": collection,
-            "version": version,
-            "updated": version > 1,
-            "file_version": now.current.version if now.current else None,
-            "confirmed": now.confirmation is not None,
-            "url": mail.link(reverse("portal:reports")),
-        },
-    )
 
 
 @dataclass(frozen=True)

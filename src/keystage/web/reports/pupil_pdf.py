@@ -3,7 +3,7 @@
 Laid out at once, one table of every pupil holds every row's boxes, and then every cell's PDF
 objects, in memory together: a 4,000-pupil school's report took 1.4 GB and over a minute in
 one worker, and the time a page grew with the table. So a long report's pupils are laid out
-PUPILS_A_PART at a time, and each part's PDF objects go into one joined PDF (pdf_join) before
+PUPILS_A_PART at a time, and each part's PDF objects go into one joined PDF (common.pdf.join) before
 the next part is laid out: the memory is about that of one part, and the time a page that of a
 part's, however many pupils the school has. The first part carries the report's opening, the
 last its closing note.
@@ -29,9 +29,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from keystage.web.common.pdf import laid_out, written
+from keystage.web.common.pdf.join import JoinedPDF
 from keystage.web.models import Collection, School
-from keystage.web.reports.pdf_join import JoinedPDF
-from keystage.web.reports.render import laid_out, pupil_context, written
+from keystage.web.reports.render import pupil_context
 
 TEMPLATE = "reports/pupils.html"
 PUPILS_A_PART = 250  # some seven pages of rows: a part's layout stays small and quick

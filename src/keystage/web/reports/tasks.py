@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from keystage.web.common import retries, task_order
-from keystage.web.reports.publish import render_for
+from keystage.web.reports.making import render_for
 
 
 @task(priority=task_order.REPORTS)  # after every other kind: keystage.web.common.task_order

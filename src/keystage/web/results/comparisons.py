@@ -40,12 +40,12 @@ from typing import IO
 
 from django.db import transaction
 
+from keystage.codesets import codeset_for
 from keystage.measures import SPECS
 from keystage.measures.groups import dimensions
 from keystage.web.common import clock
 from keystage.web.common.columns import width
 from keystage.web.models import ComparisonFigure, User
-from keystage.web.submissions.processing import codeset_for
 
 Level = ComparisonFigure.Level
 

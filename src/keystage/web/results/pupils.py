@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import Measure, compute
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moderation import records
 from keystage.web.submissions.locks import locked_school_ids
-from keystage.web.submissions.processing import codeset_for
 from keystage.web.workspace.shared_pupils import excluded_records
 
 

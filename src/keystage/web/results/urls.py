@@ -1,6 +1,6 @@
 """The data team's results pages."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 from keystage.web.results import views
 

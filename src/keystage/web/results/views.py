@@ -27,6 +27,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
 from keystage.checks.run import Lookup
+from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.exports import csv_text
 from keystage.measures import AVERAGE, SPECS, Measure, compute, suppress
@@ -43,7 +44,6 @@ from keystage.web.common.xlsx import CONTENT_TYPE, workbook
 from keystage.web.models import Collection, ComparisonFigure, PupilRecord, Role, School, User
 from keystage.web.results.comparisons import ComparisonImportError, import_figures
 from keystage.web.results.pupils import current_records, la_pupils
-from keystage.web.submissions.processing import codeset_for
 
 # -- Words for people ---------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from keystage.checks import infer_collection
+from keystage.codesets import codeset_for
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Header, Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
@@ -42,7 +43,6 @@ from keystage.web.models import (
 )
 from keystage.web.submissions import refusals
 from keystage.web.submissions.locks import active_lock
-from keystage.web.submissions.processing import codeset_for
 from keystage.web.submissions.uploads import FileRefusedError, UploadRefusedError, receive
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]

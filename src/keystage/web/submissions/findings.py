@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from keystage.checks.text import kind_field
+from keystage.codesets import codeset_for
 from keystage.web.models import Collection, FindingRecord, Submission
 from keystage.web.submissions.answers import answer_to, answers_in, unanswered_counts
-from keystage.web.submissions.processing import codeset_for
 
 Grouped = list[tuple[str, list[FindingRecord]]]
 

@@ -14,13 +14,12 @@ from collections.abc import Iterator, Mapping
 
 from django.db import transaction
 
-from keystage import codesets
 from keystage.checks import REFUSING, Context, Finding, finding, run_checks
-from keystage.codesets import Codeset
+from keystage.codesets import codeset_for
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
 from keystage.ctf.reader import read_ctf
-from keystage.web.common import bulk, clock, faultpoints
+from keystage.web.common import bulk, clock, events, faultpoints
 from keystage.web.common.columns import shortened, whole_or_blank
 from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRecord, Submission
 from keystage.web.submissions import cross_school, template_upload
@@ -40,11 +39,6 @@ class Outcome:
     pupils: list[Pupil]
     findings: list[Finding]
     refused: Finding | None = None
-
-
-def codeset_for(academic_year: str) -> Codeset:
-    available = codesets.available_years()
-    return codesets.load(academic_year if academic_year in available else available[-1])
 
 
 def check_submission(submission_id: int, attempt: int | None = None) -> str:
@@ -207,10 +201,7 @@ def _make_current(
 
 
 def _refresh_reports(submission: Submission) -> None:
-    # Imported here: reports import the results, which import this module.
-    from keystage.web.reports.publish import refresh_school
-
-    refresh_school(submission.collection, submission.school_id)
+    events.data_changed(submission.collection, [submission.school_id])
 
 
 def _finding_row(submission: Submission, item: Finding) -> FindingRecord:

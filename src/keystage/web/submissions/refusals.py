@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import UploadedFile
 
 from keystage import checks
 from keystage.checks import Context, Finding
+from keystage.codesets import codeset_for
 from keystage.template import start as template_start
 from keystage.web.models import Collection, RefusedUpload, School, Submission
 from keystage.web.submissions import template_upload
-from keystage.web.submissions.processing import codeset_for
 
 # A workbook is read whole to open it: one larger than any filled template is left to the task.
 TEMPLATE_READ_AT_UPLOAD = 5 * 1024 * 1024

@@ -8,7 +8,9 @@ rather than "being checked" for ever.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
+from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 
@@ -56,6 +58,24 @@ def _tell_school(submission_id: int) -> None:
         log.exception(
             "Could not tell the school that version %s could not be checked", submission_id
         )
+
+
+def check_again(submission_ids: Iterable[int] | None = None) -> list[int]:
+    """Versions that could not be checked are queued afresh (all their attempts again), once
+    the fault is put right: the data team's button, or `keystage manage reconcile --failed`."""
+    failed = Submission.objects.filter(status=Submission.Status.FAILED)
+    if submission_ids is not None:
+        failed = failed.filter(pk__in=list(submission_ids))
+    queued = []
+    for pk in failed.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            changed = Submission.objects.filter(pk=pk, status=Submission.Status.FAILED).update(
+                status=Submission.Status.RECEIVED, attempts=0, checked_at=None
+            )
+            if changed:
+                check_upload.enqueue(pk)
+                queued.append(pk)
+    return queued
 
 
 retries.register(check_upload, give_up=could_not_check)

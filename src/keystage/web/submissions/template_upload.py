@@ -94,8 +94,8 @@ def school_ref(school: School) -> SchoolRef:
 
 def template_download(collection: Collection, school: School | None) -> HttpResponse:
     """The collection's blank template, with the school's name and LAESTAB filled in."""
+    from keystage.codesets import codeset_for
     from keystage.template.build import build_template
-    from keystage.web.submissions.processing import codeset_for
 
     codeset = codeset_for(collection.academic_year)
     data = build_template(collection.kind, codeset, school_ref(school) if school else None)

@@ -26,7 +26,7 @@ from keystage.web.submissions.locks import active_lock
 from keystage.web.submissions.tasks import check_upload
 
 # The first bytes of files schools send by mistake, and what to tell them.
-_NOT_CTF = (
+NOT_CTF = (
     (b"%PDF", "This file is a PDF. Upload the CTF (an XML file) exported from your MIS."),
     (b"\xd0\xcf\x11\xe0", "This file is an older Microsoft Office document. Upload the CTF (an "
      "XML file) exported from your MIS."),
@@ -113,7 +113,7 @@ def sniff(upload: UploadedFile[bytes]) -> Sniffed:
         if not head:
             head = chunk[:8]
         digest.update(chunk)
-    for magic, message in _NOT_CTF:
+    for magic, message in NOT_CTF:
         if head.startswith(magic):
             raise UploadRefusedError(message)
     if spreadsheet and (refusal := template_upload.upload_refusal(upload)):

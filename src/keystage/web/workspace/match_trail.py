@@ -13,7 +13,8 @@ from django.http import HttpRequest
 
 from keystage.web.common import audit, clock
 from keystage.web.models import Answer, Collection, FindingRecord, PupilMatch, School, User
-from keystage.web.workspace.shared_pupils import CROSS_SCHOOL_CODE, shared_upns
+from keystage.web.submissions.told import CROSS_SCHOOL_CODE
+from keystage.web.workspace.shared_pupils import shared_upns
 
 NOTHING_TO_SETTLE = (
     "The other school's return no longer has this pupil, so there is nothing to settle. "

@@ -20,27 +20,24 @@ from django.urls import reverse
 
 from keystage import moves
 from keystage.ctf.model import SchoolHistoryEntry
-from keystage.web.common import audit, clock, mail
+from keystage.web.common import audit, clock, events, mail
+from keystage.web.common.pupil_ids import display_name
 from keystage.web.models import (
     Answer,
     Collection,
-    FindingRecord,
     MoveDecision,
     PupilRecord,
     School,
     User,
 )
-
-CROSS_SCHOOL_CODE = "PUPIL-OTHER-SCHOOL"
+from keystage.web.submissions.told import (
+    CROSS_SCHOOL_CODE,
+    current_records,
+    our_school,
+    settled_text,
+)
 
 _HISTORY_FIELDS = frozenset(SchoolHistoryEntry.__dataclass_fields__)
-
-
-def current_records(collection: Collection) -> QuerySet[PupilRecord]:
-    """Pupils as the schools' current versions for the collection give them."""
-    return PupilRecord.objects.filter(
-        submission__collection=collection, submission__is_current=True
-    ).exclude(upn="")
 
 
 def shared_upns(collection: Collection) -> QuerySet[Any, Mapping[str, Any]]:
@@ -52,11 +49,6 @@ def shared_upns(collection: Collection) -> QuerySet[Any, Mapping[str, Any]]:
         .filter(schools__gte=2)
         .order_by("upn")
     )
-
-
-def display_name(record: PupilRecord) -> str:
-    """'SURNAME, Forename', as schools see pupils listed in their MIS."""
-    return f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"
 
 
 def history(record: PupilRecord) -> tuple[SchoolHistoryEntry, ...]:
@@ -203,25 +195,6 @@ def _audit(
     )  # fmt: skip
 
 
-def settled_text(ours: bool | None) -> str:
-    """What a school is told of the LA's decision (None: different children)."""
-    if ours is None:
-        return (
-            "The LA checked: the pupil in the other school's return is a different child. "
-            "Your school keeps this pupil."
-        )
-    if ours:
-        return "The LA decided that your school reports this pupil."
-    return (
-        "The LA decided that another school reports this pupil: the pupil is left out of your "
-        "school's figures for this collection."
-    )
-
-
-def _ours(school: School, reporting: School | None) -> bool | None:
-    return None if reporting is None else school.pk == reporting.pk
-
-
 def _close_queries(move: Move, reporting: School | None, by: User) -> list[School]:
     """Each school's PUPIL-OTHER-SCHOOL query on the pupil is answered by the decision, unless
     the school answered it already (its own words stand). Returns the schools that were asked."""
@@ -238,7 +211,7 @@ def _close_queries(move: Move, reporting: School | None, by: User) -> list[Schoo
             upn=move.upn,
             code=CROSS_SCHOOL_CODE,
             defaults={
-                "text": settled_text(_ours(version.school, reporting)),
+                "text": settled_text(our_school(version.school, reporting)),
                 "answered_by": by,
                 "answered_at": now,
                 "first_submission": version,
@@ -263,7 +236,7 @@ def _tell_schools(move: Move, reporting: School | None, told: list[School]) -> N
                 "collection": move.collection,
                 "pupil": display_name(record),
                 "upn": move.upn,
-                "outcome": settled_text(_ours(school, reporting)),
+                "outcome": settled_text(our_school(school, reporting)),
                 "url": url,
             },
         )
@@ -271,10 +244,7 @@ def _tell_schools(move: Move, reporting: School | None, told: list[School]) -> N
 
 def _refresh_reports(move: Move) -> None:
     """Both schools' published reports change: they are made again, and the schools told."""
-    from keystage.web.reports.publish import refresh_school  # reports import this module
-
-    for school in move.schools:
-        refresh_school(move.collection, school.pk)
+    events.data_changed(move.collection, [school.pk for school in move.schools])
 
 
 def _left_out(collection: Collection) -> Exists:
@@ -302,58 +272,3 @@ def excluded_records(collection: Collection) -> set[tuple[int, str]]:
     data team decided that another school reports the pupil."""
     rows = current_records(collection).filter(_left_out(collection))
     return set(rows.values_list("submission__school_id", "upn"))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """For a school's page: one of its pupils that the checks or the LA told it of: asked as a
-    query (UPN and date of birth in another school's return), or settled by the LA in a decision
-    made for this school. Nothing here says which other school."""
-
-    upn: str
-    pupil: str  # as the school's own file names them
-    decided: bool
-    ours: bool | None  # the school reports the pupil; None: a different child in each file
-
-    @property
-    def text(self) -> str:
-        if not self.decided:
-            return "Also in another school's return: the LA will settle it"
-        return settled_text(self.ours)
-
-
-def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]:
-    """The school's current pupils it has been told of: a PUPIL-OTHER-SCHOOL query on its
-    current version, or a decision of the LA made for this school."""
-    own = current_records(collection).filter(submission__school=school)
-    asked = set(
-        FindingRecord.objects.filter(
-            submission__school=school,
-            submission__collection=collection,
-            submission__is_current=True,
-            code=CROSS_SCHOOL_CODE,
-        ).values_list("upn", flat=True)
-    )
-    decisions = {
-        d.upn: d
-        for d in MoveDecision.objects.filter(
-            collection=collection, upn__in=own.values("upn"), parties=school
-        )
-    }
-    told = asked | set(decisions)
-    if not told:
-        return []
-    named = own.filter(upn__in=list(told)).only("upn", "surname", "forename")
-    pupils = {r.upn: display_name(r) for r in named}
-    found = []
-    for upn in sorted(told & set(pupils), key=lambda u: (pupils[u], u)):
-        decision = decisions.get(upn)
-        found.append(
-            Outcome(
-                upn=upn,
-                pupil=pupils[upn],
-                decided=decision is not None,
-                ours=None if decision is None else _ours(school, decision.school),
-            )
-        )
-    return found

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from keystage.web.ops.reconcile import check_again, reconcile
+from keystage.web.ops.reconcile import reconcile
+from keystage.web.submissions.tasks import check_again
 
 
 class Command(BaseCommand):

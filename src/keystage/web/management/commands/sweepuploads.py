@@ -1,5 +1,5 @@
 """`keystage manage sweepuploads [--dry-run]`: removes the partial uploads a web process left
-when it was killed mid-upload (see keystage.web.common.upload_temp). Each worker does it every minute
+when it was killed mid-upload (see keystage.web.ops.upload_temp). Each worker does it every minute
 on its own host; run this on a host with web processes and no worker (from cron or a timer).
 Never removes the file of an upload that can still succeed.
 """
@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.template.defaultfilters import filesizeformat
 
-from keystage.web.common import upload_temp
+from keystage.web.ops import upload_temp
 from keystage.web.ops.upload_handlers import longest_upload_seconds
 
 

@@ -14,15 +14,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
+from keystage.codesets import codeset_for
 from keystage.web.accounts.access import school_of, school_user_required
 from keystage.web.common.clock import today
 from keystage.web.common.page_views import viewed
 from keystage.web.models import AppealEvidence, ModeratedSchool, Role, User
 from keystage.web.moderation import records
 from keystage.web.moderation.evidence import MAX_FILES, EvidenceRefusedError, accept_all, max_bytes
-from keystage.web.moderation.records import ModerationError, moderated_roles
+from keystage.web.moderation.records import ModerationError
+from keystage.web.moderation.roles import moderated_roles
 from keystage.web.moderation.views.la import evidence_response, letter_response
-from keystage.web.submissions.processing import codeset_for
 
 
 class MultipleFileInput(forms.ClearableFileInput):

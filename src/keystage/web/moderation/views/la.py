@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
+from keystage.codesets import codeset_for
 from keystage.web.accounts.access import la_user_required
 from keystage.web.common import audit
 from keystage.web.common.clock import today
@@ -28,9 +29,9 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.moderation import records
-from keystage.web.moderation.records import ModerationError, moderated_roles
+from keystage.web.moderation.records import ModerationError
+from keystage.web.moderation.roles import KIND, moderated_roles
 from keystage.web.submissions import downloads
-from keystage.web.submissions.processing import codeset_for
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 
@@ -176,7 +177,7 @@ def _user(request: HttpRequest) -> User:
 
 def _ks2(collection_id: int) -> Collection:
     collection = get_object_or_404(Collection, pk=collection_id)
-    if collection.kind != records.KIND:
+    if collection.kind != KIND:
         raise Http404("Moderation is for KS2 collections.")
     return collection
 

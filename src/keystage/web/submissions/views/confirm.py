@@ -10,12 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from keystage.web.accounts.access import school_of, school_user_required
-from keystage.web.common import clock
+from keystage.web.common import clock, events
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
 from keystage.web.common.forms import ConfirmationForm
 from keystage.web.models import Collection, Confirmation, Submission, User
-from keystage.web.reports.publish import refresh_school
 from keystage.web.submissions.state import Standing, State, standing
 
 
@@ -53,7 +52,7 @@ def confirm(request: HttpRequest, collection_id: int) -> HttpResponse:
         if signed is None:  # a query arrived a moment ago: the page says what is left to do
             return redirect("portal:confirm", collection_id=window.pk)
         # Confirmed: a published collection's reports are made from this data (publishable).
-        transaction.on_commit(lambda: refresh_school(window, school.pk))
+        transaction.on_commit(lambda: events.data_changed(window, [school.pk]))
         record(
             Action.CONFIRM, f"signed the confirmation of version {now.current.version}",
             request=request, school=school, collection=window, confirmation=signed.pk,

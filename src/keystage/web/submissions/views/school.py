@@ -34,6 +34,7 @@ from keystage.web.models import (
 from keystage.web.submissions import downloads, refusals
 from keystage.web.submissions.findings import findings_of
 from keystage.web.submissions.state import State, collections_for_home, standing
+from keystage.web.submissions.told import outcomes_for_school
 from keystage.web.submissions.uploads import (
     FileRefusedError,
     UploadNotSavedError,
@@ -41,7 +42,6 @@ from keystage.web.submissions.uploads import (
     not_saved_page,
     receive,
 )
-from keystage.web.workspace.shared_pupils import outcomes_for_school
 
 
 @school_user_required

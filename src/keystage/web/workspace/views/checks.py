@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from keystage.web.accounts.access import la_user_required
 from keystage.web.models import Collection, School, Submission, User
-from keystage.web.ops.reconcile import check_again
+from keystage.web.submissions.tasks import check_again
 from keystage.web.workspace import held
 
 

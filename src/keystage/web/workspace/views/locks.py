@@ -14,8 +14,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keystage.web.accounts.access import la_user_required
+from keystage.web.common import events
 from keystage.web.models import Collection, School, User
-from keystage.web.reports.publish import refresh_school, refresh_schools
 from keystage.web.submissions.locks import LockError, lock, unlock
 from keystage.web.workspace.lock_all import Locked, choice, lock_all
 
@@ -34,7 +34,7 @@ def lock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                 shown=_ids(request.POST.getlist("shown")),
                 left_out=_ids(request.POST.getlist("leave_out")),
             )  # fmt: skip
-            refresh_schools(window, [s.pk for s in done.by_decision])
+            events.data_changed(window, [s.pk for s in done.by_decision])
             messages.success(request, _said(window, done))
             return back
         shown = choice(window)
@@ -63,7 +63,7 @@ def lock_school(request: HttpRequest, collection_id: int, school_id: int) -> Htt
     school = get_object_or_404(School, pk=school_id)
     try:
         lock(window, school, _officer(request))
-        refresh_school(window, school.pk)  # locked by decision, if it had not confirmed
+        events.data_changed(window, [school.pk])  # locked by decision, if it had not confirmed
         messages.success(request, f"{window.short_name} is locked for {school.name}.")
     except LockError as refused:
         messages.error(request, str(refused))

@@ -20,6 +20,7 @@ from keystage import moves
 from keystage.ctf.model import parse_date
 from keystage.web.accounts.access import la_user_required
 from keystage.web.common.page_views import viewed
+from keystage.web.common.pupil_ids import display_name
 from keystage.web.common.sorting import Column, by_key, headings, sort_asked, sort_rows
 from keystage.web.models import Collection, PupilRecord, School, User
 from keystage.web.workspace import held, match_trail, shared_pupils
@@ -180,7 +181,7 @@ def _decided(move: shared_pupils.Move, record: PupilRecord | None) -> str:
             "Any school that was asked about the pupil has been emailed."
         )
     return (
-        f"{record.submission.school.name} reports {shared_pupils.display_name(record)} "
+        f"{record.submission.school.name} reports {display_name(record)} "
         f"(UPN {move.upn}). The schools have been emailed, and see it on their collection pages."
     )
 
@@ -189,7 +190,7 @@ def side_by_side(move: shared_pupils.Move) -> list[Row]:
     """The records compared line by line: identity, results, then the dates at each school."""
     records = move.records
     rows = [
-        _row("Name", [shared_pupils.display_name(r) for r in records]),
+        _row("Name", [display_name(r) for r in records]),
         _row("Date of birth", [_date(r.dob) for r in records]),
         _row("Sex", [r.sex or "Not given" for r in records]),
         _row("National curriculum year", [r.nc_year or "Not given" for r in records]),

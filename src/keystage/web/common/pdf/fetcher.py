@@ -1,4 +1,4 @@
-"""The only files a report may load: this folder's fonts and stylesheet. No network at all.
+"""The only files a PDF may load: this folder's fonts and stylesheet. No network at all.
 
 WeasyPrint would otherwise follow any URL in the HTML (an image, a stylesheet, a font), so a
 pupil's name holding markup could make a worker fetch from the network or read a local file.
@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
-ASSETS = Path(__file__).resolve().parent
-BASE_URL = ASSETS.as_uri() + "/"
+from keystage.web.common.pdf.assets import ASSETS
+
 SERVED = frozenset({".css", ".ttf"})
 
 
