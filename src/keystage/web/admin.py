@@ -1,7 +1,8 @@
 """The LA administrator's tools: schools, accounts and collection windows (Django admin).
 
-A new account takes a role and, for a school's people, a school (keystage.web.accounts.account_forms);
-it is emailed an invitation to choose its password, or given one there and then.
+A new account takes a role and, for a school's people, a school
+(keystage.web.accounts.account_forms); it is emailed an invitation to choose its password, or
+given one there and then.
 """
 
 from __future__ import annotations

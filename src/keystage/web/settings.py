@@ -85,8 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "keystage.web.common.middleware.RequestIdMiddleware",  # first: every response and log line has it
-    "keystage.web.common.middleware.NoStoreMiddleware",  # above all that answers, but WhiteNoise's files
+    # first: every response and log line has it
+    "keystage.web.common.middleware.RequestIdMiddleware",
+    # above all that answers, but WhiteNoise's files
+    "keystage.web.common.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "keystage.web.common.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # above WhiteNoise: static too
@@ -254,9 +256,9 @@ ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Wrong passwords and two-factor codes are counted in the audit trail by keystage.web.accounts.signin
-# and keystage.web.accounts.two_factor, not by these. login_failed here limits only the codes tried
-# while setting up an authenticator app; the others stop floods from one address.
+# Wrong passwords and two-factor codes are counted in the audit trail by
+# keystage.web.accounts.signin and keystage.web.accounts.two_factor, not by these. login_failed
+# here limits only the codes tried while setting up an authenticator app; the others stop floods from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/15m/key,100/15m/ip",
     "login": "200/m/ip",

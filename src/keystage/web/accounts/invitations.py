@@ -5,8 +5,8 @@ person is emailed who set the account up, for which school, what the service is 
 they will sign in with, and a link to choose their password. The link is allauth's password
 reset key (the same token, expiry and one use: settings.PASSWORD_RESET_TIMEOUT) at its own
 address, /accounts/invitation/..., whose page is worded for someone new
-(keystage.web.accounts.views.invitation). Until they choose a password the account has none that works;
-whoever set it up can send the invitation again, to the account's own address only.
+(keystage.web.accounts.views.invitation). Until they choose a password the account has none
+that works; whoever set it up can send the invitation again, to the account's own address only.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 A page that shows pupils' names, UPNs or the findings about them records each time it is
 drawn with any: who (the signed-in user and their address), which school and collection, which
 page (its URL name and the ids it was drawn for) and how many pupils it showed. Never a name
-or a UPN: a page about one pupil gives that pupil's ID (keystage.web.common.pupil_ids), so the LA can
-still answer "who looked at this child's record" without the trail naming the child. A page
+or a UPN: a page about one pupil gives that pupil's ID (keystage.web.common.pupil_ids), so the
+LA can still answer "who looked at this child's record" without the trail naming the child. A page
 drawn with no pupil on it (a clean file, no shared pupils) records nothing: the trail says who
 saw pupils, and stays readable.
 

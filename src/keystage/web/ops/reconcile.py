@@ -2,8 +2,9 @@
 when a worker starts, and by `keystage manage reconcile`.
 
 1. A task left running by a worker that is gone (killed, its machine lost, or started again
-   since; see `keystage.web.common.workers`) is marked failed and queued again as a new task, its next
-   attempt, or given up after the last attempt (a version then shows "could not be checked").
+   since; see `keystage.web.common.workers`) is marked failed and queued again as a new task,
+   its next attempt, or given up after the last attempt (a version then shows "could not be
+   checked").
 2. A version waiting to be checked with no task waiting or running for it (its task failed
    while the database was away, so it could not be queued again) is queued again.
 

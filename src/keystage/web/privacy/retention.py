@@ -24,7 +24,8 @@ key stage to the next), sex, year group, ethnicity, first language, free school 
 every result. The school-level report PDFs hold no pupil's data and stay. The audit trail stays
 the record of what was done, the purge included: each of the collection's events keeps who,
 what, when, school and collection; the file names and subjects in it become the same
-pseudonyms, reasons for unlocking are removed and UPNs become pupil IDs (keystage.web.privacy.pseudonyms).
+pseudonyms, reasons for unlocking are removed and UPNs become pupil IDs
+(keystage.web.privacy.pseudonyms).
 
 A collection is purged once, in one transaction that ends by setting `purged_at`: run again,
 from cron or by hand, and a purged collection is left alone. A run that stops part way (a

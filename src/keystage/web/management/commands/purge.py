@@ -3,8 +3,9 @@
 For each collection whose retention date has passed: pupils' names and dates of birth removed,
 the stored files deleted, file names and query subjects replaced, the audit trail's mentions of
 them and of UPNs pseudonymised, the collection marked as purged and the purge recorded in the
-audit trail (see keystage.web.privacy.retention). Safe to run again and from cron: a purged collection is
-left alone. Exit status 0 when all went well (or nothing was due), 1 when a purge failed.
+audit trail (see keystage.web.privacy.retention). Safe to run again and from cron: a purged
+collection is left alone. Exit status 0 when all went well (or nothing was due), 1 when a
+purge failed.
 """
 
 from __future__ import annotations
