@@ -258,7 +258,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Wrong passwords and two-factor codes are counted in the audit trail by
 # keystage.web.accounts.signin and keystage.web.accounts.two_factor, not by these. login_failed
-# here limits only the codes tried while setting up an authenticator app; the others stop floods from one address.
+# here limits only the codes tried while setting up an authenticator app; the others stop
+# floods from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/15m/key,100/15m/ip",
     "login": "200/m/ip",
