@@ -27,7 +27,7 @@ def test_the_worker_loop_starts_again_after_the_database_went_away(
 
     started: list[str] = []
     monkeypatch.setattr(serve, "configure", lambda data: None)
-    monkeypatch.setattr("django.core.management.call_command", db_worker)
+    monkeypatch.setattr(serve, "call_command", db_worker)
     monkeypatch.setattr("keystage.web.ops.scheduler.start_scheduler",
                         lambda **kw: started.append(kw["worker_id"]))  # fmt: skip
     beats: list[str] = []

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from django.tasks.signals import task_finished, task_started
+
 _NOTHING: Mapping[str, object] = MappingProxyType({})
 _request: contextvars.ContextVar[Mapping[str, object]] = contextvars.ContextVar(
     "keystage_log_request", default=_NOTHING
@@ -162,7 +164,5 @@ def _ids(func: Any, args: list[Any], kwargs: dict[str, Any]) -> dict[str, object
 
 
 def connect_task_logging() -> None:
-    from django.tasks.signals import task_finished, task_started
-
     task_started.connect(_task_started, dispatch_uid="keystage.logs.task_started")
     task_finished.connect(_task_finished, dispatch_uid="keystage.logs.task_finished")

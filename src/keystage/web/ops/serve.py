@@ -2,6 +2,10 @@
 
 serve migrates the SQLite database in the data folder, loads the demo on first run, starts one
 worker child for the task queue, and serves the portal until stopped.
+
+The command line imports this module before Django is set up (the settings read the
+environment `configure` writes), so the portal's own modules, which need the app registry, are
+imported inside the functions, after `django.setup()`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+
+import django
+from django.core.management import call_command, execute_from_command_line
+from django.db import InterfaceError, OperationalError, connections
 
 DEMO_TODAY = "2026-06-19"  # the demo's date: a week before the KS1 deadline
 WAIT_FOR_DATABASE = 5.0  # seconds between a worker's tries while the database is away
@@ -52,11 +61,8 @@ def serve(args: argparse.Namespace) -> int:
     configure(data, served_at(args.host, args.port))
     if args.demo:
         os.environ.setdefault("KEYSTAGE_TODAY", DEMO_TODAY)
-    import django
-    from django.core.management import call_command
-
     django.setup()
-    from keystage.web.common import clock
+    from keystage.web.common import clock  # after setup: see the module's docstring
 
     clock.start()  # the demo's date moves with real time from now, in serve and its worker
     call_command("migrate", interactive=False, verbosity=0)
@@ -130,8 +136,6 @@ def _print_demo(password: str) -> None:
 
 def worker(args: argparse.Namespace) -> int:
     configure(Path(args.data))
-    import django
-
     django.setup()
     from keystage.web.common.workers import new_worker_id
     from keystage.web.ops.scheduler import start_scheduler
@@ -151,9 +155,6 @@ def _work(worker_id: str, interval: float, max_tasks: int | None = None) -> bool
     once it is back, and the reconciler queues again what it was running). It takes the
     waiting task of the highest priority first: a check before anything else (see
     keystage.web.common.task_order). `max_tasks`: return after so many (for tests)."""
-    from django.core.management import call_command
-    from django.db import InterfaceError, OperationalError, connections
-
     try:
         call_command("db_worker", worker_id=worker_id, interval=interval, max_tasks=max_tasks)
     except (OperationalError, InterfaceError):
@@ -165,10 +166,6 @@ def _work(worker_id: str, interval: float, max_tasks: int | None = None) -> bool
 
 def _started(worker_id: str) -> None:
     """Says the worker is (again) starting, holding no task; waits for the database."""
-    import time
-
-    from django.db import InterfaceError, OperationalError, connections
-
     from keystage.web.common.workers import beat
 
     while True:
@@ -183,7 +180,5 @@ def _started(worker_id: str) -> None:
 
 def manage(args: argparse.Namespace) -> int:
     configure(Path(args.data))
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["keystage manage", *args.arguments])
     return 0
