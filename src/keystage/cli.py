@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from keystage.cli_inputs import UsageError, codeset_for, files_named, school_for
+from keystage.cli_inputs import UsageError, chosen_codeset, files_named, school_for
 from keystage.codesets import COLLECTIONS
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil
@@ -38,7 +38,7 @@ def _previous(path: str | None) -> dict[str, Pupil] | None:
 def cmd_validate(args: argparse.Namespace) -> int:
     school = school_for(args.school)
     # no --year: this year's table, or a spreadsheet template's own year
-    codeset = codeset_for(args.year) if args.year else None
+    codeset = chosen_codeset(args.year) if args.year else None
     previous = _previous(args.previous)
     results: list[FileResult] = [
         validate_file(
@@ -65,7 +65,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     school = school_for(args.school)
     if school is not None and args.school_name:
         school = replace(school, name=args.school_name)
-    codeset = codeset_for(args.year)
+    codeset = chosen_codeset(args.year)
     out = Path(args.out)
     try:
         out.write_bytes(build_template(args.collection, codeset, school))

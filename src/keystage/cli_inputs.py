@@ -45,8 +45,9 @@ def _inside(folder: Path, name: str, suffix: str | None) -> list[Path]:
     return chosen
 
 
-def codeset_for(year: str | None) -> Codeset:
-    """The code table of `year` (2025-26), or this year's when it is None."""
+def chosen_codeset(year: str | None) -> Codeset:
+    """The code table chosen with --year (2025-26), or this year's when none was; a year with
+    no table is a UsageError, never silently another year's."""
     if year is None:
         return default_codeset()
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from keystage.checks import COLLECTION_NAMES
 from keystage.checks.run import Lookup, infer_from
-from keystage.cli_inputs import UsageError, codeset_for, files_named
+from keystage.cli_inputs import UsageError, chosen_codeset, files_named
 from keystage.codesets import COLLECTIONS, Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil
@@ -36,7 +36,7 @@ class _RefusedError(Exception):
 def run(paths: list[str], *, json_out: bool, collection: str | None, year: str | None) -> int:
     """Reads the files, pools their pupils and prints the collection's measures."""
     try:
-        codeset = codeset_for(year)
+        codeset = chosen_codeset(year)
         if collection is not None and collection not in COLLECTIONS:
             raise UsageError(f"unknown collection {collection!r}: one of {', '.join(COLLECTIONS)}")
         files = files_named(paths, suffix=".xml")
