@@ -12,50 +12,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from keystage import codesets
-from keystage.codesets import COLLECTIONS, Codeset
+from keystage.cli_inputs import UsageError, chosen_codeset, files_named, school_for
+from keystage.codesets import COLLECTIONS
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil
-from keystage.ctf.reader import read_all
+from keystage.ctf.reader import DEFAULT_MAX_BYTES, read_all
+from keystage.measures.cli import run as run_measures
 from keystage.report import render_all
-from keystage.validate import (
-    DEFAULT_MAX_BYTES,
-    FileResult,
-    default_codeset,
-    school_from_laestab,
-    validate_file,
-)
+from keystage.validate import FileResult, default_codeset, validate_file
 
 USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    """Something the person typed cannot be acted on; the message says what to change."""
-
-
-def _files(paths: Sequence[str]) -> list[Path]:
-    """The files named, with a folder standing for the files directly inside it."""
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix != ".json"))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UsageError(f"{name}: no such file or folder")
-    if not found:
-        raise UsageError("no files to check")
-    return found
-
-
-def _codeset(year: str | None) -> Codeset:
-    if year is None:
-        return default_codeset()
-    try:
-        return codesets.load(year)
-    except codesets.CodesetError as problem:
-        raise UsageError(str(problem)) from None
 
 
 def _previous(path: str | None) -> dict[str, Pupil] | None:
@@ -70,12 +36,9 @@ def _previous(path: str | None) -> dict[str, Pupil] | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    try:
-        school = school_from_laestab(args.school) if args.school else None
-    except ValueError as problem:
-        raise UsageError(str(problem)) from None
+    school = school_for(args.school)
     # no --year: this year's table, or a spreadsheet template's own year
-    codeset = _codeset(args.year) if args.year else None
+    codeset = chosen_codeset(args.year) if args.year else None
     previous = _previous(args.previous)
     results: list[FileResult] = [
         validate_file(
@@ -86,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             previous=previous,
             max_bytes=int(args.max_mb * 1024 * 1024),
         )
-        for path in _files(args.files)
+        for path in files_named(args.files)
     ]
     if args.json:
         json.dump({"files": [r.to_json() for r in results]}, sys.stdout, indent=2)
@@ -97,15 +60,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from keystage.template.build import build_template
+    from keystage.template.build import build_template  # openpyxl, about 0.3 s: only here
 
-    try:
-        school = school_from_laestab(args.school) if args.school else None
-    except ValueError as problem:
-        raise UsageError(str(problem)) from None
+    school = school_for(args.school)
     if school is not None and args.school_name:
         school = replace(school, name=args.school_name)
-    codeset = _codeset(args.year)
+    codeset = chosen_codeset(args.year)
     out = Path(args.out)
     try:
         out.write_bytes(build_template(args.collection, codeset, school))
@@ -116,12 +76,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_measures(args: argparse.Namespace) -> int:
-    from keystage.measures.cli import run
-
-    return run(args.files, json_out=args.json, collection=args.collection, year=args.year)
+    return run_measures(args.files, json_out=args.json, collection=args.collection, year=args.year)
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    # Here: the generator (about 45 ms to import) would add half again to every command's start
     from keystage.synth import write_la
 
     try:
@@ -140,25 +99,29 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+# The portal's commands import Django (keystage.web) inside each function, so that the offline
+# commands (validate, measures, template, synth) never load it.
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from keystage.web.ops.serve import serve
+    from keystage.web.ops.serve import serve  # Django: see above
 
     return serve(args)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from keystage.web.ops.serve import worker
+    from keystage.web.ops.serve import worker  # Django: see above
 
     return worker(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    import django  # Django: see above
+    from django.core.management import CommandError, call_command
+
     from keystage.web.ops.serve import configure
 
     configure(Path(args.data))
-    import django
-    from django.core.management import CommandError, call_command
-
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -170,7 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    from keystage.web.ops.serve import manage
+    from keystage.web.ops.serve import manage  # Django: see above
 
     return manage(args)
 

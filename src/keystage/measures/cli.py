@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from keystage import codesets
 from keystage.checks import COLLECTION_NAMES
 from keystage.checks.run import Lookup, infer_from
+from keystage.cli_inputs import UsageError, chosen_codeset, files_named
 from keystage.codesets import COLLECTIONS, Codeset
 from keystage.ctf.errors import CTFError
 from keystage.ctf.model import Pupil
@@ -26,13 +25,8 @@ from keystage.ctf.reader import read_ctf
 from keystage.measures.compute import compute
 from keystage.measures.model import AVERAGE, Measure
 from keystage.measures.suppression import DEFAULT_THRESHOLD, mark_small
-from keystage.validate import default_codeset
 
 OK, REFUSED, USAGE = 0, 1, 2
-
-
-class _UsageError(Exception):
-    """What was typed cannot be acted on; the message says what to change."""
 
 
 class _RefusedError(Exception):
@@ -42,13 +36,13 @@ class _RefusedError(Exception):
 def run(paths: list[str], *, json_out: bool, collection: str | None, year: str | None) -> int:
     """Reads the files, pools their pupils and prints the collection's measures."""
     try:
-        codeset = _codeset(year)
+        codeset = chosen_codeset(year)
         if collection is not None and collection not in COLLECTIONS:
-            raise _UsageError(f"unknown collection {collection!r}: one of {', '.join(COLLECTIONS)}")
-        files = _files(paths)
+            raise UsageError(f"unknown collection {collection!r}: one of {', '.join(COLLECTIONS)}")
+        files = files_named(paths, suffix=".xml")
         pupils = _read(files)
         chosen = collection or _infer(pupils, codeset)
-    except _UsageError as problem:
+    except UsageError as problem:
         print(f"keystage measures: {problem}", file=sys.stderr)
         return USAGE
     except _RefusedError as problem:
@@ -63,34 +57,6 @@ def run(paths: list[str], *, json_out: bool, collection: str | None, year: str |
     else:
         print(render(chosen, codeset, pupils, figures))
     return OK
-
-
-def _codeset(year: str | None) -> Codeset:
-    if year is None:
-        return default_codeset()
-    try:
-        return codesets.load(year)
-    except codesets.CodesetError as problem:
-        raise _UsageError(str(problem)) from None
-
-
-def _files(paths: Sequence[str]) -> list[Path]:
-    """The files named; a folder stands for the .xml files directly inside it."""
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
-            if not inside:
-                raise _UsageError(f"{name}: no .xml files in this folder")
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise _UsageError(f"{name}: no such file or folder")
-    if not found:
-        raise _UsageError("no files given")
-    return found
 
 
 def _read(files: list[Path]) -> dict[str, list[Pupil]]:
@@ -128,7 +94,7 @@ def _infer(pupils: dict[str, list[Pupil]], codeset: Codeset) -> str:
             f"{c}: {len(names)} file(s), e.g. {names[0]}"
             for c, names in sorted(by_collection.items())
         )
-        raise _UsageError(
+        raise UsageError(
             f"the files hold results of more than one collection ({held}). Give --collection, "
             "or name the files of one collection."
         )

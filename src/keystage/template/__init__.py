@@ -10,8 +10,10 @@ column. Pure Python and openpyxl: never imports Django.
     outcome = check_template(filled, Context(codeset=..., collection="KS1", school=school))
 
 Modules: `layout` (the columns), `build` (the workbook), `safety` (a workbook looked at before
-it is opened), `read` (rows into pupils, findings into cells), `check` (read and the rule
-registry together; the CTF made from it), `cells` (locations such as "Pupils!D9").
+it is opened), `workbook` (opening it), `info` (its hidden details), `rows`, `headings` and
+`values` (its Pupils sheet), `read` (all of those together: rows into pupils, findings into
+cells), `check` (read and the rule registry together; the CTF made from it), `cells`
+(locations such as "Pupils!D9"), `start` (a workbook refused at upload).
 This package imports nothing itself, so that `keystage validate` and the portal load openpyxl
 only when a spreadsheet arrives.
 """

@@ -1,5 +1,6 @@
 """Where a finding points in a workbook, written the way Excel writes it: "Pupils!D9" for a
-cell, "Pupils!9:9" for a whole row, "Pupils!D:D" for a whole column."""
+cell, "Pupils!9:9" for a whole row, "Pupils!D:D" for a whole column; and a cell's text as a
+message quotes it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ _LOCATION = re.compile(
     r"^(?P<sheet>[^!]+)!"
     r"(?:(?P<column>[A-Z]+)(?P<row>\d+)|(?P<whole_row>\d+):\d+|(?P<whole_column>[A-Z]+):[A-Z]+)$"
 )
+_SHOWN = 40  # characters of a cell's value quoted in a message
 
 
 def location(sheet: str, row: int | None, column: str | None) -> str:
@@ -33,3 +35,9 @@ def parts(text: str | None) -> dict[str, Any]:
         "row": int(row) if row else None,
         "column": found["column"] or found["whole_column"],
     }
+
+
+def shown(text: str) -> str:
+    """A cell's text as a message quotes it: printable, and not too long."""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return clean if len(clean) <= _SHOWN else clean[: _SHOWN - 1] + "…"

@@ -16,8 +16,10 @@ from keystage.template.safety import TemplateRefusedError
 def refusal_at_start(data: bytes, context: Context) -> Finding | None:
     """The finding that refuses the workbook, if its details show one; None when they do not.
     `context.collection` is the collection it is sent for, `context.school` the sender."""
-    # Imported here: openpyxl is loaded only when a workbook arrives (see the package).
-    from keystage.template.read import expect_for, template_header, template_info
+    # Imported here, not for a cycle: these load openpyxl (about 0.3 s), and the portal imports
+    # this module when it starts; openpyxl is loaded only when a workbook arrives.
+    from keystage.template.info import expect_for, template_header
+    from keystage.template.workbook import template_info
 
     try:
         info = template_info(data)
