@@ -1,10 +1,15 @@
-"""Spreadsheet exports: a minimal XLSX writer from the standard library (CSV files are written
-by keystage.exports.safe_csv).
+"""Spreadsheet exports: XLSX through openpyxl's write-only mode (CSV files are written by
+keystage.exports.safe_csv). It streams each sheet's rows through a temporary file (private to
+the process's user, removed when the workbook is saved, and at exit if writing failed; the
+systemd units give each service its own /tmp) rather than holding them all in memory.
 
     body = workbook({"Schools": [["LAESTAB", "Pupils"], ["3302001", 41]]})
 
-Numbers (int and float, not bool) are written as numbers, None as a blank cell, anything
-else as inline text (an inline string is never read as a formula).
+Numbers (int and float, not bool) are written as numbers, None as a blank cell, anything else
+as text (cut at Excel's 32,767 characters a cell). Every cell's type is set here, never guessed
+by openpyxl: it would take a string that starts with "=" for a formula (and "#N/A" for an
+error), so a school's name or a pupil's could run in the data team's Excel. A text cell is an
+inline string, which Excel never evaluates.
 """
 
 from __future__ import annotations
@@ -12,46 +17,48 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
-from collections.abc import Mapping, Sequence
-from xml.sax.saxutils import escape
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Characters XML 1.0 cannot carry at all: dropped rather than making the file unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def workbook(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
     """A workbook of one sheet per entry, in order; sheet names made valid for Excel."""
+    # Imported on the first export, not with the module: openpyxl takes about 0.26 s to import
+    # (benchmarks/xlsx.py), which a web process that never exports should not pay at start-up.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
     titles = _titles(list(sheets) or ["Sheet1"])
-    contents = list(sheets.values()) or [[]]
-    parts = {
-        "[Content_Types].xml": _content_types(len(titles)),
-        "_rels/.rels": _rels([("officeDocument", "xl/workbook.xml")]),
-        "xl/_rels/workbook.xml.rels": _rels(
-            [("worksheet", f"worksheets/sheet{n}.xml") for n in range(1, len(titles) + 1)]
-        ),
-        "xl/workbook.xml": (
-            f'{_XML}<workbook xmlns="{_SHEET_NS}" xmlns:r="{_REL_NS}"><sheets>'
-            + "".join(
-                f'<sheet name="{escape(t, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
-                for n, t in enumerate(titles, start=1)
-            )
-            + "</sheets></workbook>"
-        ),
-    }
-    for n, rows in enumerate(contents, start=1):
-        parts[f"xl/worksheets/sheet{n}.xml"] = _sheet(rows)
+    for title, rows in zip(titles, list(sheets.values()) or [[]], strict=True):
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append([_cell(WriteOnlyCell, sheet, value) for value in row])
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, text in parts.items():
-            book.writestr(name, text)
+    book.save(out)
     return out.getvalue()
+
+
+def _cell(make: Callable[..., Cell], sheet: WriteOnlyWorksheet, value: object) -> Cell | None:
+    if value is None:
+        return None
+    # NaN and infinity are no number a spreadsheet can hold: written as text.
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        cell = make(sheet, value)
+        cell.data_type = "n"
+        return cell
+    cell = make(sheet, _NOT_XML.sub("", str(value)))
+    cell.data_type = "s"  # after the value: setting one makes openpyxl guess its type
+    return cell
 
 
 def _titles(names: list[str]) -> list[str]:
@@ -65,57 +72,3 @@ def _titles(names: list[str]) -> list[str]:
             title = f"{base[: 31 - len(str(n)) - 1]} {n}"
         titles.append(title)
     return titles
-
-
-def _content_types(sheets: int) -> str:
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{kind}.worksheet+xml"/>'
-        for n in range(1, sheets + 1)
-    )
-    return (
-        f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/>'
-        f"{overrides}</Types>"
-    )
-
-
-def _rels(targets: list[tuple[str, str]]) -> str:
-    return (
-        f'{_XML}<Relationships xmlns="{_PKG_NS}">'
-        + "".join(
-            f'<Relationship Id="rId{n}" Type="{_REL_NS}/{kind}" Target="{target}"/>'
-            for n, (kind, target) in enumerate(targets, start=1)
-        )
-        + "</Relationships>"
-    )
-
-
-def _sheet(rows: Sequence[Sequence[object]]) -> str:
-    lines = [f'{_XML}<worksheet xmlns="{_SHEET_NS}"><sheetData>']
-    for number, row in enumerate(rows, start=1):
-        cells = [_cell(f"{_column(i)}{number}", v) for i, v in enumerate(row) if v is not None]
-        lines.append(f'<row r="{number}">{"".join(cells)}</row>')
-    lines.append("</sheetData></worksheet>")
-    return "".join(lines)
-
-
-def _cell(ref: str, value: object) -> str:
-    # NaN and infinity are no number a spreadsheet can hold: written as text.
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
-    text = escape(_NOT_XML.sub("", str(value)))
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def _column(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
