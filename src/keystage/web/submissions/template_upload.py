@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpResponse
 
 from keystage.checks import Context, Finding, finding
+from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.template import MEDIA_TYPE
 from keystage.template.safety import TemplateRefusedError, looks_like_zip, workbook_parts
@@ -94,8 +95,7 @@ def school_ref(school: School) -> SchoolRef:
 
 def template_download(collection: Collection, school: School | None) -> HttpResponse:
     """The collection's blank template, with the school's name and LAESTAB filled in."""
-    from keystage.codesets import codeset_for
-    from keystage.template.build import build_template
+    from keystage.template.build import build_template  # openpyxl: only here
 
     codeset = codeset_for(collection.academic_year)
     data = build_template(collection.kind, codeset, school_ref(school) if school else None)
