@@ -251,8 +251,8 @@ def run(args: argparse.Namespace, tmp: Path) -> list[Figures]:
     write_la(out=la, la="330", schools=args.schools, collection="KS1", seed=1, defects=0.004)
     setup_django(tmp / "data", args.postgres)
 
-    from keystage.web.accounts.register import load_register
     from keystage.web.models import School, Submission
+    from keystage.web.schools.register import apply, load_register
 
     collection = open_collection()
     officer = make_officer()
@@ -260,7 +260,11 @@ def run(args: argparse.Namespace, tmp: Path) -> list[Figures]:
     done: set[str] = set()
     for size in sorted({min(args.few, args.schools), args.schools}):
         started = time.perf_counter()
-        load_register(write_register_part(la / "schools.csv", tmp / f"schools-{size}.csv", size))
+        apply(
+            load_register(
+                write_register_part(la / "schools.csv", tmp / f"schools-{size}.csv", size)
+            )
+        )
         new = set(School.objects.values_list("laestab", flat=True)) - done
         files = check_files(collection, la, new)
         signed, asked = sign_and_query(collection, officer, new)

@@ -109,12 +109,12 @@ def load_la(la: Path, earlier: Path) -> tuple[Any, Any, int]:
     year's pupils."""
     from django.utils import timezone
 
-    from keystage.web.accounts.register import load_register
     from keystage.web.models import Collection, Role, User
     from keystage.web.results.comparisons import load_england_headlines
+    from keystage.web.schools.register import apply, load_register
     from keystage.web.submissions.locks import lock
 
-    load_register(la / "schools.csv")
+    apply(load_register(la / "schools.csv"))
     load_england_headlines()  # the shipped figures, as every LA has them loaded
     today = timezone.localdate()
     year = dt.timedelta(days=365)

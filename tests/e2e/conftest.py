@@ -24,8 +24,8 @@ from e2e_support import PASSWORD, Portal
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from keystage.synth import write_la
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
+from keystage.web.schools.register import apply, load_register
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(os.environ.get("KEYSTAGE_E2E_ARTIFACTS", HERE / "artifacts"))
@@ -128,7 +128,7 @@ def la_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def school(transactional_db: None, la_folder: Path) -> School:
     """The first school of the register, with its head teacher's account (username: the URN)."""
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     first = School.objects.order_by("laestab").first()
     assert first is not None
     head = User(username=first.urn, role=Role.HEAD, school=first, email=first.main_email)

@@ -16,8 +16,8 @@ from e2e_support import Portal, _describe, sign_in, totp_code
 from playwright.sync_api import Page, expect
 from portal_support import make_user
 
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Role, School, User
+from keystage.web.schools.register import apply, load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ STAFF_EMAIL = "sam.officer@new-school.example"
 
 @pytest.fixture
 def admin(transactional_db: None, la_folder: Path) -> User:
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     person = make_user("la.admin", Role.LA_ADMIN, email="la.admin@la.example",
                        is_staff=True, is_superuser=True)  # fmt: skip
     TOTP.activate(person, SECRET)

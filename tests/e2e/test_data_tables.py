@@ -19,8 +19,8 @@ from portal_support import make_user, run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
+from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ class Returns:
 def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> Returns:
     """Three schools with long names, each file checked; B's has two of A's pupils: one the
     same child, one a UPN alone (another date of birth)."""
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     schools = list(School.objects.order_by("laestab"))
     for school, name in zip(schools, NAMES, strict=True):
         school.name = name

@@ -15,8 +15,8 @@ from e2e_support import PASSWORD, Portal, changed_ctf, clean_ctf, sign_in, totp_
 from playwright.sync_api import expect
 from portal_support import make_user, run_tasks, with_bad_result
 
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Confirmation, Lock, Role, School, Submission, User
+from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def three(
     transactional_db: None, la_folder: Path, ks1: Collection, tmp_path: Path
 ) -> tuple[School, School, School]:
     """A has signed; B is fixing an error in its file; C has sent nothing."""
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     a, b, c = School.objects.order_by("laestab")
     heads = {s: make_user(s.urn, Role.HEAD, school=s, email=s.main_email) for s in (a, b, c)}
     files = {

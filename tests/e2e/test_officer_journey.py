@@ -22,7 +22,6 @@ from portal_support import make_user, run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web.accounts.register import load_register
 from keystage.web.models import (
     Collection,
     Lock,
@@ -33,6 +32,7 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
+from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,7 @@ class KS1Returns:
 
 @pytest.fixture
 def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> KS1Returns:
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     a, b, c = School.objects.order_by("laestab")
     heads = [make_user(s.urn, Role.HEAD, school=s, email=s.main_email) for s in (a, b)]
 

@@ -25,8 +25,8 @@ from portal_support import ctf_bytes, make_user, run_tasks, upload
 from portal_world import World, build_world, is_file, portal_patterns, urls_of
 
 from keystage.ctf.model import Pupil
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, Submission, User
+from keystage.web.schools.register import apply, load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def with_many_errors(pupils: list[Pupil]) -> list[Pupil]:
 
 @pytest.fixture
 def world(transactional_db: None, la_folder: Path) -> World:
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     school_a, school_b = School.objects.order_by("laestab")[:2]
     for school in (school_a, school_b):
         make_user(school.urn, Role.HEAD, school=school, email=school.main_email)

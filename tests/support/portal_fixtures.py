@@ -13,8 +13,8 @@ from django.utils import timezone
 from portal_support import make_user, signed_in
 
 from keystage.synth import write_la
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Collection, Role, School, User
+from keystage.web.schools.register import apply, load_register
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ def la_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def schools(db: None, la_folder: Path) -> list[School]:
-    load_register(la_folder / "schools.csv")
+    apply(load_register(la_folder / "schools.csv"))
     found = list(School.objects.order_by("laestab"))
     for school in found:
         make_user(school.urn, Role.HEAD, school=school, email=school.main_email)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from keystage.web.accounts.register import RegisterError, load_register
 from keystage.web.models import (
     Appeal,
     Collection,
@@ -20,6 +19,8 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.ops.demo import load
+from keystage.web.schools.plan import Kind
+from keystage.web.schools.register import RegisterError, apply, load_register
 from keystage.web.submissions.state import State, standing
 
 HEADER = "URN,LA (code),EstablishmentNumber,EstablishmentName,PhaseOfEducation (name),MainEmail\n"
@@ -28,10 +29,13 @@ HEADER = "URN,LA (code),EstablishmentNumber,EstablishmentName,PhaseOfEducation (
 def test_the_register_adds_then_updates_by_urn(db: None, tmp_path: Path) -> None:
     register = tmp_path / "schools.csv"
     register.write_text(HEADER + "103456,330,2001,Oak Primary,Primary,office@oak.example\n")
-    assert load_register(register).created == 1
+    plan = load_register(register)
+    assert [c.kind for c in plan.changes] == [Kind.NEW]
+    apply(plan)
     register.write_text(HEADER + "103456,330,2001,Oak Primary School,Primary,office@oak.example\n")
-    loaded = load_register(register)
-    assert (loaded.created, loaded.updated) == (0, 1)
+    plan = load_register(register)
+    assert [c.kind for c in plan.changes] == [Kind.RENAMED]
+    apply(plan)
     school = School.objects.get()
     assert school.laestab == "3302001"
     assert (school.name, school.phase) == ("Oak Primary School", "Primary")
@@ -48,7 +52,7 @@ def test_a_bad_register_row_loads_nothing(db: None, tmp_path: Path, row: str, me
     register = tmp_path / "schools.csv"
     register.write_text(HEADER + "103999,330,2002,Ash,Primary,a@b.c\n" + row)
     with pytest.raises(RegisterError, match=message):
-        load_register(register)
+        apply(load_register(register))
     assert not School.objects.exists()
 
 

@@ -15,6 +15,7 @@ from keystage.web.privacy import urls as privacy
 from keystage.web.reminders import urls as reminders
 from keystage.web.reports import urls as reports
 from keystage.web.results import urls as results
+from keystage.web.schools import urls as schools
 from keystage.web.submissions import urls as submissions
 from keystage.web.workspace import urls as workspace
 
@@ -27,6 +28,7 @@ portal = (
     [
         *submissions.urlpatterns,
         *accounts.urlpatterns,
+        *schools.urlpatterns,
         *workspace.urlpatterns,
         *results.urlpatterns,
         *reminders.urlpatterns,

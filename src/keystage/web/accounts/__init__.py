@@ -1,1 +1,1 @@
-"""People and schools: signing in, two-factor, passwords, invitations, staff accounts."""
+"""People: signing in, two-factor, passwords, invitations, staff accounts."""

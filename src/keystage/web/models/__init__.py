@@ -1,4 +1,4 @@
-from keystage.web.models.accounts import Role, School, User
+from keystage.web.models.accounts import Role, User
 from keystage.web.models.audit import AuditEvent
 from keystage.web.models.collections import Collection
 from keystage.web.models.moderation import (
@@ -11,6 +11,7 @@ from keystage.web.models.moderation import (
 )
 from keystage.web.models.privacy import DataSharingStatement
 from keystage.web.models.results import ComparisonFigure, Publication, Report
+from keystage.web.models.schools import ExpectedSchool, RegisterLoad, School, SchoolLink
 from keystage.web.models.submissions import (
     Answer,
     Confirmation,
@@ -39,6 +40,7 @@ __all__ = [
     "ComparisonFigure",
     "Confirmation",
     "DataSharingStatement",
+    "ExpectedSchool",
     "FindingRecord",
     "JudgementChange",
     "Lock",
@@ -50,11 +52,13 @@ __all__ = [
     "PupilRecord",
     "QueryMessage",
     "RefusedUpload",
+    "RegisterLoad",
     "Reminder",
     "Report",
     "Role",
     "SampledPupil",
     "School",
+    "SchoolLink",
     "Submission",
     "TeamQuery",
     "UnattributedFile",

@@ -1,4 +1,5 @@
-"""Schools and the people who sign in: a head (username = URN), staff, the LA's team."""
+"""The people who sign in: a head (username = URN), staff, the LA's team. Their schools are
+in models.schools (School is imported from here too)."""
 
 from __future__ import annotations
 
@@ -7,29 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-
-class School(models.Model):
-    laestab = models.CharField("LAESTAB", max_length=7, unique=True)
-    urn = models.CharField("URN", max_length=6, unique=True)
-    name = models.CharField(max_length=200)
-    phase = models.CharField(max_length=60, blank=True)
-    type = models.CharField(max_length=80, blank=True)
-    main_email = models.EmailField(blank=True)
-    district = models.CharField(max_length=80, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.laestab})"
-
-    @property
-    def la(self) -> str:
-        return self.laestab[:3]
-
-    @property
-    def estab(self) -> str:
-        return self.laestab[3:]
+from keystage.web.models.schools import School as School  # other models import it from here
 
 
 class Role(models.TextChoices):

@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         MFA_CHANGED = "mfa_changed", "Set up, changed or removed two-factor sign-in"
         VIEW = "view", "Viewed pupil-level data"
         HOLD = "hold", "Held, released or refused a file with pupils of other schools"
+        SCHOOLS = "schools", "Loaded schools from the register, their links or addresses"
+        EXPECTED = "expected", "Changed whether a collection expects a school, or opted in or out"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)

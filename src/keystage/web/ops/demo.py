@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from keystage.synth import write_la
-from keystage.web.accounts.register import load_register
 from keystage.web.models import Answer, Collection, Confirmation, Role, School, Submission, User
 from keystage.web.ops import demo_moderation
 from keystage.web.results.comparisons import load_england_headlines
+from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions.processing import check_submission
 from keystage.web.submissions.uploads import receive
 
@@ -55,7 +55,7 @@ def load(data: Path) -> str:
         return password
     folder = data / "demo"
     write_la(out=folder, la="330", schools=DEMO_SCHOOLS, collection="ALL", seed=1, defects=0.02)
-    load_register(folder / "schools.csv")
+    apply(load_register(folder / "schools.csv"))
     load_england_headlines()
     _accounts(password)
     windows = [

@@ -1,21 +1,43 @@
+"""`keystage manage loadschools FILE [--links FILE] [--emails FILE] [--dry-run]`: what the LA
+administrator's schools page does, from the command line. It prints the plan, then applies it
+(all or nothing) unless --dry-run."""
+
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web.accounts.register import RegisterError, load_register
+from keystage.web.common.audit import Action, record
+from keystage.web.schools.plan import Kind
+from keystage.web.schools.register import RegisterError, apply, load_register
 
 
 class Command(BaseCommand):
-    help = "Add or update schools from a CSV laid out like the DfE's register (GIAS)."
+    help = (
+        "Add or update schools from the register of establishments' CSV extract (GIAS), with "
+        "its links file and the LA's list of email addresses: shows what changes, then applies."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("csv", help="the register's CSV export")
+        parser.add_argument("csv", help="the register's CSV extract (GIAS)")
+        parser.add_argument("--links", help="GIAS's links CSV (predecessors and successors)")
+        parser.add_argument("--emails", help="the LA's CSV: URN, Head email, School email")
+        parser.add_argument("--dry-run", action="store_true", help="show the changes only")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            loaded = load_register(options["csv"])
+            plan = load_register(options["csv"], links=options["links"], emails=options["emails"])
+            self.stdout.write("\n".join(plan.lines()))
+            if options["dry_run"]:
+                self.stdout.write("Dry run: nothing changed.")
+                return
+            apply(plan)
         except (RegisterError, OSError) as problem:
             raise CommandError(str(problem)) from problem
-        self.stdout.write(f"{loaded.created} schools added, {loaded.updated} updated")
+        files = [Path(f).name for f in (options["csv"], options["links"], options["emails"]) if f]
+        counts: dict[str, Any] = {kind.value: len(plan.of(kind)) for kind in Kind}
+        record(Action.SCHOOLS, f"loaded schools from {', '.join(files)} (command line)",
+               links=len(plan.links), **counts)  # fmt: skip
+        self.stdout.write("Applied.")
