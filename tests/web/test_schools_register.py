@@ -5,14 +5,16 @@ email addresses; and the schools each collection expects."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from portal_support import make_user
 
-from keystage.web.models import Collection, ExpectedSchool, Role, School
+from keystage.web.models import AuditEvent, Collection, ExpectedSchool, Role, School
 from keystage.web.schools import expected
 from keystage.web.schools.expected import ChoiceClosedError, expected_school_ids, is_expected
 from keystage.web.schools.gias import decode
@@ -248,3 +250,21 @@ def test_a_bad_row_refuses_the_whole_extract(
     with pytest.raises(RegisterError, match=message):
         load_register(tmp_path / "bad.csv")
     assert not School.objects.exists()
+
+
+def test_loadschools_prints_the_plan_and_applies_it_unless_a_dry_run(db: None) -> None:
+    files = [str(DATA / "register-2026-03.csv"), "--links", str(DATA / "links-2026-03.csv")]
+    out = io.StringIO()
+    with time_machine.travel(MARCH, tick=False):
+        call_command("loadschools", *files, "--dry-run", stdout=out)
+        assert not School.objects.exists()
+        said = out.getvalue()
+        assert "Converted to academies (a new URN that replaces a school): 1" in said
+        assert "Dry run: nothing changed." in said
+        call_command("loadschools", *files, "--emails", str(DATA / "addresses.csv"), stdout=out)
+    assert School.objects.count() == 9 and out.getvalue().endswith("Applied.\n")
+    assert School.objects.get(urn="103001").main_email == "office@oakfield-inf.example"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SCHOOLS)
+    assert event.what.endswith("(command line)") and event.detail["converted"] == 1
+    with pytest.raises(CommandError, match="has no column LA"):
+        call_command("loadschools", str(DATA / "addresses.csv"), stdout=out)

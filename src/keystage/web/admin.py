@@ -31,9 +31,9 @@ from keystage.web.models import (
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin[School]):
-    list_display = ("laestab", "urn", "name", "phase", "district", "main_email")
+    list_display = ("laestab", "urn", "name", "status", "phase", "main_email", "head_email")
     search_fields = ("laestab", "urn", "name")
-    list_filter = ("phase", "district")
+    list_filter = ("status", "phase", "district")
 
 
 @admin.register(User)

@@ -51,11 +51,18 @@ def proposal(collection: Collection, school: School) -> tuple[bool, str]:
         return False, "Closed by the deadline"
     group = year_group(collection)
     if not has_year_group(school, collection.kind):
-        ages = f"ages {school.low_age}-{school.high_age}" if school.low_age is not None else ""
-        return False, f"No {group} ({ages or 'no age range in the register'})"
+        return False, f"No {group} ({_ages(school)})"
     if collection.kind in OPTIONAL:
         return False, f"Has {group}; {collection.kind} is optional: not expected unless it opts in"
-    return True, f"Has {group} (ages {school.low_age}-{school.high_age})"
+    return True, f"Has {group} ({_ages(school)})"
+
+
+def _ages(school: School) -> str:
+    if school.phase in NO_PRIMARY_YEARS:
+        return f"phase {school.phase}"
+    if school.low_age is None or school.high_age is None:
+        return "no age range in the register"
+    return f"ages {school.low_age}\u2013{school.high_age}"
 
 
 def propose(collection: Collection) -> int:

@@ -8,12 +8,12 @@ from keystage.web.schools.views import expected, register, taking_part
 urlpatterns: list[URLPattern] = [
     path("la/schools/", register.schools, name="la_schools"),
     path(
-        "la/collections/<int:collection_id>/schools/",
+        "la/collections/<int:collection_id>/expected/",
         expected.expected_schools,
         name="la_expected",
     ),
     path(
-        "la/collections/<int:collection_id>/schools/<int:school_id>/",
+        "la/collections/<int:collection_id>/expected/<int:school_id>/",
         expected.expected_school,
         name="la_expected_school",
     ),

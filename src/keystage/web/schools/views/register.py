@@ -61,11 +61,11 @@ def _page(
             plan = _plan(pending)
         except RegisterError as error:  # the register changed under the files since upload
             problem = str(error)
-    held = list(School.objects.all())
-    opened = sum(s.is_open_on(today()) for s in held)
+    held = School.objects.prefetch_related("predecessor_links__predecessor").order_by("name")
+    opened = [s for s in held if s.is_open_on(today())]
     return render(request, "la/schools.html", {
         "form": form, "pending": pending, "plan": plan, "problem": problem,
-        "open_schools": opened, "closed_schools": len(held) - opened,
+        "schools": opened, "closed_schools": len(held) - len(opened),
         "last_load": RegisterLoad.objects.filter(applied_at__isnull=False).first(),
         "is_admin": _user(request).role == Role.LA_ADMIN,
     }, status=status)  # fmt: skip
