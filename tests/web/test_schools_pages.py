@@ -134,13 +134,15 @@ def test_a_head_opts_in_for_their_own_school_only(
     url = f"/collections/{coming_ks1.pk}/taking-part/"
     assert f"/collections/{coming_ks1.pk}/taking-part/" in head_a.get("/").content.decode()
     page = head_a.get(url).content.decode()
-    assert "does not expect" in page and school_a.name in page and school_b.name not in page
+    assert "You have not told the LA yet" in page
+    assert school_a.name in page and school_b.name not in page
     head_a.post(url, {"taking_part": "yes"})
     assert ExpectedSchool.objects.get().school == school_a
     assert "The LA expects" in head_a.get(url).content.decode()
     page_b = head_b.get(url).content.decode()
-    assert "does not expect" in page_b and school_a.name not in page_b
+    assert "You have not told the LA yet" in page_b and school_a.name not in page_b
     head_b.post(url, {"taking_part": "no"})
+    assert "The LA does not expect" in head_b.get(url).content.decode()
     chosen = dict(ExpectedSchool.objects.values_list("school__urn", "why"))
     assert chosen == {school_a.urn: "opted_in", school_b.urn: "opted_out"}
 
