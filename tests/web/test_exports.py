@@ -24,6 +24,7 @@ from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
 from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.measures import compute
+from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.exports.files import csv_bytes, next_number
 from keystage.web.models import (
     Answer,
@@ -37,7 +38,6 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.results.pupils import pupils
-from keystage.web.results.views import pseudonym
 from keystage.web.submissions.locks import lock
 
 CODESET = codeset_for("2025-26")

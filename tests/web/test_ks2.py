@@ -77,7 +77,7 @@ def test_ks2_reports_hold_the_ks2_figures(
     head_a: Client, ks2: Collection, la_folder: Path, school_a: School
 ) -> None:
     from keystage.web.reports.pupil_pdf import render_pupil_report
-    from keystage.web.reports.render import render_school_report
+    from keystage.web.reports.school_report import render_school_report
 
     upload(head_a, ks2, ctf_bytes(la_folder, school_a, "KS2"), name="ks2.xml")
     run_tasks()
