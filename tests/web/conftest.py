@@ -1,12 +1,14 @@
-"""Portal fixtures: a small synthetic LA on disk, its schools and accounts, an open KS1 window."""
+"""Portal fixtures: a small synthetic LA on disk, its schools and accounts, open windows."""
 
 from portal_fixtures import (  # noqa: F401 (fixtures, found by name)
+    eyfsp,
     head_a,
     head_b,
     ks1,
     la_client,
     la_folder,
     officer,
+    phon,
     school_a,
     school_b,
     schools,
