@@ -10,7 +10,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.admin.sites import site
 from django.core import mail
 from django.test import Client, RequestFactory
-from portal_support import PASSWORD, make_user, signed_in
+from portal_builders import make_admin, make_staff
+from portal_support import PASSWORD, signed_in
 
 from keystage.web.models import Role, School, User
 
@@ -21,7 +22,7 @@ TAKEN = "This email address belongs to another account"
 @pytest.fixture
 def staff_b(school_b: School) -> User:
     address = "b.officer@school-b.example"
-    person = make_user(address, Role.STAFF, school=school_b, email=address, first_name="Bea")
+    person = make_staff(school_b, address, first_name="Bea")
     person.set_password(STAFF_PASSWORD)
     person.save()
     return person
@@ -141,7 +142,7 @@ def admin_form_errors(account: User, email: str, role: str) -> dict[str, list[st
     """The admin's form for an account, with a new address: its errors."""
     admin = site._registry[User]
     request = RequestFactory().get("/")
-    request.user = make_user("la.root", Role.LA_ADMIN, is_staff=True, is_superuser=True)
+    request.user = make_admin("la.root", superuser=True)
     form_class = admin.get_form(request, account)
     form = form_class(instance=account)
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}

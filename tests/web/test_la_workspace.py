@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.test import Client
-from portal_support import PASSWORD, ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_builders import make_admin, make_officer
+from portal_support import PASSWORD, ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.web.models import AuditEvent, Collection, Lock, Role, School, Submission, TeamQuery
 from keystage.web.submissions.state import State, standing
@@ -104,13 +104,13 @@ def test_the_audit_trail_records_and_filters(
     download = AuditEvent.objects.get(action="download")
     assert download.school == school_a.laestab and download.ip == "127.0.0.1"
 
-    admin = make_user("la.admin", Role.LA_ADMIN)
-    TOTP.activate(admin, generate_totp_secret())
-    page = signed_in(admin).get("/la/audit/", {"action": "download"}).content.decode()
+    page = (
+        signed_in(make_admin("la.admin")).get("/la/audit/", {"action": "download"}).content.decode()
+    )
     assert "downloaded the file as sent" in page and "signed the confirmation of" not in page
-    officer = make_user("officer2", Role.LA_DATA)
-    TOTP.activate(officer, generate_totp_secret())
-    assert signed_in(officer).get("/la/audit/").status_code == 404  # administrators only
+    assert (
+        signed_in(make_officer("officer2")).get("/la/audit/").status_code == 404
+    )  # administrators only
 
 
 def test_the_audit_trail_outlives_what_it_describes(
