@@ -20,23 +20,7 @@ from keystage.ctf.filename import expected_name
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
 from keystage.measures import compute
-<<<<<<< HEAD:tests/web/test_exports.py
-from keystage.web.common.pupil_ids import pseudonym
-from keystage.web.exports.files import csv_bytes, next_number
-from keystage.web.models import (
-    Answer,
-    AuditEvent,
-    Collection,
-    Confirmation,
-    FindingRecord,
-    PupilRecord,
-    School,
-    Submission,
-    User,
-)
-=======
 from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
->>>>>>> h15-tests:tests/web/test_dfe_return.py
 from keystage.web.results.pupils import pupils
 from keystage.web.submissions.locks import lock
 

@@ -12,10 +12,10 @@ from export_support import csv_rows, ready, zip_members
 
 from keystage.codesets import codeset_for
 from keystage.exports.tables import benchmark_columns, la_return_columns
+from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.exports.files import csv_bytes, next_number
 from keystage.web.models import AuditEvent, Collection, School, User
 from keystage.web.results.pupils import pupils
-from keystage.web.results.views import pseudonym
 
 
 def test_the_minimised_benchmark_has_no_names_dates_of_birth_or_upns(
