@@ -19,6 +19,7 @@ from keystage.web.models import (
     Appeal,
     AppealEvidence,
     Collection,
+    JudgementChange,
     ModeratedSchool,
     ModerationRound,
     RefusedUpload,
@@ -32,8 +33,8 @@ from keystage.web.models import (
 from keystage.web.workspace.la_queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
-SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
-                "moderation_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id", "moderation_id",
+                "change_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -66,6 +67,7 @@ def other_school(
     moderated = _moderation_of(school_b)
     return {
         "moderation_id": moderated.pk,
+        "change_id": moderated.changes.get().pk,
         "appeal_id": moderated.appeal.pk,
         "evidence_id": moderated.appeal.evidence.get().pk,
         "report_id": report.pk,
@@ -83,7 +85,7 @@ def other_school(
 
 
 def _moderation_of(school: School) -> ModeratedSchool:
-    """The school's KS2 moderation, told, with an appeal and its evidence."""
+    """The school's KS2 moderation, told, with a changed judgement, an appeal and its evidence."""
     today = timezone.localdate()
     ks2 = Collection.objects.create(kind="KS2", academic_year="2025-26", opens=today,
                                     deadline=today, closes=today)  # fmt: skip
@@ -94,6 +96,10 @@ def _moderation_of(school: School) -> ModeratedSchool:
         round=round_, school=school, moderator="M", visit_date=today, outcome="accurate",
         chosen_at=timezone.now(), notified_at=timezone.now(), letter="moderation/b.pdf",
         letter_sha256="0" * 64, letter_size=1,
+    )  # fmt: skip
+    JudgementChange.objects.create(
+        moderated=moderated, upn="A123456789012", role="ks2_writing_ta", school_judgement="EXS",
+        moderated_judgement="WTS", recorded_at=timezone.now(),
     )  # fmt: skip
     appeal = Appeal.objects.create(
         moderated=moderated, submitted_by=User.objects.get(username=school.urn),
