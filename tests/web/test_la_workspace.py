@@ -87,9 +87,10 @@ def test_a_data_team_query_keeps_the_school_from_submitted(
     assert head_a.post(f"/la/queries/{query.pk}/close/").status_code == 404
     assert query.messages.count() == 2 and TeamQuery.objects.get().status != "closed"
     assert la_client.get(f"/la/queries/{query.pk}/close/").status_code == 405
-    assert f'action="/la/queries/{query.pk}/close/"' in la_client.get(
-        f"/la/queries/{query.pk}/"
-    ).content.decode()
+    assert (
+        f'action="/la/queries/{query.pk}/close/"'
+        in la_client.get(f"/la/queries/{query.pk}/").content.decode()
+    )
     la_client.post(f"/la/queries/{query.pk}/close/")
     query.refresh_from_db()
     assert query.status == "closed" and query.closed_at is not None
