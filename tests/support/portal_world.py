@@ -119,6 +119,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "file_id": [unattributed.pk],
         "refused_id": [refused.pk],
         "moderation_id": [moderated.pk],
+        "change_id": list(moderated.changes.values_list("pk", flat=True)),
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],
     }

@@ -84,8 +84,14 @@ def test_a_data_team_query_keeps_the_school_from_submitted(
     assert "Writing results" in home
     head_a.post(f"/queries/{query.pk}/", {"body": "Yes: moderated by the LA in May."})
     assert query.messages.count() == 2
-    assert head_a.post(f"/queries/{query.pk}/", {"action": "close"}).status_code == 404
-    la_client.post(f"/la/queries/{query.pk}/", {"action": "close"})
+    assert head_a.post(f"/la/queries/{query.pk}/close/").status_code == 404
+    assert query.messages.count() == 2 and TeamQuery.objects.get().status != "closed"
+    assert la_client.get(f"/la/queries/{query.pk}/close/").status_code == 405
+    assert (
+        f'action="/la/queries/{query.pk}/close/"'
+        in la_client.get(f"/la/queries/{query.pk}/").content.decode()
+    )
+    la_client.post(f"/la/queries/{query.pk}/close/")
     query.refresh_from_db()
     assert query.status == "closed" and query.closed_at is not None
     assert standing(school_a, ks1, today).state == State.SUBMITTED

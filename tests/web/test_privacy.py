@@ -26,7 +26,7 @@ def admin_client(admin: User) -> Client:
 
 
 def publish(client: Client, text: str) -> object:
-    return client.post("/la/privacy/", {"text": text, "publish": "1"})
+    return client.post("/la/privacy/publish/", {"text": text})
 
 
 @override_settings(LA_NAME="Exampleshire County Council")
@@ -65,7 +65,7 @@ def test_an_la_administrator_previews_then_publishes_a_new_version(
     admin_client: Client, admin: User
 ) -> None:
     text = "We use your data.\n\n## Who sees it\n- the DfE\n- your school\n\nThat is all."
-    preview = admin_client.post("/la/privacy/", {"text": text, "preview": "1"})
+    preview = admin_client.post("/la/privacy/preview/", {"text": text})
     assert preview.status_code == 200
     assert "Preview: not published yet" in preview.content.decode()
     assert not DataSharingStatement.objects.exists()  # a preview publishes nothing
@@ -99,7 +99,7 @@ def test_html_in_the_statement_is_shown_as_text(admin_client: Client) -> None:
 
 
 def test_an_empty_statement_is_refused_with_a_message(admin_client: Client) -> None:
-    response = admin_client.post("/la/privacy/", {"text": "  ", "publish": "1"})
+    response = admin_client.post("/la/privacy/publish/", {"text": "  "})
     assert response.status_code == 400
     assert "Enter the statement" in response.content.decode()
     assert not DataSharingStatement.objects.exists()
@@ -112,6 +112,7 @@ def test_the_data_team_can_read_it_but_not_change_it(la_client: Client) -> None:
     assert "Only LA administrators can change it" in body and "<textarea" not in body
     assert la_client.get("/la/privacy/history/").status_code == 200
     assert publish(la_client, "Changed by the data team").status_code == 404  # type: ignore[attr-defined]
+    assert la_client.post("/la/privacy/preview/", {"text": "x"}).status_code == 404
     assert not DataSharingStatement.objects.exists()
 
 

@@ -29,6 +29,7 @@ from portal_world import portal_patterns
 
 from keystage.web.models import (
     Collection,
+    JudgementChange,
     ModeratedSchool,
     RefusedUpload,
     School,
@@ -38,8 +39,8 @@ from keystage.web.models import (
 from keystage.web.workspace.la_queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
-SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
-                "moderation_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id", "moderation_id",
+                "change_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -66,6 +67,7 @@ def other_school(
     moderated = _moderation_of(school_b)
     return {
         "moderation_id": moderated.pk,
+        "change_id": moderated.changes.get().pk,
         "appeal_id": moderated.appeal.pk,
         "evidence_id": moderated.appeal.evidence.get().pk,
         "report_id": report.pk,
@@ -83,12 +85,16 @@ def other_school(
 
 
 def _moderation_of(school: School) -> ModeratedSchool:
-    """The school's KS2 moderation, told, with an appeal and its evidence."""
+    """The school's KS2 moderation, told, with a changed judgement, an appeal and its evidence."""
     today = timezone.localdate()
     ks2 = make_window("KS2")
     make_moderation_round(ks2, appeal_opens=today, appeal_closes=today)
     moderated = make_moderation(school, ks2, moderator="M", visit_date=today, outcome="accurate",
                                 letter=PDF)  # fmt: skip
+    JudgementChange.objects.create(
+        moderated=moderated, upn="A123456789012", role="ks2_writing_ta", school_judgement="EXS",
+        moderated_judgement="WTS", recorded_at=timezone.now(),
+    )  # fmt: skip
     make_evidence(make_appeal(moderated))
     return moderated
 

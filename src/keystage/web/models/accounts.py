@@ -21,6 +21,11 @@ class School(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """How pages, emails and the audit trail name a school: "Oak Primary (9992001)"."""
         return f"{self.name} ({self.laestab})"
 
     @property
@@ -79,6 +84,10 @@ class User(AbstractUser):
     @property
     def is_la(self) -> bool:
         return self.role in LA_ROLES
+
+    @property
+    def is_la_admin(self) -> bool:
+        return self.role == Role.LA_ADMIN
 
     @property
     def may_sign(self) -> bool:

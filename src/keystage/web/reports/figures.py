@@ -16,7 +16,7 @@ from django.core.cache import cache as shared_cache
 from keystage.codesets import codeset_for
 from keystage.measures import AVERAGE, Measure, compute
 from keystage.web.models import Collection, ComparisonFigure, Submission
-from keystage.web.moderation import records as moderation
+from keystage.web.moderation import judgements as moderation
 from keystage.web.results.pupils import la_pupils, la_schools
 from keystage.web.workspace.shared_pupils import excluded_records
 

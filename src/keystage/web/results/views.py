@@ -14,10 +14,10 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
 from keystage.exports import csv_text
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common.audit import Action, record
 from keystage.web.common.xlsx import CONTENT_TYPE, workbook
-from keystage.web.models import Collection, ComparisonFigure, Role, User
+from keystage.web.models import Collection, ComparisonFigure
 from keystage.web.results.comparisons import ComparisonImportError, import_figures
 from keystage.web.results.downloads import Table, file_name, pupil_table, school_table
 from keystage.web.results.forms import ComparisonUploadForm, figure_filter
@@ -101,10 +101,6 @@ def pupils_xlsx(request: HttpRequest, collection_id: int) -> HttpResponse:
 # -- The comparison figures held, and importing them (LA administrators) ------------------------
 
 
-def _is_admin(request: HttpRequest) -> bool:
-    return isinstance(request.user, User) and request.user.role == Role.LA_ADMIN
-
-
 @la_user_required
 def comparisons_page(request: HttpRequest) -> HttpResponse:
     upload = ComparisonUploadForm()
@@ -120,7 +116,7 @@ def comparisons_page(request: HttpRequest) -> HttpResponse:
         {
             "page": page.get_page(request.GET.get("page")),
             "form": chosen,
-            "upload": upload if _is_admin(request) else None,
+            "upload": upload if signed_in(request).is_la_admin else None,
             "filtered": chosen.filtered,
             "query": chosen.query,
         },
@@ -130,14 +126,13 @@ def comparisons_page(request: HttpRequest) -> HttpResponse:
 def _import(request: HttpRequest, upload: ComparisonUploadForm) -> HttpResponse | None:
     """Imports the file posted and goes back to the page; None when the form has an error
     to show. Importing is for LA administrators only."""
-    if not _is_admin(request):
+    if not signed_in(request).is_la_admin:
         raise Http404("Importing comparison figures is for LA administrators.")
     if not upload.is_valid():
         return None
     file, source = upload.cleaned_data["file"], upload.cleaned_data["source"]
-    user = request.user if isinstance(request.user, User) else None
     try:
-        summary = import_figures(file, source=source, user=user)
+        summary = import_figures(file, source=source, user=signed_in(request))
     except ComparisonImportError as problem:
         upload.add_error("file", str(problem))
         return None
