@@ -102,6 +102,9 @@ class Plan:
     def groups(self) -> list[tuple[str, list[Change]]]:
         return [(HEADINGS[k], self.of(k)) for k in Kind if self.of(k)]
 
+    def counts(self) -> dict[str, int]:
+        return {kind.value: len(self.of(kind)) for kind in Kind}
+
     @property
     def has_changes(self) -> bool:
         return bool(self.changes or self.links)

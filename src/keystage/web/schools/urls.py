@@ -1,5 +1,5 @@
-"""The schools pages: the LA's register and each collection's expected schools; a school's
-page for whether it takes part in a collection."""
+"""The schools pages: the LA's register (one address for each action: upload, apply, discard)
+and each collection's expected schools; a school's page for whether it takes part."""
 
 from django.urls import URLPattern, path
 
@@ -7,10 +7,18 @@ from keystage.web.schools.views import expected, register, taking_part
 
 urlpatterns: list[URLPattern] = [
     path("la/schools/", register.schools, name="la_schools"),
+    path("la/schools/upload/", register.upload, name="la_schools_upload"),
+    path("la/schools/apply/", register.apply_plan, name="la_schools_apply"),
+    path("la/schools/discard/", register.discard, name="la_schools_discard"),
     path(
         "la/collections/<int:collection_id>/expected/",
         expected.expected_schools,
         name="la_expected",
+    ),
+    path(
+        "la/collections/<int:collection_id>/expected/propose/",
+        expected.propose,
+        name="la_expected_propose",
     ),
     path(
         "la/collections/<int:collection_id>/expected/<int:school_id>/",
