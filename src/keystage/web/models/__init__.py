@@ -1,6 +1,7 @@
 from keystage.web.models.accounts import Role, School, User
 from keystage.web.models.audit import AuditEvent
 from keystage.web.models.collections import Collection
+from keystage.web.models.guidance import Guidance
 from keystage.web.models.moderation import (
     Appeal,
     AppealEvidence,
@@ -40,6 +41,7 @@ __all__ = [
     "Confirmation",
     "DataSharingStatement",
     "FindingRecord",
+    "Guidance",
     "JudgementChange",
     "Lock",
     "ModeratedSchool",
