@@ -215,3 +215,17 @@ def test_the_school_that_asked_cannot_close_it(head_a: Client, ks1: Collection) 
     assert head_a.post(f"/la/queries/{query.pk}/close/").status_code == 404
     query.refresh_from_db()
     assert query.status == TeamQuery.Status.REPLIED
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_message_reads_as_typed_with_its_https_addresses_as_links(
+    head_a: Client, la_client: Client, ks1: Collection
+) -> None:
+    typed = "Is <b>this</b> right?\n\nhttps://www.gov.uk/guidance/x says otherwise."
+    query = ask(head_a, ks1, body=typed)
+    for client, url in ((la_client, f"/la/queries/{query.pk}/"), (head_a, f"/queries/{query.pk}/")):
+        page = tree(client, url)
+        (card,) = page.xpath("//div[@class='govuk-summary-card__content']")
+        assert [words(p) for p in card.xpath("./p")] == [
+            "Is <b>this</b> right?", "https://www.gov.uk/guidance/x says otherwise."]  # fmt: skip
+        assert card.xpath(".//a[@href='https://www.gov.uk/guidance/x']") and not card.xpath(".//b")

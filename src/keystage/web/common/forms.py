@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from keystage.web.common import addresses
-from keystage.web.models import Guidance, User
+from keystage.web.models import Guidance, TeamQuery, User
 
 
 class UploadForm(forms.Form):
@@ -166,7 +166,7 @@ class EnquiryForm(RaiseQueryForm):
     none in particular."""
 
     def __init__(self, *args: Any, pupils: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, pupils=pupils, whole_file="No pupil in particular", **kwargs)
+        super().__init__(*args, pupils=pupils, whole_file=TeamQuery.NO_PUPIL, **kwargs)
         field = self.fields["upn"]
         field.label = "Is it about one pupil?"
         field.help_text = "One of the pupils in your current file, or no pupil in particular."

@@ -27,7 +27,6 @@ from keystage.web.models import (
 from keystage.web.workspace import thread_mail
 
 WHOLE_FILE = TeamQuery.WHOLE_FILE
-NO_PUPIL = TeamQuery.NO_PUPIL
 
 
 class NotThatSchoolsPupilError(ValueError):
