@@ -152,7 +152,7 @@ def test_a_replied_query_waits_for_the_data_team_and_the_last_answer_leads_to_si
     portal.visit(f"/la/collections/{ks1.pk}/schools/{school.pk}/")
     expect(page.locator("#state")).to_contain_text("Submitted")
     expect(page.locator("#team-open")).to_contain_text("1 replied: waiting for you")
-    queries = page.get_by_role("table", name=f"Queries raised with {school.name}")
+    queries = page.get_by_role("table", name=f"Queries and enquiries of {school.name}")
     row = queries.locator("tbody tr").filter(has_text=SUBJECT)
     expect(row).to_contain_text("Replied: waiting for you")
     portal.visit(thread)

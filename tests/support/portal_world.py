@@ -3,8 +3,9 @@
 
 School A has a version in EYFSP (a query about a pupil's date of birth, answered; confirmed,
 locked: ready for the DfE) and a KS1 file refused there at upload, a version in KS2, a
-data-team query about one pupil, both kinds of report, a KS2 moderation with a sampled pupil,
-a changed judgement, a letter and an appeal with evidence, and a file attributed by hand;
+data-team query about one pupil and an enquiry of its own about the same pupil, both kinds of
+report, a KS2 moderation with a sampled pupil, a changed judgement, a letter and an appeal with
+evidence, and a file attributed by hand;
 school B's EYFSP version has one of school A's pupils too, and the data team has decided
 which school reports that pupil.
 """
@@ -56,7 +57,7 @@ from keystage.web.models import (
     User,
 )
 from keystage.web.workspace import shared_pupils
-from keystage.web.workspace.la_queries import raise_query
+from keystage.web.workspace.la_queries import open_enquiry, raise_query
 
 
 @dataclass
@@ -103,6 +104,8 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
     ks2_pupil = ks2_pupils.order_by("id")[0]
     about_pupil = raise_query(school=school_a, collection=ks2, by=admin_user, upn=ks2_pupil.upn,
                               subject="A pupil's result", body="?")  # fmt: skip
+    enquiry = open_enquiry(school=school_a, collection=ks2, by=head_user, upn=ks2_pupil.upn,
+                           subject="A pupil's writing", body="?")  # fmt: skip
     make_publication(eyfsp, by=admin_user)
     reports = [make_report(school_a, eyfsp, kind=k, made_from=version) for k in ("school", "pupil")]
     unattributed = make_unattributed(original_name="sftp.xml")
@@ -111,7 +114,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "collection_id": [eyfsp.pk, ks2.pk],
         "submission_id": [version.pk],
         "user_id": [staff.pk],
-        "query_id": [query.pk, about_pupil.pk],
+        "query_id": [query.pk, about_pupil.pk, enquiry.pk],
         "report_id": [r.pk for r in reports],
         "year": ["2025-26"],
         "school_id": [school_a.pk],

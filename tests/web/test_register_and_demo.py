@@ -12,10 +12,12 @@ from keystage.web.models import (
     Appeal,
     Collection,
     Confirmation,
+    Guidance,
     JudgementChange,
     ModeratedSchool,
     School,
     Submission,
+    TeamQuery,
     User,
 )
 from keystage.web.ops.demo import load
@@ -68,6 +70,7 @@ def test_the_demo_has_schools_in_every_state(db: None, tmp_path: Path) -> None:
     password = load(tmp_path)
     assert load(tmp_path) == password  # a second run loads nothing more
     assert Collection.objects.count() == 4
+    assert Guidance.objects.count() == 4 and TeamQuery.objects.filter(from_school=True).count() == 2
     ks2 = Collection.objects.get(kind="KS2")
     moderated = ModeratedSchool.objects.filter(round__collection=ks2)
     assert moderated.count() == 4 and moderated.filter(notified_at__isnull=False).count() == 2

@@ -106,7 +106,8 @@ def test_a_purge_replaces_what_may_name_a_pupil_in_names_subjects_and_the_audit_
     said = purge("--today", after(ks2))
 
     assert f"{expected_names} file names as sent replaced by when the file came" in said
-    assert "4 query subjects replaced by what the query is about" in said
+    # The world's query about the file, its query and enquiry about a pupil, and these two.
+    assert "5 query subjects replaced by what the query is about" in said
     changed = [e for e in _audit_of(ks2) if e.pk in before and _said(e) != before[e.pk]]
     assert set(carrying) <= set(changed)  # and the events naming files as sent, and subjects
     assert f"{len(changed)} audit events: file names, subjects, reasons and UPNs replaced" in said
@@ -137,7 +138,7 @@ def test_a_purge_replaces_what_may_name_a_pupil_in_names_subjects_and_the_audit_
     # Only the purged collection's: EYFSP's events (a decision naming a UPN) are as they were.
     assert {e.pk: _said(e) for e in _audit_of(Collection.objects.get(kind="EYFSP"))} == eyfsp
     purged = AuditEvent.objects.get(action="purge")
-    assert purged.detail["names"] == expected_names and purged.detail["subjects"] == 4
+    assert purged.detail["names"] == expected_names and purged.detail["subjects"] == 5
     assert purged.detail["audit_events"] == len(changed)
 
 
@@ -150,7 +151,7 @@ def test_a_dry_run_counts_the_names_and_events_and_changes_none(
     subjects = set(TeamQuery.objects.values_list("subject", flat=True))
     said = purge("--dry-run", "--today", after(ks2))
     assert "file names as sent would be replaced" in said
-    assert "4 query subjects would be replaced" in said
+    assert "5 query subjects would be replaced" in said
     assert "audit events: file names, subjects, reasons and UPNs would be replaced" in said
     assert {e.pk: _said(e) for e in AuditEvent.objects.all()} == before
     assert set(Submission.objects.values_list("original_name", flat=True)) == names

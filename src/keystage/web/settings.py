@@ -8,6 +8,9 @@ KEYSTAGE_DEBUG      1 for development pages and the dev secret key
 KEYSTAGE_HOSTS      comma-separated allowed host names; default localhost names
 EMAIL_URL           smtp://user:password@host:port (smtp+tls:// for STARTTLS); default console
 KEYSTAGE_FROM_EMAIL the sender of every email
+KEYSTAGE_ENQUIRIES_EMAIL  the address schools write to with questions, in every page's footer
+                    and every email; default KEYSTAGE_FROM_EMAIL
+KEYSTAGE_ENQUIRIES_PHONE  the data team's telephone number, shown beside it; default none
 KEYSTAGE_MAX_UPLOAD_MB  the largest CTF accepted; default 50
 KEYSTAGE_MAX_IMPORT_MB  the most the data team imports in one go (several files); default 250
 KEYSTAGE_BASE_URL   the address people reach the service at, for links in emails
@@ -368,6 +371,9 @@ def _mailer(url: str) -> dict[str, object]:
 
 MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("KEYSTAGE_FROM_EMAIL", "assessment.data@example.gov.uk")
+# Who schools ask: in every page's footer and every email (keystage.web.common.context).
+ENQUIRIES_EMAIL = os.environ.get("KEYSTAGE_ENQUIRIES_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
+ENQUIRIES_PHONE = os.environ.get("KEYSTAGE_ENQUIRIES_PHONE", "").strip()
 
 LOGGING = logging_config(
     json_lines=os.environ.get("KEYSTAGE_LOG_FORMAT", "json" if PRODUCTION else "text") == "json",

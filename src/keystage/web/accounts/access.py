@@ -13,7 +13,6 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
@@ -25,6 +24,7 @@ from django.urls import reverse
 from keystage.web.accounts import known_devices, passwords, signin
 from keystage.web.accounts.two_factor import has_authenticator_app, must_use_two_factor
 from keystage.web.common import addresses
+from keystage.web.common.context import names
 from keystage.web.models import Role, School, Submission, User
 
 THROTTLED_MESSAGES = {
@@ -65,13 +65,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's emails are drawn without the request's context: give them the names and
-        the address our own emails and pages have."""
-        names = {
-            "la_name": settings.LA_NAME,
-            "service_name": settings.SERVICE_NAME,
-            "data_team_email": settings.DEFAULT_FROM_EMAIL,
-        }
-        super().send_mail(template_prefix, email, {**names, **context})
+        the contacts our own emails and pages have (templates/account/email/base_message.txt
+        ends them with the same footer)."""
+        super().send_mail(template_prefix, email, {**names(), **context})
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # the LA creates schools' and its own accounts

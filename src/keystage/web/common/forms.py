@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from keystage.web.common import addresses
-from keystage.web.models import User
+from keystage.web.models import Guidance, TeamQuery, User
 
 
 class UploadForm(forms.Form):
@@ -159,6 +159,38 @@ class RaiseQueryForm(forms.Form):
         field = self.fields["upn"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", whole_file), *pupils]
+
+
+class EnquiryForm(RaiseQueryForm):
+    """A school's question to the data team: about one of its current version's pupils, or
+    none in particular."""
+
+    def __init__(self, *args: Any, pupils: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, pupils=pupils, whole_file=TeamQuery.NO_PUPIL, **kwargs)
+        field = self.fields["upn"]
+        field.label = "Is it about one pupil?"
+        field.help_text = "One of the pupils in your current file, or no pupil in particular."
+        field.error_messages["invalid_choice"] = (
+            "Choose a pupil of your current file, or no pupil in particular"
+        )
+
+
+# Generic in django-stubs only: ModelForm[Guidance] fails at run time.
+class GuidanceForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The LA's guidance for a collection: plain text, in which https:// addresses become
+    links for schools."""
+
+    class Meta:
+        model = Guidance
+        fields = Guidance.FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in Guidance.FIELDS}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["max_length"] = (
+                "Write %(limit_value)d characters or fewer here (you have %(show_value)d)"
+            )
 
 
 class ReplyForm(forms.Form):

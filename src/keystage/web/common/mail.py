@@ -1,4 +1,6 @@
-"""Email to people: plain text from templates, links made absolute with KEYSTAGE_BASE_URL."""
+"""Email to people: plain text from templates, links made absolute with KEYSTAGE_BASE_URL, and
+every one ending with the same footer (email/footer.txt): who it is from, and the data team's
+enquiries address and phone."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from keystage.web.common.context import names
 from keystage.web.models import Role, School, User
+
+FOOTER = "email/footer.txt"
 
 
 def link(path: str) -> str:
@@ -28,6 +33,7 @@ def send(template: str, to: list[str], context: dict[str, Any]) -> int:
     """Sends one email from `email/<template>.txt`, whose first line is the subject."""
     if not to:
         return 0
-    context = {"la_name": settings.LA_NAME, "service_name": settings.SERVICE_NAME, **context}
+    context = {**names(), **context}
     subject, _, body = render_to_string(f"email/{template}.txt", context).partition("\n")
-    return send_mail(subject.strip(), body.strip() + "\n", None, to)
+    footer = render_to_string(FOOTER, context).strip()
+    return send_mail(subject.strip(), f"{body.strip()}\n\n{footer}\n", None, to)

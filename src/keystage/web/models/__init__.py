@@ -1,6 +1,7 @@
 from keystage.web.models.accounts import Role, User
 from keystage.web.models.audit import AuditEvent
 from keystage.web.models.collections import Collection
+from keystage.web.models.guidance import Guidance
 from keystage.web.models.moderation import (
     Appeal,
     AppealEvidence,
@@ -42,6 +43,7 @@ __all__ = [
     "DataSharingStatement",
     "ExpectedSchool",
     "FindingRecord",
+    "Guidance",
     "JudgementChange",
     "Lock",
     "ModeratedSchool",

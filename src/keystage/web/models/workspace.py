@@ -55,6 +55,11 @@ class TeamQuery(models.Model):
     query, or writes again, which makes it OPEN), CLOSED when the data team closes it. Only an
     OPEN query keeps the school from Submitted: a reply answers it, as an explanation answers
     one of the checks' queries.
+
+    An enquiry (`from_school`) is the same thread opened by the school, to ask the data team:
+    opening it is the school's turn done, so it starts REPLIED (the data team's turn); the data
+    team's answer makes it OPEN, and the school may write again. An enquiry never keeps the
+    school from Submitted: the school asked, the data team owes nothing to be answered.
     """
 
     class Status(models.TextChoices):
@@ -73,8 +78,21 @@ class TeamQuery(models.Model):
         Status.REPLIED: "Replied: waiting for you",
         Status.CLOSED: "Closed",
     }
+    ENQUIRY_FOR_SCHOOL = {
+        Status.OPEN: "Answered",
+        Status.REPLIED: "Waiting for the data team",
+        Status.CLOSED: "Closed",
+    }
+    ENQUIRY_FOR_LA = {
+        Status.OPEN: "Answered",
+        Status.REPLIED: "Waiting for you",
+        Status.CLOSED: "Closed",
+    }
     TAG_COLOURS = {Status.OPEN: "yellow", Status.REPLIED: "blue", Status.CLOSED: "green"}
+    # An answered enquiry asks nothing of the school: not the yellow of a reply owed.
+    ENQUIRY_TAG_COLOURS = {Status.OPEN: "turquoise", Status.REPLIED: "blue", Status.CLOSED: "green"}
     WHOLE_FILE = "The file as a whole"
+    NO_PUPIL = "No pupil in particular"  # what an enquiry is about when it names none
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="team_queries")
     collection = models.ForeignKey(
@@ -84,6 +102,9 @@ class TeamQuery(models.Model):
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="team_queries"
     )
     upn = models.CharField(max_length=13, blank=True)
+    from_school = models.BooleanField(
+        default=False, help_text="An enquiry: the school opened it, to ask the data team."
+    )
     subject = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_by = models.ForeignKey(
@@ -106,21 +127,24 @@ class TeamQuery(models.Model):
 
     @property
     def for_school(self) -> str:
-        return self.FOR_SCHOOL[self.Status(self.status)]
+        said = self.ENQUIRY_FOR_SCHOOL if self.from_school else self.FOR_SCHOOL
+        return said[self.Status(self.status)]
 
     @property
     def for_la(self) -> str:
-        return self.FOR_LA[self.Status(self.status)]
+        said = self.ENQUIRY_FOR_LA if self.from_school else self.FOR_LA
+        return said[self.Status(self.status)]
 
     @property
     def tag_colour(self) -> str:
-        return self.TAG_COLOURS[self.Status(self.status)]
+        colours = self.ENQUIRY_TAG_COLOURS if self.from_school else self.TAG_COLOURS
+        return colours[self.Status(self.status)]
 
     @property
     def about(self) -> str:
         """Whom the query is about, as both sides read it."""
         if not self.upn:
-            return self.WHOLE_FILE
+            return self.NO_PUPIL if self.from_school else self.WHOLE_FILE
         if self.pupil is None:
             return f"UPN {self.upn}"
         return f"{self.pupil.surname.upper()}, {self.pupil.forename} (UPN {self.upn})"

@@ -1,5 +1,6 @@
-"""Demo data for the embedded default: the synthetic LA, its accounts, summer 2026's windows,
-and schools already at every step, so every page has something to show.
+"""Demo data for the embedded default: the synthetic LA, its accounts, summer 2026's windows
+with their guidance for schools, and schools already at every step, so every page has something
+to show.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from keystage.synth import write_la
 from keystage.web.models import Answer, Collection, Confirmation, Role, School, Submission, User
-from keystage.web.ops import demo_moderation
+from keystage.web.ops import demo_guidance, demo_moderation
 from keystage.web.results.comparisons import load_england_headlines
 from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions.processing import check_submission
@@ -72,6 +73,7 @@ def load(data: Path) -> str:
     for window in windows:
         _uploads(window, folder / window.kind)
     demo_moderation.load(next(w for w in windows if w.kind == "KS2"))
+    demo_guidance.load(windows, by=User.objects.get(username="data.team"))
     return password
 
 

@@ -25,6 +25,8 @@ from django.core.management import call_command, execute_from_command_line
 from django.db import InterfaceError, OperationalError, connections
 
 DEMO_TODAY = "2026-06-19"  # the demo's date: a week before the KS1 deadline
+# The demo's enquiries line: Ofcom keeps 0121 496 0000-0999 for drama, so it rings nobody.
+DEMO_PHONE = "0121 496 0000"
 WAIT_FOR_DATABASE = 5.0  # seconds between a worker's tries while the database is away
 
 log = logging.getLogger("keystage.worker")
@@ -61,6 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     configure(data, served_at(args.host, args.port))
     if args.demo:
         os.environ.setdefault("KEYSTAGE_TODAY", DEMO_TODAY)
+        os.environ.setdefault("KEYSTAGE_ENQUIRIES_PHONE", DEMO_PHONE)
     django.setup()
     from keystage.web.common import clock  # after setup: see the module's docstring
 

@@ -180,11 +180,12 @@ def _refused_uploads(
 
 
 def _team_query_counts(collection: Collection, ids: list[int]) -> dict[int, Counter[str]]:
-    """Each school's data-team queries not closed, counted by status (whose turn it is)."""
+    """Each school's data-team queries not closed, counted by status (whose turn it is). The
+    school's own enquiries are not counted: nothing in them is the school's to answer."""
     counts: dict[int, Counter[str]] = {}
-    not_closed = TeamQuery.objects.filter(collection=collection, school_id__in=ids).exclude(
-        status=TeamQuery.Status.CLOSED
-    )
+    not_closed = TeamQuery.objects.filter(
+        collection=collection, school_id__in=ids, from_school=False
+    ).exclude(status=TeamQuery.Status.CLOSED)
     for school_id, status in not_closed.values_list("school_id", "status"):
         counts.setdefault(school_id, Counter())[status] += 1
     return counts
@@ -219,7 +220,7 @@ def versions_of(school: School, collection: Collection) -> QuerySet[Submission]:
 
 def team_queries_waiting(school: School, collection: Collection | None = None) -> list[TeamQuery]:
     """The data team's queries waiting for the school's reply (in one collection, or any)."""
-    found = TeamQuery.objects.filter(school=school, status=TeamQuery.Status.OPEN)
+    found = TeamQuery.objects.filter(school=school, status=TeamQuery.Status.OPEN, from_school=False)
     if collection is not None:
         found = found.filter(collection=collection)
     return list(found.select_related("collection"))

@@ -1,8 +1,18 @@
-"""The data team's pages for a collection: progress, checks, shared pupils, locks, queries."""
+"""The data team's pages for a collection: progress, checks, shared pupils, locks, queries and
+schools' enquiries, guidance for schools."""
 
 from django.urls import URLPattern, path
 
-from keystage.web.workspace.views import checks, locks, overview, progress, queries, shared_pupils
+from keystage.web.workspace.views import (
+    checks,
+    enquiries,
+    guidance,
+    locks,
+    overview,
+    progress,
+    queries,
+    shared_pupils,
+)
 
 urlpatterns: list[URLPattern] = [
     path("la/", overview.overview, name="la"),
@@ -11,4 +21,6 @@ urlpatterns: list[URLPattern] = [
     *shared_pupils.urls,
     *locks.urls,
     *queries.urls,
+    *enquiries.urls,
+    *guidance.urls,
 ]

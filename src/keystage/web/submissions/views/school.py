@@ -17,7 +17,7 @@ from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
 from keystage.web.common.forms import AnswerForm, UploadForm
 from keystage.web.common.page_views import viewed
-from keystage.web.models import Collection, School, Submission, TeamQuery
+from keystage.web.models import Collection, Guidance, School, Submission, TeamQuery
 from keystage.web.submissions import downloads, refusals
 from keystage.web.submissions.answers import save_answer
 from keystage.web.submissions.confirmations import last_voided
@@ -68,8 +68,13 @@ def _collection_page(
     now = standing(school, window, today())
     findings = findings_of(now.current) if now.current else None
     moves = outcomes_for_school(school, window)
-    asked = list(TeamQuery.objects.filter(school=school, collection=window))
-    shown = (findings.upns if findings else set()) | {m.upn for m in moves} | {q.upn for q in asked}
+    # The data team's queries and the school's own enquiries.
+    threads = list(
+        TeamQuery.objects.filter(school=school, collection=window).select_related("raised_by")
+    )
+    asked = [q for q in threads if not q.from_school]
+    shown = (findings.upns if findings else set()) | {m.upn for m in moves}
+    shown |= {q.upn for q in threads}
     viewed(request, f"the {window.short_name} page", upns=shown, school=school, collection=window)
     return render(
         request,
@@ -84,6 +89,8 @@ def _collection_page(
             "voided": None if now.confirmation else last_voided(school, window),
             "team_queries": asked,
             "waiting": [q for q in asked if q.status == TeamQuery.Status.OPEN],
+            "enquiries": [q for q in threads if q.from_school],
+            "guidance": Guidance.objects.filter(collection=window).first(),
             "moves": moves,
         },
         status=400 if form.errors else 200,

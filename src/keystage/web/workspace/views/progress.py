@@ -20,6 +20,7 @@ from keystage.web.common.sorting import Heading, headings
 from keystage.web.common.xlsx import CONTENT_TYPE, workbook
 from keystage.web.models import Collection, School, Submission
 from keystage.web.submissions import downloads
+from keystage.web.workspace.la_queries import open_enquiries
 from keystage.web.workspace.progress import (
     COLUMNS,
     SORTS,
@@ -57,6 +58,7 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "lock": collection_lock(collection),
             "exports": f"?{exports}" if exports else "",
             "filtered": table.filtered,
+            "enquiries": open_enquiries(collection),
         },
     )
 

@@ -25,8 +25,7 @@ def raise_query(request: HttpRequest, collection_id: int, school_id: int) -> Htt
     window = get_object_or_404(Collection, pk=collection_id)
     school = get_object_or_404(School, pk=school_id)
     version = la_queries.current_version(school, window)
-    pupils = la_queries.pupils_to_ask_about(version)
-    choices = [(p.upn, f"{p.surname.upper()}, {p.forename} (UPN {p.upn})") for p in pupils]
+    choices = la_queries.pupil_choices(version)
     form = RaiseQueryForm(request.POST if request.method == "POST" else None, pupils=choices,
                           whole_file=la_queries.WHOLE_FILE)  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -40,7 +39,7 @@ def raise_query(request: HttpRequest, collection_id: int, school_id: int) -> Htt
             messages.success(request, f"Your query is sent to {school.name}, and they are emailed.")
             return redirect("portal:la_query", query_id=query.pk)
     viewed(request, f"the pupils to raise a query about with {school.name}",
-           upns=[p.upn for p in pupils], school=school, collection=window)  # fmt: skip
+           upns=[upn for upn, _ in choices], school=school, collection=window)  # fmt: skip
     return render(
         request,
         "la/raise_query.html",
@@ -70,7 +69,12 @@ def close_query(request: HttpRequest, query_id: int) -> HttpResponse:
     """Only the data team closes its queries."""
     query = get_object_or_404(TeamQuery.objects.select_related("school", "collection"), pk=query_id)
     la_queries.close(query, by=signed_in(request))
-    messages.success(request, "The query is closed.")
+    said = (
+        "The enquiry is closed, and the school is emailed."
+        if query.from_school
+        else ("The query is closed.")
+    )
+    messages.success(request, said)
     return redirect("portal:la_query", query_id=query.pk)
 
 
@@ -92,12 +96,12 @@ def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> H
                 la_queries.reply(query, by=signed_in(request), body=form.cleaned_data["body"])
             except la_queries.QueryClosedError:
                 query.refresh_from_db()
-                form.add_error(None, _closed(la))
+                form.add_error(None, _closed(query, la))
             else:
-                messages.success(request, _sent(la))
+                messages.success(request, _sent(query, la))
                 return redirect(here, query_id=query.pk)
         elif not query.is_open:
-            form.add_error(None, _closed(la))
+            form.add_error(None, _closed(query, la))
     viewed(request, "a query about one pupil", upns=[query.upn], school=query.school,
            collection=query.collection, query=query.pk)  # fmt: skip
     return render(
@@ -108,16 +112,30 @@ def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> H
     )
 
 
-def _closed(la: bool) -> str:
-    if la:
-        return "This query is closed. Raise a new one to ask the school more."
-    return "This query is closed. Ask the data team to raise a new one."
+# What each side is told, for a data-team query and for a school's enquiry.
+CLOSED = {
+    (False, True): "This query is closed. Raise a new one to ask the school more.",
+    (False, False): "This query is closed. Ask the data team to raise a new one.",
+    (True, True): "This enquiry is closed. The school can ask a new question from its page.",
+    (True, False): "This question is closed. Ask a new one from your collection page.",
+}
+SENT = {
+    (False, True): "Your reply is sent. The school is emailed, and has to reply before it can "
+    "submit.",
+    (False, False): "Your reply is sent. The data team will read it, and close the question or "
+    "ask you more.",
+    (True, True): "Your answer is sent, and the school is emailed. Close the enquiry when it is "
+    "settled.",
+    (True, False): "Your message is sent to the data team. We will email you when they answer.",
+}
 
 
-def _sent(la: bool) -> str:
-    if la:
-        return "Your reply is sent. The school is emailed, and has to reply before it can submit."
-    return "Your reply is sent. The data team will read it, and close the question or ask you more."
+def _closed(query: TeamQuery, la: bool) -> str:
+    return CLOSED[query.from_school, la]
+
+
+def _sent(query: TeamQuery, la: bool) -> str:
+    return SENT[query.from_school, la]
 
 
 urls: list[URLPattern] = [
