@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0014_task_paths'),
+        ('portal', '0015_schools'),
     ]
 
     operations = [
