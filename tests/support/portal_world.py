@@ -28,8 +28,10 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload, with_old_pupil
 
+from keystage import codesets
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
+from keystage.web.codetables import loading
 from keystage.web.models import (
     Answer,
     Appeal,
@@ -143,6 +145,8 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
     )  # fmt: skip
     _stored(unattributed, "file", "sftp.dat", b"<CTF")
     moderated, appeal, evidence = _moderation(school_a, ks2_pupil, head_user, now)
+    table = loading.load_file(codesets.shipped_text("2026-27").encode(), file_name="la.toml",
+                              notes="", user=admin_user)  # fmt: skip
     values: dict[str, list[object]] = {
         "collection_id": [eyfsp.pk, ks2.pk],
         "submission_id": [version.pk],
@@ -157,6 +161,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "moderation_id": [moderated.pk],
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],
+        "table_id": [table.pk],
     }
     pupils = PupilRecord.objects.all()
     return World(

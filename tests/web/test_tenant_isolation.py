@@ -18,6 +18,7 @@ from portal_world import portal_patterns
 from keystage.web.models import (
     Appeal,
     AppealEvidence,
+    CodeTable,
     Collection,
     ModeratedSchool,
     ModerationRound,
@@ -35,7 +36,7 @@ from keystage.web.workspace.la_queries import raise_query
 SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
                 "moderation_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
-LA_ONLY = {"school_id", "upn", "file_id"}
+LA_ONLY = {"school_id", "upn", "file_id", "table_id"}
 
 
 @pytest.fixture
@@ -64,7 +65,10 @@ def other_school(
         sha256="0" * 64, size=1, made_from=version, data_fingerprint="x", made_at=timezone.now(),
     )  # fmt: skip
     moderated = _moderation_of(school_b)
+    table = CodeTable.objects.create(academic_year="2027-28", toml_text="", sha256="0" * 64,
+                                     uploaded_at=timezone.now())  # fmt: skip
     return {
+        "table_id": table.pk,
         "moderation_id": moderated.pk,
         "appeal_id": moderated.appeal.pk,
         "evidence_id": moderated.appeal.evidence.get().pk,

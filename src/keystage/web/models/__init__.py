@@ -1,5 +1,6 @@
 from keystage.web.models.accounts import Role, School, User
 from keystage.web.models.audit import AuditEvent
+from keystage.web.models.codetables import CodeTable
 from keystage.web.models.collections import Collection
 from keystage.web.models.moderation import (
     Appeal,
@@ -35,6 +36,7 @@ __all__ = [
     "Appeal",
     "AppealEvidence",
     "AuditEvent",
+    "CodeTable",
     "Collection",
     "ComparisonFigure",
     "Confirmation",

@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         MFA_CHANGED = "mfa_changed", "Set up, changed or removed two-factor sign-in"
         VIEW = "view", "Viewed pupil-level data"
         HOLD = "hold", "Held, released or refused a file with pupils of other schools"
+        CODE_TABLES = "code_tables", "Loaded or published a year's code tables"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)
