@@ -129,9 +129,10 @@ def run(schools: int, rounds: int, postgres: bool) -> None:
     seconds: dict[str, list[float]] = {name: [] for name in ways}
     calls: dict[str, float] = {}
     check_all(collection, files, by_laestab)  # warm-up: imports, the parse, the disk cache
-    for _ in range(rounds):
-        for name, prepare in ways.items():
-            prepare()
+    names = list(ways)
+    for round_ in range(rounds):
+        for name in names[round_ % 3 :] + names[: round_ % 3]:  # each way first in turn
+            ways[name]()
             seconds[name].append(check_all(collection, files, by_laestab))
             calls[name] = per_call_us()
     engine = "PostgreSQL" if postgres else "SQLite"
