@@ -31,14 +31,18 @@ def test_work_queued_before_the_move_runs_at_the_tasks_new_paths() -> None:
         executor.migrate([("portal", to)])
 
     migrate("0013_h14_refuse")
-    old = "keystage.web.tasks.check_upload"
-    common = {"args_kwargs": {"args": [1], "kwargs": {}}, "queue_name": "default",
-              "backend_name": "default", "priority": 0}  # fmt: skip
-    waiting = DBTaskResult.objects.create(task_path=old, **common)
-    done = DBTaskResult.objects.create(task_path=old, finished_at=timezone.now(), **common)
-    migrate("0014_task_paths")
-    waiting.refresh_from_db()
-    done.refresh_from_db()
-    assert waiting.task_path == check_upload.module_path
-    assert waiting.task.module_path == check_upload.module_path  # it imports
-    assert done.task_path == old
+    try:
+        old = "keystage.web.tasks.check_upload"
+        common = {"args_kwargs": {"args": [1], "kwargs": {}}, "queue_name": "default",
+                  "backend_name": "default", "priority": 0}  # fmt: skip
+        waiting = DBTaskResult.objects.create(task_path=old, **common)
+        done = DBTaskResult.objects.create(task_path=old, finished_at=timezone.now(), **common)
+        migrate("0014_task_paths")
+        waiting.refresh_from_db()
+        done.refresh_from_db()
+        assert waiting.task_path == check_upload.module_path
+        assert waiting.task.module_path == check_upload.module_path  # it imports
+        assert done.task_path == old
+    finally:  # the later migrations' tables back, for the tests that follow on this database
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
