@@ -28,6 +28,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
+from keystage.web.codetables import loading as code_tables
 from keystage.web.moderation import evidence
 from keystage.web.submissions.uploads import NOT_CTF
 
@@ -116,6 +117,11 @@ POLICIES: dict[str, UploadPolicy] = {
         file_cap=_ctf_cap,
         request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,
         advice="Import the statistics table for one measure or year at a time.",
+    ),
+    "portal:la_code_tables": UploadPolicy(  # a year's code tables, about 16 KB
+        file_cap=lambda: code_tables.MAX_BYTES,
+        request_cap=lambda: code_tables.MAX_BYTES + FORM_ALLOWANCE,
+        advice="Load the code tables file you downloaded and changed.",
     ),
     "portal:moderation": UploadPolicy(  # a head's appeal evidence
         file_cap=_evidence_cap,
