@@ -327,8 +327,11 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs; load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
-def open_ks1_window(deadline_in_days: int, closes_in_days: int) -> int:
-    """A KS1 collection window, opened 30 days ago, of this year's code table; its id."""
+def open_ks1_window(
+    deadline_in_days: int, closes_in_days: int, academic_year: str | None = None
+) -> int:
+    """A KS1 collection window, opened 30 days ago, of `academic_year` (the year the synthetic
+    files are written for; default this year's code table); its id."""
     import datetime as dt
 
     from django.utils import timezone
@@ -339,7 +342,7 @@ def open_ks1_window(deadline_in_days: int, closes_in_days: int) -> int:
     today = timezone.localdate()
     window = Collection.objects.create(
         kind="KS1",
-        academic_year=default_codeset().academic_year,
+        academic_year=academic_year or default_codeset().academic_year,
         opens=today - dt.timedelta(days=30),
         deadline=today + dt.timedelta(days=deadline_in_days),
         closes=today + dt.timedelta(days=closes_in_days),

@@ -245,10 +245,12 @@ def measure(collection: Any, officer: Any, requests: int) -> tuple[list[float], 
 
 def run(args: argparse.Namespace, tmp: Path) -> list[Figures]:
     from keystage.synth import write_la
+    from keystage.validate import default_codeset
 
     la = tmp / "la"
     print(f"keystage: writing a synthetic LA of {args.schools} schools ...", flush=True)
-    write_la(out=la, la="330", schools=args.schools, collection="KS1", seed=1, defects=0.004)
+    write_la(out=la, la="330", schools=args.schools, collection="KS1", seed=1, defects=0.004,
+             academic_year=default_codeset().academic_year)  # the collection's  # fmt: skip
     setup_django(tmp / "data", args.postgres)
 
     from keystage.web.models import School, Submission

@@ -85,6 +85,7 @@ from _support import (
 )
 
 COLLECTION = "KS1"
+ACADEMIC_YEAR = "2025-26"  # the files' year (the cache keeps them), and so the window's
 ENGLAND_PUPILS = 600_000
 ENGLAND_TARGET_S = 600.0
 FIRST_LA = 201
@@ -190,7 +191,8 @@ def write_one_la(plan: Plan, folder: Path, la: str, schools: int, first_urn: int
     from keystage.ctf.writer import write_ctf
     from keystage.synth import SynthConfig, generate_la, generate_schools
 
-    config = SynthConfig(la=la, schools=schools, collection=COLLECTION, seed=plan.seed)
+    config = SynthConfig(la=la, schools=schools, collection=COLLECTION, seed=plan.seed,
+                         academic_year=ACADEMIC_YEAR)  # fmt: skip
     urns = {
         s.estab: str(first_urn + i) for i, s in enumerate(generate_schools(la, schools, plan.seed))
     }
@@ -298,7 +300,7 @@ def prepare(site: Site, files: Corpus, importers: int) -> float:
     migrate(site)
     setup_django(site)
     load_schools(files.register)
-    open_ks1_window(deadline_in_days=7, closes_in_days=21)
+    open_ks1_window(deadline_in_days=7, closes_in_days=21, academic_year=ACADEMIC_YEAR)
     release_database()
     started = time.perf_counter()
     import_folders(site, files.first_versions, importers)

@@ -1,9 +1,11 @@
 """What a command is given, read the same way by every command: the files named (a folder
-standing for the files directly inside it), the code table of --year, the school of --school.
-Anything that cannot be acted on is a UsageError, whose message says what to change."""
+standing for the files directly inside it), the code table of --year or of a --codes file,
+the school of --school. Anything that cannot be acted on is a UsageError, whose message says
+what to change."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,6 +56,41 @@ def chosen_codeset(year: str | None) -> Codeset:
         return codesets.load(year)
     except codesets.CodesetError as problem:
         raise UsageError(str(problem)) from None
+
+
+def codes_file(path: str, year: str | None) -> Codeset:
+    """The code tables in a file downloaded from the portal (--codes): the table the portal's
+    checks use, so the offline check is the portal's. --year, if given too, must agree."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise UsageError(
+            f"--codes {path}: {getattr(problem, 'strerror', None) or problem}"
+        ) from None
+    try:
+        table = codesets.parse_text(text, source=path)
+    except codesets.CodesetError as problem:
+        where = f", line {problem.line}" if problem.line else ""
+        raise UsageError(f"--codes{where}: {problem}") from None
+    if year is not None and year != table.academic_year:
+        raise UsageError(
+            f"--codes {path} holds the {table.academic_year} code tables, but --year says "
+            f"{year}: leave out --year, or download the {year} tables"
+        )
+    return table
+
+
+def missing_year_note(today: dt.date) -> str | None:
+    """Said when a command without --year or --codes checks against another year's tables,
+    because this version of Keystage has none for this year."""
+    year = codesets.year_for(today)
+    if year in codesets.available_years():
+        return None
+    return (
+        f"this version of Keystage has no code tables for {year}: files are checked against "
+        f"{codesets.available_years()[-1]}'s. Download this year's from the portal's Code "
+        "tables page and add --codes FILE, to check as the portal does."
+    )
 
 
 def school_for(laestab: str | None) -> SchoolRef | None:

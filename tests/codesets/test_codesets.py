@@ -20,13 +20,24 @@ def raw(year: str = "2025-26") -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def test_both_years_load():
-    assert codesets.available_years() == ("2024-25", "2025-26")
+def test_every_shipped_year_loads():
+    assert codesets.available_years() == ("2024-25", "2025-26", "2026-27")
     for year in codesets.available_years():
         table = codesets.load(year)
         assert table.academic_year == year
         assert table.start_year == int(year[:4])
+    for year in ("2024-25", "2025-26"):
+        table = codesets.load(year)
         assert table.ctf_versions[0] == f"{(table.start_year) % 100}.0"
+
+
+def test_2026_27_carries_over_2025_26_with_its_ctf_versions_and_threshold():
+    """Until the LA loads its own: the same codes, CTF versions and phonics threshold."""
+    last, new = codesets.load("2025-26"), codesets.load("2026-27")
+    assert (new.start_year, new.assessment_year) == (2026, "2027")
+    assert new.ctf_versions == last.ctf_versions == ("25.0", "24.0")
+    assert new.phonics_threshold == last.phonics_threshold == 32
+    assert new.assessments == last.assessments and new.meanings == last.meanings
 
 
 def test_loaded_once_and_immutable():
@@ -81,7 +92,7 @@ def test_year_for_a_date():
 
 
 def test_an_unknown_year_is_refused_with_the_years_there_are():
-    with pytest.raises(CodesetError, match="2024-25, 2025-26"):
+    with pytest.raises(CodesetError, match="2024-25, 2025-26, 2026-27"):
         codesets.load("1999-00")
 
 
@@ -97,6 +108,18 @@ def test_an_unknown_year_is_refused_with_the_years_there_are():
         (lambda d: d["assessment"].append(d["assessment"][0]), "declared twice"),
         (lambda d: d.update(gld=["ELG99"]), "unknown goals"),
         (lambda d: d["aliases"].update(colour={}), "unknown field"),
+        (lambda d: d.pop("meanings"), "missing key"),
+        (lambda d: d["meanings"].pop("HNM"), "'HNM' has no meaning"),
+        (lambda d: d["meanings"].update(ZZ="Zed"), "'ZZ' is not a code of any result set"),
+        (lambda d: d["meanings"]["elg"].update(GDS="Deep"), "'GDS' is not a code of that"),
+        (lambda d: d["meanings"].update(nope={}), r"\[meanings.nope\] names no result set"),
+        (lambda d: d["meanings"].update(A=""), "write what 'A' means"),
+        (lambda d: d.update(academic_year="2025/26"), "written like"),
+        (lambda d: d.update(academic_year="2025-27"), "written like"),
+        (lambda d: d.update(start_year=2024), "start_year must be 2025"),
+        (lambda d: d.update(assessment_year="2025"), 'assessment_year must be "2026"'),
+        (lambda d: d.update(ctf_versions=[]), "ctf_versions must list"),
+        (lambda d: d.update(phonics_threshold="32"), "phonics_threshold must be a whole"),
     ],
 )
 def test_the_schema_is_strict(mutate, complaint):
@@ -106,11 +129,24 @@ def test_the_schema_is_strict(mutate, complaint):
         parse(data)
 
 
-def test_the_two_years_differ_only_in_their_dates_and_versions():
-    older, newer = raw("2024-25"), raw("2025-26")
+@pytest.mark.parametrize(("older", "newer"), [("2024-25", "2025-26"), ("2025-26", "2026-27")])
+def test_each_year_differs_from_the_one_before_only_in_its_dates_and_versions(older, newer):
+    before, after = raw(older), raw(newer)
     for key in ("academic_year", "start_year", "assessment_year", "ctf_versions"):
-        older.pop(key), newer.pop(key)
-    assert older == newer
+        before.pop(key), after.pop(key)
+    assert before == after
+
+
+def test_every_code_of_every_shipped_table_says_what_it_means():
+    for year in codesets.available_years():
+        table = codesets.load(year)
+        for assessment in table.assessments:
+            meant = dict(table.meanings_of(assessment))
+            assert set(meant) == set(assessment.results.codes), (year, assessment.role)
+            assert all(len(text) > 3 for text in meant.values())
+    table = codesets.load("2025-26")
+    assert dict(table.meanings_of(table.role("elg01")))["A"].startswith("Not assessed")
+    assert dict(table.meanings_of(table.role("ks2_reading_test")))["A"].startswith("Absent")
 
 
 def test_a_mark_is_plain_decimal_digits_only():

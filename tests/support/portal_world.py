@@ -42,8 +42,10 @@ from portal_builders import (
 )
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_old_pupil
 
+from keystage import codesets
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
+from keystage.web.codetables import loading
 from keystage.web.models import (
     Appeal,
     AppealEvidence,
@@ -110,6 +112,8 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
     reports = [make_report(school_a, eyfsp, kind=k, made_from=version) for k in ("school", "pupil")]
     unattributed = make_unattributed(original_name="sftp.xml")
     moderated, appeal, evidence = _moderation(school_a, ks2_pupil)
+    table = loading.load_file(codesets.shipped_text("2026-27").encode(), file_name="la.toml",
+                              notes="", user=admin_user)  # fmt: skip
     values: dict[str, list[object]] = {
         "collection_id": [eyfsp.pk, ks2.pk],
         "submission_id": [version.pk],
@@ -125,6 +129,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "change_id": list(moderated.changes.values_list("pk", flat=True)),
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],
+        "table_id": [table.pk],
     }
     pupils = PupilRecord.objects.all()
     return World(

@@ -28,6 +28,7 @@ from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from portal_world import portal_patterns
 
 from keystage.web.models import (
+    CodeTable,
     Collection,
     JudgementChange,
     ModeratedSchool,
@@ -42,7 +43,7 @@ from keystage.web.workspace.la_queries import raise_query
 SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id", "moderation_id",
                 "change_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
-LA_ONLY = {"school_id", "upn", "file_id"}
+LA_ONLY = {"school_id", "upn", "file_id", "table_id"}
 
 
 @pytest.fixture
@@ -65,7 +66,10 @@ def other_school(
     unattributed = make_unattributed()
     report = make_report(school_b, ks1, made_from=version)
     moderated = _moderation_of(school_b)
+    table = CodeTable.objects.create(academic_year="2027-28", toml_text="", sha256="0" * 64,
+                                     uploaded_at=timezone.now())  # fmt: skip
     return {
+        "table_id": table.pk,
         "moderation_id": moderated.pk,
         "change_id": moderated.changes.get().pk,
         "appeal_id": moderated.appeal.pk,

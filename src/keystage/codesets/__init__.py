@@ -1,12 +1,20 @@
-"""The year's code reference tables, loaded from data files. Pure Python: never imports Django."""
+"""The year's code reference tables: shipped as data files, or supplied by a registered source
+(the portal's published tables). Pure Python: never imports Django."""
 
-from keystage.codesets.load import available_years, codeset_for, load, year_for
+from keystage.codesets.load import available_years, load, parse_text, shipped_text, year_for
 from keystage.codesets.model import (
     COLLECTIONS,
     AssessmentType,
     Codeset,
     CodesetError,
     ResultSet,
+)
+from keystage.codesets.sources import (
+    Source,
+    codeset_for,
+    newest,
+    register_source,
+    unregister_source,
 )
 
 __all__ = [
@@ -15,8 +23,14 @@ __all__ = [
     "Codeset",
     "CodesetError",
     "ResultSet",
+    "Source",
     "available_years",
     "codeset_for",
     "load",
+    "newest",
+    "parse_text",
+    "register_source",
+    "shipped_text",
+    "unregister_source",
     "year_for",
 ]

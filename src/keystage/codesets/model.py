@@ -12,7 +12,15 @@ COLLECTIONS = ("EYFSP", "PHON", "KS1", "KS2")
 
 
 class CodesetError(ValueError):
-    """A code table data file is malformed: a developer's or LA administrator's mistake."""
+    """A code table is malformed or missing: a developer's or LA administrator's mistake.
+
+    `at` says where in the data a problem is (("assessment", 3), ("results", "elg")), so that
+    `line` can be found in the file's text (codesets.text); either may be unknown."""
+
+    def __init__(self, message: str, *, at: tuple[str | int, ...] = (), line: int | None = None):
+        super().__init__(message)
+        self.at = at
+        self.line = line
 
 
 def as_mark(result: str | None) -> int | None:
@@ -73,6 +81,8 @@ class Codeset:
     assessments: tuple[AssessmentType, ...]
     codes: Mapping[str, frozenset[str]]
     aliases: Mapping[str, Mapping[str, str]]  # field -> alias -> canonical
+    # result set name -> code -> what it means ("A" -> "Absent"), every code of every set
+    meanings: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     _by_key: Mapping[AssessmentKey, AssessmentType] = field(init=False, repr=False, compare=False)
     _by_role: Mapping[str, AssessmentType] = field(init=False, repr=False, compare=False)
 
@@ -104,6 +114,10 @@ class Codeset:
 
     def for_collection(self, collection: str) -> tuple[AssessmentType, ...]:
         return tuple(a for a in self.assessments if a.collection == collection)
+
+    def meanings_of(self, assessment: AssessmentType) -> tuple[tuple[str, str], ...]:
+        """Each code the assessment accepts and what it means, in the data file's order."""
+        return tuple(self.meanings.get(assessment.result_set, {}).items())
 
     def code_set(self, name: str) -> frozenset[str]:
         return self.codes[name]

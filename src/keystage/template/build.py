@@ -34,7 +34,7 @@ from keystage.template.layout import (
     Column,
     columns,
 )
-from keystage.template.meanings import meaning
+from keystage.template.meanings import result_meaning, sex_meaning
 
 # The hidden sheet: its first rows say what the workbook is (read back by keystage.template.read)
 MARK = "Keystage template"
@@ -210,7 +210,7 @@ def _explain(check: DataValidation, title: str, text: str, *, warning: bool = Fa
 
 def _write_codes(sheet: Worksheet, layout: Sequence[Column], codeset: Codeset) -> None:
     rows: list[tuple[str, str, str]] = [("Column", "Code or mark", "What it means")]
-    rows += [("Sex", code, meaning("sex", code)) for code in ordered(codeset.code_set("sex"))]
+    rows += [("Sex", code, sex_meaning(code)) for code in ordered(codeset.code_set("sex"))]
     rows += [("NC year", y, "Reception" if y == "R" else f"Year {y}") for y in NC_YEARS]
     listed: set[str] = set()
     for column in layout:
@@ -222,7 +222,7 @@ def _write_codes(sheet: Worksheet, layout: Sequence[Column], codeset: Codeset) -
         if marks:
             rows.append((column.heading, f"{marks[0]} to {marks[1]}", "A mark: a whole number"))
         rows += [
-            (column.heading, code, meaning(kind.result_set, code))
+            (column.heading, code, result_meaning(codeset, kind, code))
             for code in ordered(kind.results.codes)
         ]
     for number, row in enumerate(rows, start=1):

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from keystage.web.accounts import urls as accounts
 from keystage.web.accounts.views import email, invitation
+from keystage.web.codetables import urls as codetables
 from keystage.web.exports import urls as exports
 from keystage.web.moderation import urls as moderation
 from keystage.web.ops import health
@@ -27,6 +28,7 @@ handler500 = "keystage.web.common.errors.server_error"
 portal = (
     [
         *submissions.urlpatterns,
+        *codetables.urlpatterns,
         *accounts.urlpatterns,
         *schools.urlpatterns,
         *workspace.urlpatterns,

@@ -1,5 +1,6 @@
 from keystage.web.models.accounts import Role, User
 from keystage.web.models.audit import AuditEvent
+from keystage.web.models.codetables import CodeTable
 from keystage.web.models.collections import Collection
 from keystage.web.models.guidance import Guidance
 from keystage.web.models.moderation import (
@@ -37,6 +38,7 @@ __all__ = [
     "Appeal",
     "AppealEvidence",
     "AuditEvent",
+    "CodeTable",
     "Collection",
     "ComparisonFigure",
     "Confirmation",

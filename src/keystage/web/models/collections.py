@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from keystage import codesets
 from keystage.checks import COLLECTION_NAMES
 
 # What schools and LA staff call each collection in a sentence or a heading.
@@ -58,6 +60,17 @@ class Collection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.summer}"
+
+    def clean(self) -> None:
+        """A collection is set up (or its dates changed) only for a year with code tables:
+        without them nothing sent to it could be checked. The admin's form runs this."""
+        super().clean()
+        if not self.academic_year:
+            return  # the field's own validation says it is missing
+        try:
+            codesets.codeset_for(self.academic_year)
+        except codesets.CodesetError as missing:
+            raise ValidationError({"academic_year": str(missing)}) from None
 
     @property
     def summer(self) -> str:

@@ -28,6 +28,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
+from keystage.web.codetables import loading as code_tables
 from keystage.web.moderation import evidence
 from keystage.web.schools import forms as schools_forms
 from keystage.web.schools.gias import not_a_csv
@@ -125,6 +126,11 @@ POLICIES: dict[str, UploadPolicy] = {
         advice="Export only your LA's establishments from Get Information about Schools.",
         sniff=not_a_csv,
         many=True,
+    ),
+    "portal:la_code_tables": UploadPolicy(  # a year's code tables, about 16 KB
+        file_cap=lambda: code_tables.MAX_BYTES,
+        request_cap=lambda: code_tables.MAX_BYTES + FORM_ALLOWANCE,
+        advice="Load the code tables file you downloaded and changed.",
     ),
     "portal:moderation": UploadPolicy(  # a head's appeal evidence
         file_cap=_evidence_cap,

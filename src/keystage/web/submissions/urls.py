@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from keystage.web.submissions.views import channels, codes, confirm, home, refused, school, template
+from keystage.web.submissions.views import channels, confirm, home, refused, school, template
 
 urlpatterns: list[URLPattern] = [
     path("", home.home, name="home"),
@@ -13,8 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("files/<int:submission_id>/findings.csv", school.findings_csv, name="findings_csv"),
     path("files/<int:submission_id>/download/", school.submission_file, name="download"),
     path("files/<int:submission_id>/answer/", school.answer, name="answer"),
-    path("codes/", codes.codes, name="codes"),
-    path("codes/<str:year>/", codes.codes, name="codes_year"),
     *channels.urls,
     *refused.urls,
     *template.urls,
