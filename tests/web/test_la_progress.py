@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import datetime as dt
 import io
 import zipfile
@@ -12,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 from portal_builders import make_confirmation, make_head, make_school, make_submission
@@ -28,6 +30,7 @@ from keystage.web.models import (
 )
 from keystage.web.schools import expected
 from keystage.web.submissions.locks import lock
+from keystage.web.submissions.state import State
 from keystage.web.workspace import la_queries
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -292,6 +295,10 @@ def test_the_figures_count_the_expected_schools_and_list_other_senders_apart(
     assert a.name in apart and "Sent though not expected" in html
     assert "0 of 1 school expected" in html  # A's confirmation is not in the expected figures
     assert 'id="total-late">1<' in html and 'id="total-not-started">0<' in html  # C not late
+    overview = la_client.get(reverse("portal:la")).content.decode()
+    counts = re.findall(r'header">([^<]+)</th><td class="govuk-table__cell[^"]*">(\d+)<', overview)
+    assert dict(counts) == {**{state.value: "0" for state in State}, "Late": "1",
+                            "Sent though not expected": "1"}  # fmt: skip
     rows = list(csv.reader(io.StringIO(
         la_client.get(f"/la/collections/{ks1.pk}/export.csv").content.decode())))  # fmt: skip
     column = rows[0].index("Expected")
