@@ -171,10 +171,17 @@ def test_only_the_schools_a_collection_expects_are_chased(db: None) -> None:
     expected school that has not sent its file is."""
     dates = {"opens": D(2026, 6, 1), "deadline": D(2026, 6, 26), "closes": D(2026, 7, 17)}
     ks1, ks2 = make_window("KS1", **dates), make_window("KS2", **dates)
+    made = ((1, "Oak Infant", 7), (2, "Ash Primary", 11), (3, "Elm Primary", 11))
     infant, opted_out, opted_in = (
-        make_school(laestab=f"330900{n}", urn=f"19000{n}", name=name, low_age=4, high_age=high,
-                    main_email=f"office{n}@school.example")  # fmt: skip
-        for n, name, high in ((1, "Oak Infant", 7), (2, "Ash Primary", 11), (3, "Elm Primary", 11))
+        make_school(
+            laestab=f"330900{n}",
+            urn=f"19000{n}",
+            name=name,
+            low_age=4,
+            high_age=high,
+            main_email=f"office{n}@school.example",
+        )
+        for n, name, high in made
     )
     with at(D(2026, 5, 1)):  # before KS1 opens: the schools choose
         expected.choose(ks1, opted_out, taking_part=False, by=make_head(opted_out))

@@ -20,7 +20,6 @@ from keystage.web.accounts import invitations
 from keystage.web.accounts.access import signed_in
 from keystage.web.accounts.account_forms import AccountForm, NewAccountForm
 from keystage.web.common import audit
-from keystage.web.schools import expected
 from keystage.web.models import (
     Appeal,
     Collection,
@@ -29,6 +28,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
+from keystage.web.schools import expected
 
 
 @admin.register(School)
