@@ -7,15 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 from export_support import csv_rows, ready, zip_members
 
 from keystage.codesets import codeset_for
 from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.web.common.pupil_ids import pseudonym
-from keystage.web.exports.files import csv_bytes, next_number
+from keystage.web.exports.files import csv_bytes, next_number, readiness
 from keystage.web.models import AuditEvent, Collection, School, User
-from keystage.web.results.pupils import pupils
+from keystage.web.results.pupils import la_pupils, pupils
+from keystage.web.schools import expected
 
 
 def test_the_minimised_benchmark_has_no_names_dates_of_birth_or_upns(
@@ -101,3 +103,20 @@ def test_the_exports_page_explains_the_columns_on_a_page_of_its_own(
         assert f"<code>{column.name}</code>" in layout and escape(column.meaning) in layout
     ks1_layout = la_client.get(f"/la/collections/{ks1.pk}/exports/layout/").content.decode()
     assert "sent with the DfE return" not in ks1_layout  # KS1 is not returned to the DfE
+
+
+def test_a_school_not_expected_that_sent_its_data_goes_onward_and_into_the_las_figures(
+    schools: list[School], la_folder: Path, officer: User, eyfsp: Collection
+) -> None:
+    """The expected list is for chasing: data sent anyway are real data. A school not expected
+    that sent nothing is not missing; an expected one is."""
+    a, b, c = schools
+    for school, wanted in ((a, False), (b, True), (c, False)):
+        expected.decide(eyfsp, school, expected=wanted, reason="As agreed", by=officer)
+    ready([a, b], eyfsp, la_folder, officer)
+    found = readiness(eyfsp, timezone.localdate())
+    assert {s.pk for s in found.included} == {a.pk, b.pk} and found.missing == []
+    la_upns = {p.upn for p in la_pupils(eyfsp)[0]}
+    assert {p.upn for p in pupils(eyfsp, a)} <= la_upns
+    expected.decide(eyfsp, c, expected=True, reason="It has Reception", by=officer)
+    assert [m.school for m in readiness(eyfsp, timezone.localdate()).missing] == [c]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 from portal_builders import make_confirmation, make_head, make_school, make_submission
@@ -26,7 +28,9 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
+from keystage.web.schools import expected
 from keystage.web.submissions.locks import lock
+from keystage.web.submissions.state import State
 from keystage.web.workspace import la_queries
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -274,3 +278,37 @@ def test_the_number_of_queries_does_not_grow_with_the_schools(
                                 body="Please check.")  # fmt: skip
     assert "Extra School 9" in page(la_client, ks1)
     assert counted() == before
+
+
+def test_the_figures_count_the_expected_schools_and_list_other_senders_apart(
+    la_client: Client, ks1: Collection, progress: dict[str, School], officer: User
+) -> None:
+    """A (submitted) and C (not started) are not expected: A is listed apart, C not at all."""
+    a, b, c = progress["a"], progress["b"], progress["c"]
+    for school, wanted in ((a, False), (b, True), (c, False)):
+        expected.decide(ks1, school, expected=wanted, reason="As agreed", by=officer)
+    ks1.deadline = timezone.localdate() - dt.timedelta(days=1)
+    ks1.save()
+    html = page(la_client, ks1)
+    main, apart = html.split('id="apart"')
+    assert a.name not in main and b.name in main and c.name not in html
+    assert a.name in apart and "Sent though not expected" in html
+    assert "0 of 1 school expected" in html  # A's confirmation is not in the expected figures
+    assert 'id="total-late">1<' in html and 'id="total-not-started">0<' in html  # C not late
+    overview = la_client.get(reverse("portal:la")).content.decode()
+    counts = re.findall(r'header">([^<]+)</th><td class="govuk-table__cell[^"]*">(\d+)<', overview)
+    assert dict(counts) == {**{state.value: "0" for state in State}, "Late": "1",
+                            "Sent though not expected": "1"}  # fmt: skip
+    rows = list(csv.reader(io.StringIO(
+        la_client.get(f"/la/collections/{ks1.pk}/export.csv").content.decode())))  # fmt: skip
+    column = rows[0].index("Expected")
+    assert {r[2]: r[column] for r in rows[1:]} == {
+        b.name: "yes", a.name: "no: sent though not expected"}  # fmt: skip
+
+
+def test_with_no_list_made_every_open_school_counts(
+    la_client: Client, ks1: Collection, progress: dict[str, School]
+) -> None:
+    html = page(la_client, ks1)
+    assert "No list of expected schools has been made" in html and 'id="apart"' not in html
+    assert "1 of 3 schools expected" in html

@@ -20,7 +20,8 @@ from keystage.web.models import (
     TeamQuery,
     User,
 )
-from keystage.web.ops.demo import load
+from keystage.web.ops.demo import load, opted_out_of_ks1
+from keystage.web.schools.expected import expected_school_ids
 from keystage.web.schools.plan import Kind
 from keystage.web.schools.register import RegisterError, apply, load_register
 from keystage.web.submissions.state import State, standing
@@ -83,6 +84,13 @@ def test_the_demo_has_schools_in_every_state(db: None, tmp_path: Path) -> None:
     eyfsp = Collection.objects.get(kind="EYFSP")
     eyfsp_states = {standing(s, eyfsp, dt.date(2026, 6, 19)).state for s in School.objects.all()}
     assert State.LATE in eyfsp_states
+    wanted = {c.kind: expected_school_ids(c) for c in Collection.objects.all()}
+    infant, junior = School.objects.get(high_age=7), School.objects.get(low_age=7)
+    assert infant.pk in wanted["EYFSP"] and infant.pk not in wanted["KS2"]
+    assert junior.pk in wanted["KS2"] and junior.pk not in wanted["EYFSP"] | wanted["PHON"]
+    out = opted_out_of_ks1()
+    assert len(out) == 1 and out[0].pk not in wanted["KS1"]
+    assert len(wanted["KS1"]) == School.objects.count() - 2  # all but the junior and out[0]
     head = School.objects.order_by("laestab").first()
     assert head is not None
     client = Client()

@@ -8,13 +8,14 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from portal_builders import head_of, make_query
+from portal_builders import head_of, make_head, make_query, make_school, make_window
 from pytest_django.fixtures import Settings
 from reminders_support import D, at, chase
 
 import keystage.web.common.mail as portal_mail
 from keystage.web.models import Collection, Reminder, School, User
 from keystage.web.reminders.sending import send_reminders
+from keystage.web.schools import expected
 from keystage.web.submissions.locks import lock
 
 
@@ -163,3 +164,35 @@ def test_an_interrupted_send_is_never_repeated(
     assert chase(D(2026, 6, 19)) == [(three_schools[1].laestab, "week_before")]
     page = la_client.get(f"/la/collections/{ks1_2026.pk}/reminders/").content.decode()
     assert "sending was interrupted" in page
+
+
+def test_only_the_schools_a_collection_expects_are_chased(db: None) -> None:
+    """An infant school is not chased for KS2, nor a school that opted out of KS1; an
+    expected school that has not sent its file is."""
+    dates = {"opens": D(2026, 6, 1), "deadline": D(2026, 6, 26), "closes": D(2026, 7, 17)}
+    ks1, ks2 = make_window("KS1", **dates), make_window("KS2", **dates)
+    made = ((1, "Oak Infant", 7), (2, "Ash Primary", 11), (3, "Elm Primary", 11))
+    infant, opted_out, opted_in = (
+        make_school(
+            laestab=f"330900{n}",
+            urn=f"19000{n}",
+            name=name,
+            low_age=4,
+            high_age=high,
+            main_email=f"office{n}@school.example",
+        )
+        for n, name, high in made
+    )
+    with at(D(2026, 5, 1)):  # before KS1 opens: the schools choose
+        expected.choose(ks1, opted_out, taking_part=False, by=make_head(opted_out))
+        expected.choose(ks1, opted_in, taking_part=True, by=make_head(opted_in))
+    for window in (ks1, ks2):
+        expected.propose(window)
+    with at(D(2026, 6, 19), 7):  # a week before the deadline: nobody has sent anything
+        sent = send_reminders(D(2026, 6, 19)).sent
+    assert sorted((r.collection.kind, r.school.name) for r in sent) == [
+        ("KS1", "Elm Primary"),
+        ("KS2", "Ash Primary"),
+        ("KS2", "Elm Primary"),
+    ]
+    assert not Reminder.objects.filter(school=infant).exists()

@@ -28,6 +28,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
+from keystage.web.schools import expected
 
 
 @admin.register(School)
@@ -93,6 +94,11 @@ class CollectionAdmin(admin.ModelAdmin[Collection]):
     list_display = ("kind", "academic_year", "opens", "deadline", "closes", "retain_until",
                     "purged_at")  # fmt: skip
     readonly_fields = ("purged_at",)
+
+    def save_model(self, request: HttpRequest, obj: Collection, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:  # a new collection gets its expected schools from the register
+            expected.propose_if_registered(obj)
 
 
 @admin.register(Submission)

@@ -2,7 +2,9 @@
 made from their locked returns by the pure builders in keystage.exports.
 
 Only a school whose current version is confirmed (Submitted) and locked (the school, or the
-whole collection) goes onward; every other school is listed with why. The pupils are the
+whole collection) goes onward; every other school the collection expects is listed with why. A
+school not expected that sent its data anyway goes onward like any other (its data are real; the
+expected list is for chasing); one not expected that sent nothing is not missing. The pupils are the
 portal's own (keystage.web.results.pupils.pupils): each school's current version, less the pupils
 the data team decided another school reports. Every file is read back and checked before it
 goes: a school whose file would not pass the project's own checks is left out and said so.
@@ -37,6 +39,7 @@ from keystage.exports import (
 from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import AuditEvent, Collection, School
 from keystage.web.results.pupils import pupils
+from keystage.web.schools.expected import expected_school_ids
 from keystage.web.submissions.state import Standing, State, standings_for
 
 DFE_EXPORT = "dfe-return"  # the audit detail's "export" for the DfE files (numbers them)
@@ -65,9 +68,12 @@ class Readiness:
 def readiness(collection: Collection, today: dt.date) -> Readiness:
     schools = list(School.objects.order_by("name"))
     standings = standings_for(collection, schools, today)
+    wanted = expected_school_ids(collection)
     included, missing = [], []
     for school in schools:
         reason = why_not(standings[school.pk])
+        if reason and school.pk not in wanted and standings[school.pk].latest is None:
+            continue  # not expected and sent nothing: nothing is missing
         if reason:
             missing.append(Missing(school, reason))
         else:

@@ -14,14 +14,25 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from keystage.synth import write_la
-from keystage.web.models import Answer, Collection, Confirmation, Role, School, Submission, User
+from keystage.web.models import (
+    Answer,
+    Collection,
+    Confirmation,
+    ExpectedSchool,
+    Role,
+    School,
+    Submission,
+    User,
+)
 from keystage.web.ops import demo_guidance, demo_moderation
 from keystage.web.results.comparisons import load_england_headlines
+from keystage.web.schools import expected
 from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions.processing import check_submission
 from keystage.web.submissions.uploads import receive
 
 DEMO_SCHOOLS = 30
+Why = ExpectedSchool.Why
 # (kind, opens, deadline, closes): summer 2026
 WINDOWS = (
     ("EYFSP", dt.date(2026, 5, 18), dt.date(2026, 6, 12), dt.date(2026, 7, 17)),
@@ -71,6 +82,7 @@ def load(data: Path) -> str:
         for k, o, d, c in WINDOWS
     ]
     for window in windows:
+        _expected(window)
         _uploads(window, folder / window.kind)
     demo_moderation.load(next(w for w in windows if w.kind == "KS2"))
     demo_guidance.load(windows, by=User.objects.get(username="data.team"))
@@ -91,6 +103,28 @@ def _accounts(password: str) -> None:
                       is_superuser=role == Role.LA_ADMIN)  # fmt: skip
         person.password = hashed
         person.save()
+
+
+def _expected(window: Collection) -> None:
+    """The register's proposal; for KS1 (optional), every school with Year 2 opted in before the
+    window opened but one, which opted out (serve prints which). The synthetic LA has an infant
+    and a junior school, so the lists differ by collection."""
+    expected.propose(window)
+    if window.kind not in expected.OPTIONAL:
+        return
+    chose = dt.datetime.combine(window.opens - dt.timedelta(days=14), dt.time(10), tzinfo=dt.UTC)
+    able = [s for s in School.objects.order_by("laestab") if expected.has_year_group(s, "KS1")]
+    for school in able:
+        opted_in = school != able[-1]
+        ExpectedSchool.objects.filter(collection=window, school=school).update(
+            expected=opted_in, why=Why.OPTED_IN if opted_in else Why.OPTED_OUT, reason="",
+            by=User.objects.get(username=school.urn), at=chose,
+        )  # fmt: skip
+
+
+def opted_out_of_ks1() -> list[School]:
+    """For serve's notes: the demo's school that chose not to take part in KS1."""
+    return list(School.objects.filter(expectations__why=Why.OPTED_OUT).order_by("laestab"))
 
 
 def _uploads(window: Collection, folder: Path) -> None:

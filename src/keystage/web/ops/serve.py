@@ -129,11 +129,14 @@ class WorkerChild:
 
 def _print_demo(password: str) -> None:
     from keystage.web.models import School
+    from keystage.web.ops.demo import opted_out_of_ks1
 
     print(f"  demo date: {os.environ['KEYSTAGE_TODAY']} (set KEYSTAGE_TODAY to change it)")
     for school in School.objects.order_by("laestab")[:3]:
         print(f"  head teacher of {school.name}: sign in as {school.urn}")
     print("  LA data team: data.team; LA administrator: la.admin (they set up two-factor first)")
+    for school in opted_out_of_ks1():
+        print(f"  {school.name} opted out of KS1: not expected, so never chased for it")
     print(f"  password for every demo account: {password}\n", flush=True)
 
 

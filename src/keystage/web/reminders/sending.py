@@ -1,7 +1,9 @@
 """Chasing schools by email: who is due a reminder today, sending it, and recording it.
 
 The calendar (which day, which reason) is `keystage.reminders`; this module applies it to every
-collection whose reminders are on and to every school not yet Submitted.
+collection whose reminders are on and to every school the collection expects
+(keystage.web.schools.expected) that is not yet Submitted: an infant school is never chased
+for KS2, nor a school that opted out of KS1.
 
 Never twice, never silently lost: each reminder is first claimed by inserting its row (the
 unique constraint on collection, school, reason and day lets only one run win) and committed
@@ -30,6 +32,7 @@ from django.urls import reverse
 from keystage import reminders
 from keystage.web.common import clock, mail
 from keystage.web.models import Collection, Reminder, School
+from keystage.web.schools.expected import expected_school_ids
 from keystage.web.submissions.state import Standing, State, standings_for
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ def _chase(window: Collection, today: dt.date, chased: Chased) -> None:
     dates = {"opens": window.opens, "deadline": window.deadline, "closes": window.closes}
     if reminders.reason_for(today, **dates, has_queries=True) is None:
         return  # nobody is due anything today: spare the state queries
-    schools = list(School.objects.order_by("laestab"))
+    schools = list(School.objects.filter(pk__in=expected_school_ids(window)).order_by("laestab"))
     standings = standings_for(window, schools, today)
     done = set(
         Reminder.objects.filter(collection=window, day=today).values_list("school_id", "reason")

@@ -11,9 +11,11 @@ For progress, reminders and exports:
     expected_school_ids(collection) -> set of School ids
     is_expected(collection, school) -> bool
 
-A school no row names yet (a collection created after the last proposal) counts as proposed,
-so these never depend on `propose` having run. A school closed by the deadline is never
-expected, whatever was decided before it closed.
+Until a collection has a list (nothing proposed, decided or chosen for it yet: the register
+never loaded, or the collection made since), every school open on the deadline is expected, as
+before there were lists: nobody goes unchased because a list was never made. Once it has one, a
+school no row names yet (new in the register since) counts as proposed. A school closed by the
+deadline is never expected, whatever was decided before it closed.
 """
 
 from __future__ import annotations
@@ -85,22 +87,42 @@ def propose(collection: Collection) -> int:
     return len(new) + len(changed)
 
 
+def has_list(collection: Collection) -> bool:
+    """Anything proposed, decided or chosen for the collection: else every open school counts."""
+    return ExpectedSchool.objects.filter(collection=collection).exists()
+
+
+def propose_if_registered(collection: Collection) -> int:
+    """A new collection's list, at once, when the register has been loaded (its schools have
+    ages); with no register there is nothing to propose from, and every open school counts."""
+    if not School.objects.filter(low_age__isnull=False).exists():
+        return 0
+    return propose(collection)
+
+
 def expected_school_ids(collection: Collection) -> set[int]:
     decided = dict(
         ExpectedSchool.objects.filter(collection=collection).values_list("school_id", "expected")
     )
-    return {s.pk for s in School.objects.all() if _expects(collection, s, decided.get(s.pk))}
+    listed = bool(decided)
+    return {
+        s.pk for s in School.objects.all() if _expects(collection, s, decided.get(s.pk), listed)
+    }
 
 
 def is_expected(collection: Collection, school: School) -> bool:
-    row = ExpectedSchool.objects.filter(collection=collection, school=school).first()
-    return _expects(collection, school, row.expected if row else None)
+    rows = ExpectedSchool.objects.filter(collection=collection)
+    row = rows.filter(school=school).first()
+    listed = row is not None or rows.exists()
+    return _expects(collection, school, row.expected if row else None, listed)
 
 
-def _expects(collection: Collection, school: School, recorded: bool | None) -> bool:
+def _expects(collection: Collection, school: School, recorded: bool | None, listed: bool) -> bool:
     if not school.is_open_on(collection.deadline):
         return False
-    return recorded if recorded is not None else proposal(collection, school)[0]
+    if recorded is not None:
+        return recorded
+    return proposal(collection, school)[0] if listed else True
 
 
 def decide(
@@ -177,6 +199,6 @@ def entries(collection: Collection) -> tuple[list[Entry], int]:
             continue
         row = rows.get(school.pk)
         proposed, reason = proposal(collection, school)
-        expected = row.expected if row is not None else proposed
+        expected = row.expected if row is not None else proposed if rows else True
         found.append(Entry(school, expected, row, reason))
     return found, closed

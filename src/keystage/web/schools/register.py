@@ -86,7 +86,8 @@ def audit(plan: Plan, files: list[str], *, request: HttpRequest | None = None) -
 def apply(plan: Plan) -> None:
     """All of the plan or none of it. Schools that close are written first, so that an academy
     keeping its predecessor's LAESTAB never meets it open; then the collections still to close
-    are proposed again (a new school proposed, a closed one no longer)."""
+    that have a list are proposed again (a new school proposed, a closed one no longer). One
+    with no list yet keeps every open school until the LA proposes one (expected.has_list)."""
     try:
         with transaction.atomic():
             _close_replaced(plan)
@@ -97,7 +98,8 @@ def apply(plan: Plan) -> None:
                 )
             _link(plan)
             _address(plan)
-            for collection in Collection.objects.filter(closes__gte=today()):
+            listed = Collection.objects.filter(closes__gte=today(), expected_schools__isnull=False)
+            for collection in listed.distinct():
                 expected.propose(collection)
     except IntegrityError as problem:
         raise RegisterError(f"The register could not be applied: {problem}") from problem

@@ -1,6 +1,10 @@
 """Every school's progress in a collection, as the data team's collection page, its CSV and its
 XLSX show it: filtered by name, state, district and phase, sorted by any column, and totalled.
 
+The table and its totals are the schools the collection expects (keystage.web.schools.expected);
+a school not expected that sent a file anyway is listed apart, for the LA to put the list right,
+and one not expected that sent nothing is not listed at all (never counted late).
+
 A fixed number of queries however many schools the LA has: the schools in one query, their
 standings through `standings_for`, and nothing per row.
 """
@@ -20,6 +24,7 @@ from django.db.models import Q, QuerySet
 from keystage.web.common.clock import today
 from keystage.web.common.sorting import Column, by_key, sort_asked, sort_rows
 from keystage.web.models import Collection, Confirmation, Lock, School, Submission
+from keystage.web.schools.expected import expected_school_ids
 from keystage.web.submissions.state import Standing, State, standings_for
 
 # -- One row of the progress table -----------------------------------------------------------
@@ -29,6 +34,12 @@ from keystage.web.submissions.state import Standing, State, standings_for
 class Row:
     school: School
     standing: Standing
+    expected: bool = True
+
+    @property
+    def sent(self) -> bool:
+        """The school sent a file: a version, or one refused at upload."""
+        return self.latest is not None or self.standing.refused_count > 0
 
     @property
     def state(self) -> State:
@@ -123,9 +134,15 @@ FILTER_NAMES = ("q", "state", "district", "phase")
 class Table:
     collection: Collection
     form: ProgressFilter
-    rows: list[Row]
+    rows: list[Row]  # the schools expected
     sort: str
     today: dt.date
+    apart: list[Row]  # not expected, but sent a file anyway
+
+    @property
+    def every(self) -> list[Row]:
+        """What the CSV and XLSX list: the expected schools, then those apart."""
+        return self.rows + self.apart
 
     def query(self, **changes: str) -> str:
         """The query string of this table's filters and sort, with some changed."""
@@ -152,11 +169,14 @@ def progress_table(collection: Collection, data: Any) -> Table:
     found = list(_chosen(schools, form))
     now = today()
     standings = standings_for(collection, found, now)
-    rows = [Row(school, standings[school.pk]) for school in found]
+    wanted = expected_school_ids(collection)
+    rows = [Row(school, standings[school.pk], school.pk in wanted) for school in found]
     if state := STATE_SLUGS.get(form.value("state")):
         rows = [r for r in rows if r.state == state]
     sort = sort_asked(data.get("sort"), SORTS, "name")
-    return Table(collection, form, sort_rows(rows, sort, SORTS, by_name), sort, now)
+    rows = sort_rows([r for r in rows if r.expected or r.sent], sort, SORTS, by_name)
+    return Table(collection, form, [r for r in rows if r.expected], sort, now,
+                 [r for r in rows if not r.expected])  # fmt: skip
 
 
 def _chosen(schools: QuerySet[School], form: ProgressFilter) -> QuerySet[School]:

@@ -15,7 +15,7 @@ EXPORT_HEADINGS = [
     "LAESTAB", "URN", "School", "District", "Phase", "State", "Step", "Latest version",
     "Latest upload", "Latest status", "Current version", "Pupils", "Errors",
     "Unanswered queries", "Open data-team queries", "Confirmed by", "Role", "Confirmed at",
-    "Locked", "Refused uploads", "Latest refused upload",
+    "Locked", "Refused uploads", "Latest refused upload", "Expected",
 ]  # fmt: skip
 
 
@@ -37,6 +37,7 @@ def export_rows(rows: Iterable[Row]) -> list[list[str | int | None]]:
             _when(signed.signed_at) if signed else "",
             "yes" if r.standing.locked else "no",
             r.standing.refused_count, _when(refused.uploaded_at) if refused else "",
+            "yes" if r.expected else "no: sent though not expected",
         ])  # fmt: skip
     return out
 

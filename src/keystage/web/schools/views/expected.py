@@ -28,7 +28,7 @@ def expected_schools(request: HttpRequest, collection_id: int) -> HttpResponse:
         "collection": collection, "entries": listed, "show": show, "closed": closed,
         "year_group": expected.year_group(collection),
         "optional": collection.kind in expected.OPTIONAL,
-        "counts": _counts(found),
+        "counts": _counts(found), "listed": expected.has_list(collection),
     })  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""The LA's first page: each collection and how many schools are at each step."""
+"""The LA's first page: each collection and how many of the schools it expects are at each
+step, and how many not expected sent a file anyway (listed on the collection's page)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.shortcuts import render
 from keystage.web.accounts.access import la_user_required
 from keystage.web.common.clock import today
 from keystage.web.models import School
+from keystage.web.schools.expected import expected_school_ids
 from keystage.web.submissions.state import State, collections_for_home, standings_for
 
 
@@ -18,6 +20,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     schools = list(School.objects.all())
     rows = []
     for window in collections_for_home(today()):
-        counts = Counter(s.state for s in standings_for(window, schools, today()).values())
-        rows.append((window, [(state, counts.get(state, 0)) for state in State]))
+        wanted = expected_school_ids(window)
+        standings = standings_for(window, schools, today())
+        counts = Counter(s.state for pk, s in standings.items() if pk in wanted)
+        apart = sum(1 for pk, s in standings.items() if pk not in wanted and s.latest is not None)
+        rows.append((window, [(state, counts.get(state, 0)) for state in State], apart))
     return render(request, "portal/la_overview.html", {"rows": rows, "schools": len(schools)})

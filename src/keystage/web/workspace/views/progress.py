@@ -19,6 +19,7 @@ from keystage.web.common.page_views import viewed
 from keystage.web.common.sorting import Heading, headings
 from keystage.web.common.xlsx import CONTENT_TYPE, workbook
 from keystage.web.models import Collection, School, Submission
+from keystage.web.schools.expected import has_list
 from keystage.web.submissions import downloads
 from keystage.web.workspace.la_queries import open_enquiries
 from keystage.web.workspace.progress import (
@@ -52,6 +53,7 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "form": table.form,
             "rows": table.rows,
             "rows_html": rows_html(table.rows, collection),
+            "apart_html": rows_html(table.apart, collection),
             "totals": totals(table.rows),
             "chart": submissions_chart(collection, table.rows, table.today),
             "headings": _headings(table),
@@ -59,6 +61,7 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "exports": f"?{exports}" if exports else "",
             "filtered": table.filtered,
             "enquiries": open_enquiries(collection),
+            "listed": has_list(collection),
         },
     )
 
@@ -79,7 +82,7 @@ def collection_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     table = progress_table(collection, request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    write_csv(response, export_table(table.rows))
+    write_csv(response, export_table(table.every))
     return _attachment(response, file_name(collection, "csv"))
 
 
@@ -88,7 +91,7 @@ def collection_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
 def collection_xlsx(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     table = progress_table(collection, request.GET)
-    body = workbook({collection.short_name: export_table(table.rows)})
+    body = workbook({collection.short_name: export_table(table.every)})
     return _attachment(HttpResponse(body, content_type=CONTENT_TYPE), file_name(collection, "xlsx"))
 
 
