@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from keystage.web.accounts.access import school_of, school_user_required, signed_in
 from keystage.web.common.clock import today
+from keystage.web.schools.expected import is_expected
 from keystage.web.submissions.state import collections_for_home, standing, team_queries_waiting
 
 
@@ -22,9 +23,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @school_user_required
 def _school_home(request: HttpRequest) -> HttpResponse:
     school = school_of(request)
-    standings = [standing(school, c, today()) for c in collections_for_home(today())]
+    every = [standing(school, c, today()) for c in collections_for_home(today())]
+    # A collection the LA does not expect of the school is not its to chase (never "Late"),
+    # unless it sent a file anyway; it is named apart, and its page still takes a file.
+    ours, others = [], []
+    for here in every:
+        if here.latest is not None or is_expected(here.collection, school):
+            ours.append(here)
+        else:
+            others.append(here.collection)
     return render(
         request,
         "portal/home.html",
-        {"school": school, "standings": standings, "team_queries": team_queries_waiting(school)},
-    )
+        {"school": school, "standings": ours, "not_expected": others,
+         "team_queries": team_queries_waiting(school)},
+    )  # fmt: skip
