@@ -7,7 +7,6 @@ test leaves a full-page screenshot and the page's HTML in tests/e2e/artifacts/.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -19,12 +18,12 @@ from typing import Any
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
-from django.utils import timezone
-from e2e_support import PASSWORD, Portal
+from e2e_support import Portal
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from portal_builders import make_head, make_window
 
 from keystage.synth import write_la
-from keystage.web.models import Collection, Role, School, User
+from keystage.web.models import Collection, School
 from keystage.web.schools.register import apply, load_register
 
 HERE = Path(__file__).resolve().parent
@@ -131,22 +130,13 @@ def school(transactional_db: None, la_folder: Path) -> School:
     apply(load_register(la_folder / "schools.csv"))
     first = School.objects.order_by("laestab").first()
     assert first is not None
-    head = User(username=first.urn, role=Role.HEAD, school=first, email=first.main_email)
-    head.set_password(PASSWORD)
-    head.save()
+    make_head(first)
     return first
 
 
 @pytest.fixture
 def ks1(transactional_db: None) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind="KS1",
-        academic_year="2025-26",
-        opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7),
-        closes=today + dt.timedelta(days=21),
-    )
+    return make_window("KS1")
 
 
 # --- more people, each in a browser of their own -------------------------------------------------

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from account_support import invitation_link
-from allauth.mfa.totp.internal.auth import TOTP
 from e2e_support import Portal, _describe, sign_in, totp_code
 from playwright.sync_api import Page, expect
-from portal_support import make_user
+from portal_builders import make_admin
 
-from keystage.web.models import Role, School, User
+from keystage.web.models import School, User
 from keystage.web.schools.register import apply, load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,10 +29,7 @@ STAFF_EMAIL = "sam.officer@new-school.example"
 @pytest.fixture
 def admin(transactional_db: None, la_folder: Path) -> User:
     apply(load_register(la_folder / "schools.csv"))
-    person = make_user("la.admin", Role.LA_ADMIN, email="la.admin@la.example",
-                       is_staff=True, is_superuser=True)  # fmt: skip
-    TOTP.activate(person, SECRET)
-    return person
+    return make_admin("la.admin", superuser=True, secret=SECRET)
 
 
 def admin_page(portal: Portal) -> Page:

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from e2e_support import PASSWORD, Portal, clean_ctf, sign_in, totp_code
 from playwright.sync_api import Locator, Page, expect
-from portal_support import make_user, run_tasks
+from portal_builders import make_head, make_officer
+from portal_support import run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
-from keystage.web.models import Collection, Role, School, User
+from keystage.web.models import Collection, School, User
 from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions import uploads
 
@@ -61,7 +61,7 @@ def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> Returns
     moved = [same, dataclasses.replace(other, dob=born.replace(year=born.year - 1).isoformat())]
     files[b.pk] = to_bytes(header, [*moved, *pupils[2:]])
     for school in schools:
-        head = make_user(school.urn, Role.HEAD, school=school, email=school.main_email)
+        head = make_head(school)
         upload = SimpleUploadedFile(f"{school.laestab}.xml", files[school.pk], "text/xml")
         uploads.receive(school=school, collection=ks1, upload=upload, user=head)
     run_tasks()
@@ -71,9 +71,7 @@ def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> Returns
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
-    TOTP.activate(person, SECRET)
-    return person
+    return make_officer("data.officer", secret=SECRET)
 
 
 def sign_in_with_code(portal: Portal, officer: User) -> None:

@@ -13,15 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from e2e_support import PASSWORD, Portal, clean_ctf, sign_in, totp_code
 from playwright.sync_api import Page, expect
-from portal_support import make_user, run_tasks
+from portal_builders import make_officer, make_window
+from portal_support import run_tasks
 
 from keystage.web.common import clock
-from keystage.web.models import Collection, Confirmation, Role, School, Submission, User
+from keystage.web.models import Collection, Confirmation, School, Submission, User
 from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,10 +41,7 @@ def demo_day(monkeypatch: pytest.MonkeyPatch) -> dt.date:
 @pytest.fixture
 def window(transactional_db: None, demo_day: dt.date) -> Collection:
     """KS1 in the demo: opened three weeks ago, the deadline a week away."""
-    return Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=demo_day - dt.timedelta(days=20),
-        deadline=demo_day + dt.timedelta(days=7), closes=demo_day + dt.timedelta(days=21),
-    )  # fmt: skip
+    return make_window("KS1", today=demo_day)
 
 
 @pytest.fixture
@@ -60,9 +57,7 @@ def version(school: School, window: Collection, la_folder: Path) -> Submission:
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
-    TOTP.activate(person, SECRET)
-    return person
+    return make_officer("data.officer", secret=SECRET)
 
 
 def fill_confirmation(page: Page) -> None:

@@ -8,14 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from e2e_support import PASSWORD, Portal, changed_ctf, clean_ctf, sign_in, totp_code
 from playwright.sync_api import expect
-from portal_support import make_user, run_tasks, with_bad_result
+from portal_builders import make_confirmation, make_head, make_officer
+from portal_support import run_tasks, with_bad_result
 
-from keystage.web.models import Collection, Confirmation, Lock, Role, School, Submission, User
+from keystage.web.models import Collection, Lock, School, Submission, User
 from keystage.web.schools.register import apply, load_register
 from keystage.web.submissions import uploads
 
@@ -26,9 +25,7 @@ SECRET = "JBSWY3DPEHPK3PXP"
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
-    TOTP.activate(person, SECRET)
-    return person
+    return make_officer("data.officer", secret=SECRET)
 
 
 @pytest.fixture
@@ -38,7 +35,7 @@ def three(
     """A has signed; B is fixing an error in its file; C has sent nothing."""
     apply(load_register(la_folder / "schools.csv"))
     a, b, c = School.objects.order_by("laestab")
-    heads = {s: make_user(s.urn, Role.HEAD, school=s, email=s.main_email) for s in (a, b, c)}
+    heads = {s: make_head(s) for s in (a, b, c)}
     files = {
         a: clean_ctf(la_folder, a),
         b: changed_ctf(clean_ctf(la_folder, b), tmp_path, with_bad_result),
@@ -47,11 +44,7 @@ def three(
         upload = SimpleUploadedFile(path.name, path.read_bytes(), "text/xml")
         uploads.receive(school=school, collection=ks1, upload=upload, user=heads[school])
     run_tasks()
-    Confirmation.objects.create(
-        submission=Submission.objects.get(school=a, is_current=True), signed_by=heads[a],
-        signer_name="Ada Head", signer_role="Head teacher", responsible="Year 2 team",
-        moderation_done=True, outcomes_agreed=True, signed_at=timezone.now(),
-    )  # fmt: skip
+    make_confirmation(Submission.objects.get(school=a, is_current=True), signer_name="Ada Head")
     return a, b, c
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from e2e_support import PASSWORD, Portal, clean_ctf, sign_in, totp_code
 from playwright.sync_api import Locator, Page, expect
-from portal_support import make_user, run_tasks
+from portal_builders import make_head, make_officer
+from portal_support import run_tasks
 
 from keystage.ctf.reader import read_ctf
 from keystage.ctf.writer import to_bytes
@@ -27,7 +27,6 @@ from keystage.web.models import (
     Lock,
     MoveDecision,
     QueryMessage,
-    Role,
     School,
     TeamQuery,
     User,
@@ -58,7 +57,7 @@ class KS1Returns:
 def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> KS1Returns:
     apply(load_register(la_folder / "schools.csv"))
     a, b, c = School.objects.order_by("laestab")
-    heads = [make_user(s.urn, Role.HEAD, school=s, email=s.main_email) for s in (a, b)]
+    heads = [make_head(s) for s in (a, b)]
 
     with read_ctf(clean_ctf(la_folder, a)) as reader:
         child = min(reader, key=lambda p: p.upn or "")  # the same child in both files
@@ -81,10 +80,7 @@ def returns(transactional_db: None, la_folder: Path, ks1: Collection) -> KS1Retu
 @pytest.fixture
 def officer(transactional_db: None) -> User:
     """A data officer whose authenticator app the test can read: LA users must use it."""
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example",
-                       first_name="Dana", last_name="Officer")  # fmt: skip
-    TOTP.activate(person, SECRET)
-    return person
+    return make_officer("data.officer", secret=SECRET, first_name="Dana", last_name="Officer")
 
 
 def main(page: Page) -> Locator:

@@ -11,21 +11,19 @@ inside its own region (labelled and focusable: axe checks that), but the page ne
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
-from django.utils import timezone
 from e2e_support import PASSWORD, Portal, sign_in, totp_code
 from playwright.sync_api import ViewportSize, expect
-from portal_support import ctf_bytes, make_user, run_tasks, upload
+from portal_builders import make_admin, make_head, make_staff, make_window
+from portal_support import ctf_bytes, run_tasks, upload
 from portal_world import World, build_world, is_file, portal_patterns, urls_of
 
 from keystage.ctf.model import Pupil
-from keystage.web.models import Collection, Role, School, Submission, User
+from keystage.web.models import School, Submission, User
 from keystage.web.schools.register import apply, load_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,19 +60,15 @@ def world(transactional_db: None, la_folder: Path) -> World:
     apply(load_register(la_folder / "schools.csv"))
     school_a, school_b = School.objects.order_by("laestab")[:2]
     for school in (school_a, school_b):
-        make_user(school.urn, Role.HEAD, school=school, email=school.main_email)
+        make_head(school)
     world = build_world(school_a, school_b, la_folder)
-    today = timezone.localdate()
-    ks1 = Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
+    ks1 = make_window("KS1")
     upload(world.head, ks1, ctf_bytes(la_folder, school_a, "KS1", with_many_errors),
            name=LONG_FILE_NAME)  # fmt: skip
     run_tasks()
     version = Submission.objects.get(school=school_a, collection=ks1, is_current=True)
     assert version.errors >= 5, "the version should have a page of findings"
-    staff = make_user(LONG_EMAIL, Role.STAFF, school=school_a, email=LONG_EMAIL)
+    staff = make_staff(school_a, LONG_EMAIL)
     world.values["collection_id"].append(ks1.pk)
     world.values["submission_id"].append(version.pk)
     world.values["user_id"].append(staff.pk)
@@ -83,9 +77,7 @@ def world(transactional_db: None, la_folder: Path) -> World:
 
 @pytest.fixture
 def admin(transactional_db: None) -> User:
-    person = make_user("la.walker", Role.LA_ADMIN, email="la.walker@la.example")
-    TOTP.activate(person, SECRET)
-    return person
+    return make_admin("la.walker", secret=SECRET)
 
 
 def pages(client: Client, world: World, *, data_team: bool) -> list[tuple[str, str]]:

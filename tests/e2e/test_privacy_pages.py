@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from e2e_support import PASSWORD, Portal, sign_in, totp_code
 from playwright.sync_api import expect
-from portal_support import make_user
+from portal_builders import make_admin
 
-from keystage.web.models import Collection, Role, User
+from keystage.web.models import Collection, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,9 +20,7 @@ SECRET = "JBSWY3DPEHPK3PXP"
 
 @pytest.fixture
 def admin(transactional_db: None) -> User:
-    person = make_user("la.admin", Role.LA_ADMIN, email="la.admin@la.example")
-    TOTP.activate(person, SECRET)
-    return person
+    return make_admin("la.admin", secret=SECRET)
 
 
 def test_the_statement_and_retention_pages(portal: Portal, admin: User, ks1: Collection) -> None:

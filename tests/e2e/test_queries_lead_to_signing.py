@@ -14,17 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from e2e_support import PASSWORD, Portal, changed_ctf, clean_ctf, sign_in, totp_code
 from playwright.sync_api import Locator, Page, expect
-from portal_support import make_user, run_tasks, with_old_pupil
+from portal_builders import make_officer
+from portal_support import run_tasks, with_old_pupil
 
 from keystage.web.models import (
     Collection,
     Confirmation,
     PupilRecord,
-    Role,
     School,
     Submission,
     TeamQuery,
@@ -53,10 +52,7 @@ def version(school: School, ks1: Collection, la_folder: Path, tmp_path: Path) ->
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example",
-                       first_name="Dana", last_name="Officer")  # fmt: skip
-    TOTP.activate(person, SECRET)
-    return person
+    return make_officer("data.officer", secret=SECRET, first_name="Dana", last_name="Officer")
 
 
 def main(page: Page) -> Locator:

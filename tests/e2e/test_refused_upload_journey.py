@@ -7,21 +7,19 @@ KS1 file the officer sends for the school is refused the same way.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from e2e_support import PASSWORD, Portal, sign_in, totp_code
 from playwright.sync_api import Page, expect
-from portal_support import make_user, run_tasks
+from portal_builders import make_officer, make_window
+from portal_support import run_tasks
 
-from keystage.web.models import Collection, RefusedUpload, Role, School, Submission, User
+from keystage.web.models import Collection, RefusedUpload, School, Submission, User
 from keystage.web.submissions import uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,11 +30,7 @@ SECRET = "JBSWY3DPEHPK3PXP"  # the officer's authenticator app, known to the tes
 
 @pytest.fixture
 def phon(transactional_db: None) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind="PHON", academic_year="2025-26", opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
+    return make_window("PHON")
 
 
 def the_file(la_folder: Path, kind: str, school: School) -> Path:
@@ -109,8 +103,7 @@ def test_a_head_sends_the_wrong_files_and_is_told_at_once(
     assert RefusedUpload.objects.filter(school=school).count() == 2
 
     # The data officer sees them apart: on the collection page and the school's page.
-    officer = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
-    TOTP.activate(officer, SECRET)
+    officer = make_officer("data.officer", secret=SECRET)
     la = open_portal("officer")
     la_page = la.page
     la.visit("/accounts/login/")

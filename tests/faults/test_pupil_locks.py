@@ -11,9 +11,9 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
+from portal_builders import make_pupil_record, make_submission
 
-from keystage.web.models import Collection, PupilRecord, School, Submission
+from keystage.web.models import Collection, School, Submission
 from keystage.web.submissions import cross_school
 
 pytestmark = [
@@ -92,11 +92,7 @@ def test_a_pupil_in_the_schools_current_version_is_locked_too(
 ) -> None:
     """The new version drops a pupil its school sent before: the other school holding that
     pupil has its finding refreshed, so the dropped pupil is locked as well."""
-    current = Submission.objects.create(
-        school=school_b, collection=ks1, version=1, is_current=True, status="checked",
-        original_name="b.xml", sha256="0" * 64, size=1, uploaded_at=timezone.now(),
-    )  # fmt: skip
-    PupilRecord.objects.create(submission=current, upn=UPN_A[0], data={})
+    make_pupil_record(make_submission(school_b, ks1, checked=True), upn=UPN_A[0])
     with held_by_another(school_a, ks1, UPN_A):
         assert not takes_at_once(school_b, ks1, UPN_B)
 

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from fault_support import CHECK, run_ready
+from portal_builders import make_heartbeat
 from portal_support import ctf_bytes, upload
 
 from keystage.web.common import retries, workers
@@ -36,16 +37,6 @@ def claimed(by: str, *, minutes_ago: float = 0) -> DBTaskResult:  # type: ignore
     return task
 
 
-def heartbeat(worker_id: str, *, host: str = "elsewhere", seconds_ago: float = 0,
-              started_minutes_ago: float = 60, pid: int = 1) -> None:  # fmt: skip
-    now = timezone.now()
-    WorkerHeartbeat.objects.create(
-        worker_id=worker_id, host=host, pid=pid, pid_namespace="pid:[1]",
-        started_at=now - dt.timedelta(minutes=started_minutes_ago),
-        beat_at=now - dt.timedelta(seconds=seconds_ago),
-    )  # fmt: skip
-
-
 @pytest.fixture
 def version(head_a: Client, school_a: School, ks1: Collection, la_folder: Path) -> Submission:
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
@@ -55,7 +46,7 @@ def version(head_a: Client, school_a: School, ks1: Collection, la_folder: Path) 
 def test_a_task_held_by_a_worker_that_stopped_beating_is_queued_again(
     version: Submission,
 ) -> None:
-    heartbeat("silent", seconds_ago=300)
+    make_heartbeat("silent", seconds_ago=300)
     lost = claimed("silent")
     done = reconcile()
     assert len(done.requeued) == 1 and "last heard from" in done.requeued[0]
@@ -82,13 +73,10 @@ def test_a_task_held_by_a_live_worker_is_left_alone(
 ) -> None:
     if beat is not None:
         if beat.get("host") == "here":
-            WorkerHeartbeat.objects.create(
-                worker_id="busy", host=workers._host(), pid=os.getpid(),
-                pid_namespace=workers._pid_namespace(),
-                started_at=timezone.now() - dt.timedelta(hours=1), beat_at=timezone.now(),
-            )  # fmt: skip
+            make_heartbeat("busy", host=workers._host(), pid=os.getpid(),
+                           pid_namespace=workers._pid_namespace())  # fmt: skip
         else:
-            heartbeat("busy", **beat)  # type: ignore[arg-type]
+            make_heartbeat("busy", **beat)  # type: ignore[arg-type]
     claimed("busy", minutes_ago=taken_minutes_ago)
     assert not reconcile().lines()
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
@@ -105,7 +93,7 @@ def test_a_task_whose_worker_started_again_or_never_beat_is_queued_again(
     version: Submission, why: str, beat: dict[str, float] | None, taken_minutes_ago: float
 ) -> None:
     if beat is not None:
-        heartbeat("w", **beat)
+        make_heartbeat("w", **beat)
     claimed("w", minutes_ago=taken_minutes_ago)
     done = reconcile()
     assert len(done.requeued) == 1 and why in done.requeued[0]
@@ -115,11 +103,8 @@ def test_a_task_whose_process_has_ended_on_this_machine_is_queued_at_once(
     version: Submission,
 ) -> None:
     ended = 2**22 + 12345  # above the usual pid_max: no such process
-    WorkerHeartbeat.objects.create(
-        worker_id="killed", host=workers._host(), pid=ended,
-        pid_namespace=workers._pid_namespace(), started_at=timezone.now() - dt.timedelta(hours=1),
-        beat_at=timezone.now(),  # it beat a moment ago
-    )  # fmt: skip
+    make_heartbeat("killed", host=workers._host(), pid=ended,
+                   pid_namespace=workers._pid_namespace())  # it beat a moment ago  # fmt: skip
     claimed("killed")
     done = reconcile()
     assert len(done.requeued) == 1 and "has ended" in done.requeued[0]
@@ -132,7 +117,7 @@ def test_on_its_last_attempt_a_lost_check_is_given_up_and_shown(
     from keystage.web.submissions.tasks import check_upload
 
     check_upload.enqueue(version.pk, attempt=retries.MAX_ATTEMPTS)
-    heartbeat("gone", seconds_ago=600)
+    make_heartbeat("gone", seconds_ago=600)
     claimed("gone")
     done = reconcile()
     assert done.requeued == [] and len(done.given_up) == 1
@@ -155,7 +140,7 @@ def test_a_version_whose_task_is_lost_is_queued_again(version: Submission) -> No
 
 def test_a_task_not_known_to_be_safe_to_repeat_is_not_repeated(version: Submission) -> None:
     DBTaskResult.objects.filter(pk=claimed("gone").pk).update(task_path="elsewhere.some_task")
-    heartbeat("gone", seconds_ago=600)
+    make_heartbeat("gone", seconds_ago=600)
     done = reconcile()
     assert "may be repeated" in done.given_up[0]
     # The version, left with no check task, is queued again in the same run: once.
@@ -169,7 +154,7 @@ def test_two_reconcilers_at_once_queue_each_lost_thing_once(
     la_folder: Path,
 ) -> None:  # fmt: skip
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
-    heartbeat("silent", seconds_ago=300)
+    make_heartbeat("silent", seconds_ago=300)
     claimed("silent")  # school A's check: left running by a lost worker
     upload(head_b, ks1, ctf_bytes(la_folder, school_b))
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()  # B's: lost
@@ -211,7 +196,7 @@ def test_a_report_task_left_running_is_queued_again(school_a: School, ks1: Colle
     from keystage.web.reports.tasks import render_reports_for
 
     render_reports_for.enqueue(school_a.pk, ks1.pk)
-    heartbeat("gone", seconds_ago=600)
+    make_heartbeat("gone", seconds_ago=600)
     claimed("gone")
     done = reconcile()
     assert len(done.requeued) == 1 and "render_reports_for" in done.requeued[0]

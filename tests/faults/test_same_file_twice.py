@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
-from django.utils import timezone
 from fault_support import run_ready
-from portal_support import ctf_bytes, make_user, signed_in, upload
+from portal_builders import make_staff, make_submission
+from portal_support import ctf_bytes, signed_in, upload
 
-from keystage.web.models import AuditEvent, Collection, Role, School, Submission
+from keystage.web.models import AuditEvent, Collection, School, Submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,17 +33,15 @@ def test_the_version_number_is_unique_in_the_database(school_a: School, ks1: Col
         found = connection.introspection.get_constraints(cursor, Submission._meta.db_table)
     unique = found["one_number_a_version"]
     assert unique["unique"] and unique["columns"] == ["school_id", "collection_id", "version"]
-    fields = dict(school=school_a, collection=ks1, version=1, file="x.xml", original_name="x",
-                  sha256="0" * 64, size=1, uploaded_at=timezone.now())  # fmt: skip
-    Submission.objects.create(**fields)
+    make_submission(school_a, ks1, version=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Submission.objects.create(**fields)
+        make_submission(school_a, ks1, version=1)
 
 
 def test_the_same_file_uploaded_twice_at_once_makes_two_versions_one_current(
     head_a: Client, school_a: School, ks1: Collection, la_folder: Path
 ) -> None:
-    staff = make_user("staff.a", Role.STAFF, school=school_a, email="staff.a@example.org")
+    staff = make_staff(school_a, "staff.a@example.org")
     clients = [head_a, signed_in(staff)]
     content = ctf_bytes(la_folder, school_a)
     together = threading.Barrier(2)

@@ -163,5 +163,5 @@ def test_every_group_has_words_for_people() -> None:
         words = group_label(group)
         assert "=" not in words and "_" not in words and words[0].isupper(), (group, words)
     assert group_label("sex=unknown") == "Sex not recorded"
-    assert group_label("eal=yes") == "English as an additional language"
+    assert group_label("eal=yes") == "First language other than English"  # the DfE's words
     assert group_label("sex=X") == "Sex: X"  # outside the standard groups: still words

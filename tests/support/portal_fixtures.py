@@ -1,19 +1,18 @@
 """Portal fixtures shared by the web and fault tests: a small synthetic LA on disk, its schools
-and accounts, an open KS1 window. Each conftest imports them.
+and accounts, open KS1, EYFSP and phonics windows. Each conftest imports them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
-from portal_support import make_user, signed_in
+from portal_builders import head_of, make_head, make_officer, make_window
+from portal_support import signed_in
 
 from keystage.synth import write_la
-from keystage.web.models import Collection, Role, School, User
+from keystage.web.models import Collection, School, User
 from keystage.web.schools.register import apply, load_register
 
 
@@ -29,7 +28,7 @@ def schools(db: None, la_folder: Path) -> list[School]:
     apply(load_register(la_folder / "schools.csv"))
     found = list(School.objects.order_by("laestab"))
     for school in found:
-        make_user(school.urn, Role.HEAD, school=school, email=school.main_email)
+        make_head(school)
     return found
 
 
@@ -45,31 +44,33 @@ def school_b(schools: list[School]) -> School:
 
 @pytest.fixture
 def ks1(db: None) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
+    return make_window("KS1")
+
+
+@pytest.fixture
+def eyfsp(db: None) -> Collection:
+    return make_window("EYFSP")
+
+
+@pytest.fixture
+def phon(db: None) -> Collection:
+    return make_window("PHON")
 
 
 @pytest.fixture
 def head_a(school_a: School) -> Client:
-    return signed_in(User.objects.get(username=school_a.urn))
+    return signed_in(head_of(school_a))
 
 
 @pytest.fixture
 def head_b(school_b: School) -> Client:
-    return signed_in(User.objects.get(username=school_b.urn))
+    return signed_in(head_of(school_b))
 
 
 @pytest.fixture
 def officer(db: None) -> User:
     """A data team member who has set up two-factor sign-in (the LA's pages require it)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    person = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
-    TOTP.activate(person, generate_totp_secret())
-    return person
+    return make_officer("data.officer")
 
 
 @pytest.fixture

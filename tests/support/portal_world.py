@@ -12,7 +12,6 @@ which school reports that pupil.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
@@ -20,35 +19,40 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
-from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload, with_old_pupil
+from portal_builders import (
+    head_of,
+    make_admin,
+    make_answers,
+    make_appeal,
+    make_confirmation,
+    make_evidence,
+    make_lock,
+    make_moderation,
+    make_publication,
+    make_report,
+    make_staff,
+    make_unattributed,
+    make_window,
+)
+from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_old_pupil
 
 from keystage.ctf.model import Pupil
 from keystage.ctf.reader import read_ctf
 from keystage.web.models import (
-    Answer,
     Appeal,
     AppealEvidence,
-    Collection,
-    Confirmation,
     JudgementChange,
-    Lock,
     ModeratedSchool,
-    ModerationRound,
-    Publication,
     PupilRecord,
     RefusedUpload,
-    Report,
-    Role,
     SampledPupil,
     School,
     Submission,
-    UnattributedFile,
     User,
 )
 from keystage.web.workspace import shared_pupils
@@ -66,83 +70,43 @@ class World:
     names: set[tuple[str, str]]  # (forename, surname) of every pupil stored
 
 
-def _stored(instance: object, field: str, name: str, content: bytes) -> None:
-    getattr(instance, field).save(name, ContentFile(content), save=True)
-
-
 def _first_pupil(la_folder: Path, school: School, kind: str) -> Pupil:
     with read_ctf(next((la_folder / kind).glob(f"{school.laestab}_*.xml"))) as reader:
         return next(iter(reader))
 
 
-def _windows() -> dict[str, Collection]:
-    today = timezone.localdate()
-    return {
-        kind: Collection.objects.create(
-            kind=kind,
-            academic_year="2025-26",
-            opens=today - dt.timedelta(days=20),
-            deadline=today + dt.timedelta(days=7),
-            closes=today + dt.timedelta(days=21),
-        )
-        for kind in ("EYFSP", "KS2")
-    }
-
-
 def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
-    windows = _windows()
-    eyfsp, ks2 = windows["EYFSP"], windows["KS2"]
-    head_user = User.objects.get(username=school_a.urn)
+    eyfsp, ks2 = make_window("EYFSP"), make_window("KS2")
+    head_user = head_of(school_a)
     head = signed_in(head_user)
     upload(head, eyfsp, ctf_bytes(la_folder, school_a, "EYFSP", with_old_pupil), "EYFSP.xml")
     upload(head, ks2, ctf_bytes(la_folder, school_a, "KS2"), name="KS2.xml")
     upload(head, eyfsp, ctf_bytes(la_folder, school_a, "KS1"), name="KS1-by-mistake.xml")
     refused = RefusedUpload.objects.get(school=school_a)  # another collection's: kept apart
     moved = dataclasses.replace(_first_pupil(la_folder, school_a, "EYFSP"))  # in both files
-    upload(signed_in(User.objects.get(username=school_b.urn)), eyfsp,
+    upload(signed_in(head_of(school_b)), eyfsp,
            ctf_bytes(la_folder, school_b, "EYFSP", lambda pupils: [*pupils, moved]),
            name="b.xml")  # fmt: skip
     run_tasks()
     version = Submission.objects.get(school=school_a, collection=eyfsp, is_current=True)
-    admin_user = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
-    TOTP.activate(admin_user, generate_totp_secret())
-    now = timezone.now()
-    _stored(version, "converted", "from-template.xml", b"<CTF/>")  # as if sent as a template
-    for query_row in version.finding_set.filter(severity="query"):  # answered: ready to sign
-        Answer.objects.get_or_create(
-            school=school_a, collection=eyfsp, upn=query_row.upn, code=query_row.code,
-            defaults={"text": "Checked", "answered_by": head_user, "answered_at": now,
-                      "first_submission": version},
-        )  # fmt: skip
-    Confirmation.objects.create(
-        submission=version, signed_by=head_user, signer_name="Ada Head", signer_role="Head",
-        responsible="Reception team", moderation_done=True, outcomes_agreed=True, signed_at=now,
-    )  # fmt: skip
-    Lock.objects.create(collection=eyfsp, locked_by=admin_user, locked_at=now)
+    admin_user = make_admin()
+    version.converted.save("from-template.xml", ContentFile(b"<CTF/>"))  # sent as a template
+    make_answers(version)  # ready to sign
+    make_confirmation(version, responsible="Reception team")
+    make_lock(eyfsp, by=admin_user)
     move = shared_pupils.move_for(eyfsp, moved.upn)
     assert move is not None, "school B's file should share a pupil with school A's"
     shared_pupils.decide(move, school_a, by=admin_user)
-    staff = make_user("staff.a@example.org", Role.STAFF, school=school_a)
+    staff = make_staff(school_a, "staff.a@example.org")
     query = raise_query(school=school_a, collection=ks2, by=admin_user, subject="?", body="?")
     ks2_pupils = PupilRecord.objects.filter(submission__school=school_a, submission__collection=ks2)
     ks2_pupil = ks2_pupils.order_by("id")[0]
     about_pupil = raise_query(school=school_a, collection=ks2, by=admin_user, upn=ks2_pupil.upn,
                               subject="A pupil's result", body="?")  # fmt: skip
-    Publication.objects.create(collection=eyfsp, published_by=admin_user, published_at=now)
-    reports = []
-    for kind in ("school", "pupil"):
-        report = Report(
-            school=school_a, collection=eyfsp, kind=kind, version=1, sha256="0" * 64, size=8,
-            made_from=version, data_fingerprint="x", made_at=now,
-        )  # fmt: skip
-        _stored(report, "file", f"{kind}.pdf", b"%PDF-1.7 test")
-        reports.append(report)
-    unattributed = UnattributedFile(
-        original_name="sftp.xml", sha256="1" * 64, size=4, channel="import",
-        reason="unknown school", received_at=now,
-    )  # fmt: skip
-    _stored(unattributed, "file", "sftp.dat", b"<CTF")
-    moderated, appeal, evidence = _moderation(school_a, ks2_pupil, head_user, now)
+    make_publication(eyfsp, by=admin_user)
+    reports = [make_report(school_a, eyfsp, kind=k, made_from=version) for k in ("school", "pupil")]
+    unattributed = make_unattributed(original_name="sftp.xml")
+    moderated, appeal, evidence = _moderation(school_a, ks2_pupil)
     values: dict[str, list[object]] = {
         "collection_id": [eyfsp.pk, ks2.pk],
         "submission_id": [version.pk],
@@ -155,6 +119,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "file_id": [unattributed.pk],
         "refused_id": [refused.pk],
         "moderation_id": [moderated.pk],
+        "change_id": list(moderated.changes.values_list("pk", flat=True)),
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],
     }
@@ -171,32 +136,18 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
 
 
 def _moderation(
-    school: School, pupil: PupilRecord, head_user: User, now: dt.datetime
+    school: School, pupil: PupilRecord
 ) -> tuple[ModeratedSchool, Appeal, AppealEvidence]:
     """School A's KS2 moderation, told: the pupil sampled and their writing changed; a letter,
     and the head's appeal with evidence."""
-    ks2 = pupil.submission.collection
-    moderation_round = ModerationRound.objects.create(collection=ks2, updated_at=now)
-    moderated = ModeratedSchool.objects.create(
-        round=moderation_round, school=school, chosen_at=now, notified_at=now,
-        letter_sha256="2" * 64, letter_size=8, letter_sent_at=now,
-    )  # fmt: skip
-    _stored(moderated, "letter", "letter.pdf", b"%PDF-1.7 letter")
+    moderated = make_moderation(school, pupil.submission.collection, letter=b"%PDF-1.7 letter")
     SampledPupil.objects.create(moderated=moderated, upn=pupil.upn)
     JudgementChange.objects.create(
         moderated=moderated, upn=pupil.upn, role="ks2_writing_ta", school_judgement="EXS",
-        moderated_judgement="WTS", recorded_at=now,
+        moderated_judgement="WTS", recorded_at=timezone.now(),
     )  # fmt: skip
-    appeal = Appeal.objects.create(
-        moderated=moderated, submitted_by=head_user, submitter_name="Ada Head",
-        reasons="We disagree", submitted_at=now,
-    )  # fmt: skip
-    evidence = AppealEvidence(
-        appeal=appeal, original_name="work.pdf", content_type="application/pdf",
-        sha256="3" * 64, size=8, uploaded_at=now,
-    )  # fmt: skip
-    _stored(evidence, "file", "work.pdf", b"%PDF-1.7 work")
-    return moderated, appeal, evidence
+    appeal = make_appeal(moderated)
+    return moderated, appeal, make_evidence(appeal, content=b"%PDF-1.7 work")
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ import itertools
 
 import pytest
 from account_support import invitation_link, sign_in, signed_in_as
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core import mail
 from django.test import Client
-from portal_support import make_user
+from portal_builders import make_admin, make_officer, make_school
 
 from keystage.web.models import Role, School, User
 
@@ -23,9 +22,7 @@ GOOD = "lantern maple harbour quartz"
 
 @pytest.fixture
 def la_admin(db: None) -> Client:
-    person = make_user("la.root", Role.LA_ADMIN, is_staff=True, is_superuser=True,
-                       first_name="Alex", email="la.root@la.example")  # fmt: skip
-    TOTP.activate(person, generate_totp_secret())
+    person = make_admin("la.root", superuser=True, first_name="Alex")
     client = Client(raise_request_exception=False)
     client.force_login(person, backend="allauth.account.auth_backends.AuthenticationBackend")
     return client
@@ -34,8 +31,8 @@ def la_admin(db: None) -> Client:
 @pytest.fixture
 def new_school(schools: list[School]) -> School:
     """A school the register has just added: no head teacher's account yet."""
-    return School.objects.create(laestab="3309999", urn="199999", name="Meadow Lane Primary",
-                                 main_email="office@meadowlane.example")  # fmt: skip
+    return make_school(laestab="3309999", urn="199999", name="Meadow Lane Primary",
+                       main_email="office@meadowlane.example")  # fmt: skip
 
 
 def new_account(**fields: object) -> dict[str, object]:
@@ -192,7 +189,7 @@ def test_the_change_form_keeps_role_and_school_in_step(
     if who == "head":
         account = User.objects.get(username=school_a.urn)
     else:
-        account = make_user("officer.b", Role.LA_DATA, email="officer.b@la.example")
+        account = make_officer("officer.b", two_factor=False)
     response = la_admin.post(
         f"/admin/portal/user/{account.pk}/change/", change_form(account, **changes)
     )

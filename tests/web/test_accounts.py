@@ -16,7 +16,8 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
-from portal_support import PASSWORD, make_user, signed_in
+from portal_builders import make_admin, make_officer, make_staff
+from portal_support import PASSWORD, signed_in
 
 from keystage.web.models import Role, School, User
 
@@ -33,7 +34,7 @@ def test_a_head_signs_in_with_the_schools_urn(school_a: School) -> None:
 
 
 def test_staff_sign_in_with_their_email(school_a: School) -> None:
-    make_user("officer", Role.STAFF, school=school_a, email="officer@school.example")
+    make_staff(school_a, "officer@school.example", username="officer")  # signs in by email
     client = Client()
     assert sign_in(client, "officer@school.example").status_code == 302
 
@@ -45,7 +46,7 @@ def test_a_wrong_password_says_so(school_a: School) -> None:
 
 
 def test_failures_lock_one_account_not_the_whole_school(school_a: School) -> None:
-    make_user("colleague", Role.STAFF, school=school_a, email="colleague@school.example")
+    make_staff(school_a, "colleague@school.example")
     same_address = Client()
     for _ in range(6):
         sign_in(same_address, school_a.urn, "guessing")
@@ -75,7 +76,7 @@ def test_password_reset_sends_an_email(school_a: School) -> None:
 
 @pytest.fixture
 def data_officer(db: None) -> User:
-    return make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
+    return make_officer("data.officer", two_factor=False)
 
 
 def test_la_users_must_set_up_two_factor_first(data_officer: User) -> None:
@@ -138,12 +139,12 @@ def test_the_head_adds_staff_who_are_emailed_a_link(school_a: School, head_a: Cl
 
 
 def test_staff_cannot_manage_people(school_a: School) -> None:
-    staff = make_user("officer", Role.STAFF, school=school_a, email="officer@school.example")
+    staff = make_staff(school_a, "officer@school.example")
     assert signed_in(staff).get("/people/").status_code == 404
 
 
 def test_the_admin_is_behind_two_factor(db: None, school_a: School) -> None:
-    admin = make_user("la.admin", Role.LA_ADMIN, is_staff=True, is_superuser=True)
+    admin = make_admin("la.admin", superuser=True, two_factor=False)
     client = signed_in(admin)
     assert client.get("/admin/portal/school/")["Location"] == "/accounts/2fa/totp/activate/"
     TOTP.activate(admin, generate_totp_secret())

@@ -5,25 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from portal_builders import make_submission
 
 from keystage.web.common import bulk
-from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
+from keystage.web.models import Collection, FindingRecord, PupilRecord, School
 
 pytestmark = pytest.mark.django_db
 
 AWKWARD = 'O\'Brien\t\\N \\ "quoted"\nnew line, Zoë, 日本, {braces}, \\.'
 
 
-def version(school: School, collection: Collection) -> Submission:
-    return Submission.objects.create(
-        school=school, collection=collection, version=1, original_name="a.xml",
-        sha256="0" * 64, size=1, uploaded_at=timezone.now(),
-    )  # fmt: skip
-
-
 def test_pupils_and_findings_round_trip(school_a: School, ks1: Collection) -> None:
-    stored = version(school_a, ks1)
+    stored = make_submission(school_a, ks1)
     data = {"upn": "A1", "text": AWKWARD, "list": [1, None, "x"], "nested": {"n": 1.5}}
     bulk.insert(
         [

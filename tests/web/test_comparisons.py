@@ -14,10 +14,10 @@ from keystage.web.models import ComparisonFigure
 from keystage.web.results.comparisons import (
     ENGLAND_HEADLINES,
     ComparisonImportError,
-    academic_year,
     import_figures,
     load_england_headlines,
 )
+from keystage.web.results.layouts import academic_year
 
 DFE_2022 = (
     Path(__file__).parent

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from portal_builders import make_staff
 from portal_support import (
     PASSWORD,
     ctf_bytes,
-    make_user,
     run_tasks,
     signed_in,
     upload,
     with_old_pupil,
 )
 
-from keystage.web.models import Collection, Confirmation, Role, School, Submission
+from keystage.web.models import Collection, Confirmation, School, Submission
 
 SIGNED = {
     "signer_name": "Ada Head",
@@ -82,7 +82,7 @@ def test_the_form_is_closed_while_queries_are_unanswered(
 def test_staff_sign_only_when_the_head_allows(
     school_a: School, ks1: Collection, ready: Submission, head_a: Client
 ) -> None:
-    staff = make_user("officer@school.example", Role.STAFF, school=school_a)
+    staff = make_staff(school_a, "officer@school.example")
     officer = signed_in(staff)
     response = officer.post(f"/collections/{ks1.pk}/confirm/", SIGNED)
     assert "Only the head teacher" in response.content.decode()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 import io
 import re
 import zipfile
@@ -22,23 +21,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
-from django.utils import timezone
-from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_builders import (
+    head_of,
+    make_admin,
+    make_answers,
+    make_confirmation,
+    make_lock,
+    make_window,
+)
+from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from portal_world import body_of, is_file, portal_patterns, urls_of
 
 from keystage.ctf.model import Pupil
-from keystage.web.models import (
-    Answer,
-    Collection,
-    Confirmation,
-    Lock,
-    Role,
-    School,
-    Submission,
-    User,
-)
+from keystage.web.models import School, Submission
 
 # Written out here, not imported: the test must catch a character the code forgets.
 FORMULA_STARTS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
@@ -109,45 +105,24 @@ def world(school_a: School, school_b: School, la_folder: Path) -> World:
     """School A (its register entry planted) with an EYFSP file of planted names, signed by a
     planted head's name and locked (so every export holds it), and a KS2 file of planted names
     and UPNs; school B's EYFSP file as it is."""
-    today = timezone.localdate()
-    windows = {
-        kind: Collection.objects.create(
-            kind=kind,
-            academic_year="2025-26",
-            opens=today - dt.timedelta(days=20),
-            deadline=today + dt.timedelta(days=7),
-            closes=today + dt.timedelta(days=21),
-        )
-        for kind in ("EYFSP", "KS2")
-    }
+    windows = {kind: make_window(kind) for kind in ("EYFSP", "KS2")}
     School.objects.filter(pk=school_a.pk).update(
         name='=HYPERLINK("http://x","School")', district="@SUM(1)", phase="\uff1d1+1"
     )
-    head_user = User.objects.get(username=school_a.urn)
-    head = signed_in(head_user)
+    head = signed_in(head_of(school_a))
     upload(head, windows["EYFSP"], ctf_bytes(la_folder, school_a, "EYFSP", named), name="e.xml")
     upload(head, windows["KS2"], ctf_bytes(la_folder, school_a, "KS2", numbered), name="k.xml")
-    upload(signed_in(User.objects.get(username=school_b.urn)), windows["EYFSP"],
+    upload(signed_in(head_of(school_b)), windows["EYFSP"],
            ctf_bytes(la_folder, school_b, "EYFSP"), name="b.xml")  # fmt: skip
     run_tasks()
     versions = list(Submission.objects.filter(school=school_a).order_by("pk"))
     eyfsp = next(v for v in versions if v.collection == windows["EYFSP"])
     assert eyfsp.errors == 0, "the named file must be fit to sign off"
-    admin = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
-    TOTP.activate(admin, generate_totp_secret())
-    now = timezone.now()
-    for query in eyfsp.finding_set.filter(severity="query"):
-        Answer.objects.get_or_create(
-            school=school_a, collection=windows["EYFSP"], upn=query.upn, code=query.code,
-            defaults={"text": "Checked", "answered_by": head_user, "answered_at": now,
-                      "first_submission": eyfsp},
-        )  # fmt: skip
-    Confirmation.objects.create(
-        submission=eyfsp, signed_by=head_user, signer_name="=cmd|' /C calc'!A0",
-        signer_role="@Head", responsible="-Reception team", moderation_done=True,
-        outcomes_agreed=True, signed_at=now,
-    )  # fmt: skip
-    Lock.objects.create(collection=windows["EYFSP"], locked_by=admin, locked_at=now)
+    admin = make_admin()
+    make_answers(eyfsp)
+    make_confirmation(eyfsp, signer_name="=cmd|' /C calc'!A0", signer_role="@Head",
+                      responsible="-Reception team")  # fmt: skip
+    make_lock(windows["EYFSP"], by=admin)
     values: dict[str, list[object]] = defaultdict(lambda: [0])  # no such object: a 404
     values.update({
         "collection_id": [c.pk for c in windows.values()],

@@ -4,14 +4,20 @@ then cannot be used to sign in (the URN can)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from account_support import emailed_link, sign_in, signed_in_as
 from allauth.account.models import EmailAddress
 from django.contrib.admin.sites import site
 from django.core import mail
 from django.test import Client, RequestFactory
-from portal_support import PASSWORD, make_user, signed_in
+from django.utils import timezone
+from portal_builders import make_admin, make_staff
+from portal_support import PASSWORD, signed_in
 
+from keystage.web.common import addresses
 from keystage.web.models import Role, School, User
 
 STAFF_PASSWORD = "staff members own passphrase"
@@ -21,7 +27,7 @@ TAKEN = "This email address belongs to another account"
 @pytest.fixture
 def staff_b(school_b: School) -> User:
     address = "b.officer@school-b.example"
-    person = make_user(address, Role.STAFF, school=school_b, email=address, first_name="Bea")
+    person = make_staff(school_b, address, first_name="Bea")
     person.set_password(STAFF_PASSWORD)
     person.save()
     return person
@@ -34,7 +40,7 @@ def reauthenticated(user: User, password: str = STAFF_PASSWORD) -> Client:
 
 
 def change_to(client: Client, email: str) -> object:
-    return client.post("/accounts/email/", {"action": "change", "email": email})
+    return client.post("/accounts/email/change/", {"email": email})
 
 
 def test_another_schools_address_cannot_be_taken(school_a: School, staff_b: User) -> None:
@@ -105,6 +111,34 @@ def test_staff_change_their_address_by_the_link_sent_to_it(staff_b: User) -> Non
     assert sign_in(Client(), "b.officer@school-b.example", STAFF_PASSWORD).status_code == 200
 
 
+def test_the_link_is_sent_again_once_the_wait_is_over_or_the_change_called_off(
+    staff_b: User,
+) -> None:
+    client = reauthenticated(staff_b)
+    change_to(client, "bea.new@school-b.example")
+    assert len(mail.outbox) == 1
+    page = client.get("/accounts/email/").content.decode()
+    assert 'action="/accounts/email/resend/"' in page
+    assert 'formaction="/accounts/email/keep/"' in page
+    too_soon = client.post("/accounts/email/resend/", follow=True).content.decode()
+    assert "Wait 3 minutes" in too_soon and len(mail.outbox) == 1
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=4)):
+        client = reauthenticated(staff_b)
+        again = client.post("/accounts/email/resend/", follow=True).content.decode()
+        assert "We have emailed the link to bea.new@school-b.example again" in again
+        assert len(mail.outbox) == 2
+        kept = client.post("/accounts/email/keep/", follow=True).content.decode()
+    assert "Your address stays b.officer@school-b.example" in kept
+    assert addresses.pending(staff_b) is None and "Changing to" not in kept
+
+
+def test_a_head_cannot_send_or_call_off_a_link(school_a: School) -> None:
+    client = reauthenticated(User.objects.get(username=school_a.urn), PASSWORD)
+    assert client.post("/accounts/email/resend/").status_code == 403
+    assert client.post("/accounts/email/keep/").status_code == 403
+    assert client.get("/accounts/email/keep/").status_code == 405
+
+
 def test_a_change_asks_for_the_password_again(staff_b: User) -> None:
     client = signed_in(staff_b)  # signed in long ago, as far as the session knows
     response = change_to(client, "bea.new@school-b.example")
@@ -141,7 +175,7 @@ def admin_form_errors(account: User, email: str, role: str) -> dict[str, list[st
     """The admin's form for an account, with a new address: its errors."""
     admin = site._registry[User]
     request = RequestFactory().get("/")
-    request.user = make_user("la.root", Role.LA_ADMIN, is_staff=True, is_superuser=True)
+    request.user = make_admin("la.root", superuser=True)
     form_class = admin.get_form(request, account)
     form = form_class(instance=account)
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}

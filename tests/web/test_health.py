@@ -11,9 +11,10 @@ import time_machine
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import timezone
-from portal_support import ctf_bytes, make_user, signed_in, upload
+from portal_builders import make_officer
+from portal_support import ctf_bytes, signed_in, upload
 
-from keystage.web.models import Collection, Role, School
+from keystage.web.models import Collection, School
 
 KEYS = {"status", "database", "storage", "tasks"}
 
@@ -45,7 +46,7 @@ def test_the_queue_shows_how_long_the_oldest_task_has_waited(
 
 
 def test_no_sign_in_and_no_two_factor_detour(db: None) -> None:
-    la_without_totp = make_user("new.officer", Role.LA_DATA, email="new.officer@la.example")
+    la_without_totp = make_officer("new.officer", two_factor=False)
     assert signed_in(la_without_totp).get("/health").status_code == 200
     assert signed_in(la_without_totp).get("/").status_code == 302  # everything else: set it up
 

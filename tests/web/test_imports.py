@@ -27,7 +27,8 @@ from keystage.web.models import (
     UnattributedFile,
     User,
 )
-from keystage.web.submissions.channels import attribute, import_file
+from keystage.web.submissions.attribution import attribute
+from keystage.web.submissions.channels import import_file
 
 HOSTILE = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<CTfile>&a;</CTfile>\n'
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

@@ -11,8 +11,9 @@ from account_support import invitation_link, signed_in_as
 from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
+from portal_builders import make_staff
 
-from keystage.web.models import Role, School, User
+from keystage.web.models import School, User
 
 GOOD = "lantern maple harbour quartz"
 SAM = {"first_name": "Sam", "last_name": "Officer", "email": "sam.officer@school.example"}
@@ -115,9 +116,7 @@ def test_sending_again_is_limited(school_a: School, head_a: Client) -> None:
 
 def test_staff_cannot_send_invitations(school_a: School, head_a: Client) -> None:
     sam = add_sam(head_a, school_a)
-    colleague = User.objects.create(
-        username="c@school.example", email="c@school.example", role=Role.STAFF, school=school_a
-    )
+    colleague = make_staff(school_a, "c@school.example")
     client = Client()
     client.force_login(colleague, backend="allauth.account.auth_backends.AuthenticationBackend")
     assert client.post(f"/people/{sam.pk}/invitation/").status_code == 404

@@ -3,7 +3,6 @@ like every other collection's."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from io import StringIO
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, upload
 from pypdf import PdfReader
 
@@ -39,14 +38,7 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def ks2(db: None) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind="KS2",
-        academic_year="2025-26",
-        opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7),
-        closes=today + dt.timedelta(days=21),
-    )
+    return make_window("KS2")
 
 
 def test_a_school_uploads_its_ks2_file_and_it_is_checked_and_counted(
@@ -77,7 +69,7 @@ def test_ks2_reports_hold_the_ks2_figures(
     head_a: Client, ks2: Collection, la_folder: Path, school_a: School
 ) -> None:
     from keystage.web.reports.pupil_pdf import render_pupil_report
-    from keystage.web.reports.render import render_school_report
+    from keystage.web.reports.school_report import render_school_report
 
     upload(head_a, ks2, ctf_bytes(la_folder, school_a, "KS2"), name="ks2.xml")
     run_tasks()

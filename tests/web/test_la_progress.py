@@ -14,13 +14,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
+from portal_builders import make_confirmation, make_head, make_school, make_submission
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_result, with_old_pupil
 
 from keystage.web.common.xlsx import workbook
 from keystage.web.models import (
     AuditEvent,
     Collection,
-    Confirmation,
     School,
     Submission,
     TeamQuery,
@@ -30,15 +30,6 @@ from keystage.web.submissions.locks import lock
 from keystage.web.workspace import la_queries
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-def confirm(version: Submission, name: str = "Ada Head") -> Confirmation:
-    head = User.objects.get(username=version.school.urn)
-    return Confirmation.objects.create(
-        submission=version, signed_by=head, signer_name=name, signer_role="Head teacher",
-        responsible="Year 2: Mr Brown", moderation_done=True, outcomes_agreed=True,
-        signed_at=timezone.now(),
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def progress(
         ctf_bytes(la_folder, b, change=with_old_pupil),
     )
     run_tasks()
-    confirm(Submission.objects.get(school=a, is_current=True))
+    make_confirmation(Submission.objects.get(school=a, is_current=True), signer_name="Ada Head")
     la_queries.raise_query(school=b, collection=ks1, by=officer, subject="Pupil count",
                         body="Your file has fewer pupils than the census.")  # fmt: skip
     c.phase = "Infant"
@@ -267,19 +258,17 @@ def test_the_number_of_queries_does_not_grow_with_the_schools(
     assert before > 5, "the page was counted"
     template = Submission.objects.get(school=progress["b"], is_current=True)
     for n in range(10):
-        school = School.objects.create(
+        school = make_school(
             laestab=f"330{5000 + n}", urn=f"{900000 + n}", name=f"Extra School {n}",
             district=f"District {n % 3}", phase="Primary",
         )  # fmt: skip
-        User.objects.create(username=school.urn, role="head", school=school)
-        version = Submission.objects.create(
-            school=school, collection=ks1, version=1, file=template.file.name,
-            original_name="ks1.xml", sha256=template.sha256, size=template.size,
-            uploaded_at=timezone.now(), status=Submission.Status.CHECKED, is_current=True,
-            checked_at=timezone.now(), pupils=20, errors=0, queries=n % 2,
+        make_head(school)
+        version = make_submission(
+            school, ks1, checked=True, file=template.file.name, sha256=template.sha256,
+            size=template.size, pupils=20, queries=n % 2,
         )  # fmt: skip
         if n % 3 == 0:
-            confirm(version, name=f"Head {n}")
+            make_confirmation(version, signer_name=f"Head {n}")
         if n % 4 == 0:
             la_queries.raise_query(school=school, collection=ks1, by=officer, subject="Check",
                                 body="Please check.")  # fmt: skip

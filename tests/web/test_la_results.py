@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,7 +70,11 @@ def test_la_against_national_with_year_and_source(
     # England's figure, with its year (the latest held, before the collection's) and source.
     assert "65.2%" in html and "2021-22 (latest held): DfE, EYFSP results 2021/22" in html
     assert "71.9%" in html  # girls, in the breakdown
-    assert 'role="img"' in html and '<title id="comparison-title">' in html
+    # The chart's figures are text (keystage.web.common.charts, as in the reports' PDFs).
+    chart = html.split('id="comparison-chart">')[1].split("</svg></div></div>")[0]
+    said = r"Good level of development: Birmingham City Council \d+\.\d%, England 65\.2%"
+    assert re.search(said, chart)
+    assert 'role="img"' in html and '<title id="histogram-title">' in html
     assert 'id="comparison"' in html and 'id="histogram-data"' in html
     for school in results.values():
         assert f'href="/la/collections/{eyfsp.pk}/schools/{school.pk}/"' in html

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.test import Client
-from portal_support import PASSWORD, ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_builders import make_admin, make_officer
+from portal_support import PASSWORD, ctf_bytes, run_tasks, signed_in, upload
 
 from keystage.web.models import AuditEvent, Collection, Lock, Role, School, Submission, TeamQuery
 from keystage.web.submissions.state import State, standing
@@ -84,8 +84,14 @@ def test_a_data_team_query_keeps_the_school_from_submitted(
     assert "Writing results" in home
     head_a.post(f"/queries/{query.pk}/", {"body": "Yes: moderated by the LA in May."})
     assert query.messages.count() == 2
-    assert head_a.post(f"/queries/{query.pk}/", {"action": "close"}).status_code == 404
-    la_client.post(f"/la/queries/{query.pk}/", {"action": "close"})
+    assert head_a.post(f"/la/queries/{query.pk}/close/").status_code == 404
+    assert query.messages.count() == 2 and TeamQuery.objects.get().status != "closed"
+    assert la_client.get(f"/la/queries/{query.pk}/close/").status_code == 405
+    assert (
+        f'action="/la/queries/{query.pk}/close/"'
+        in la_client.get(f"/la/queries/{query.pk}/").content.decode()
+    )
+    la_client.post(f"/la/queries/{query.pk}/close/")
     query.refresh_from_db()
     assert query.status == "closed" and query.closed_at is not None
     assert standing(school_a, ks1, today).state == State.SUBMITTED
@@ -104,13 +110,13 @@ def test_the_audit_trail_records_and_filters(
     download = AuditEvent.objects.get(action="download")
     assert download.school == school_a.laestab and download.ip == "127.0.0.1"
 
-    admin = make_user("la.admin", Role.LA_ADMIN)
-    TOTP.activate(admin, generate_totp_secret())
-    page = signed_in(admin).get("/la/audit/", {"action": "download"}).content.decode()
+    page = (
+        signed_in(make_admin("la.admin")).get("/la/audit/", {"action": "download"}).content.decode()
+    )
     assert "downloaded the file as sent" in page and "signed the confirmation of" not in page
-    officer = make_user("officer2", Role.LA_DATA)
-    TOTP.activate(officer, generate_totp_secret())
-    assert signed_in(officer).get("/la/audit/").status_code == 404  # administrators only
+    assert (
+        signed_in(make_officer("officer2")).get("/la/audit/").status_code == 404
+    )  # administrators only
 
 
 def test_the_audit_trail_outlives_what_it_describes(

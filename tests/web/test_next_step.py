@@ -9,10 +9,10 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from lxml import html as lxml_html
+from portal_builders import make_staff
 from portal_support import (
     PASSWORD,
     ctf_bytes,
-    make_user,
     run_tasks,
     signed_in,
     upload,
@@ -20,7 +20,7 @@ from portal_support import (
     with_old_pupil,
 )
 
-from keystage.web.models import Collection, FindingRecord, Role, School, Submission, User
+from keystage.web.models import Collection, FindingRecord, School, Submission, User
 from keystage.web.workspace import la_queries
 
 SIGN = "Sign the confirmation form"
@@ -73,8 +73,7 @@ def test_a_clean_versions_page_leads_the_head_on_to_signing(
 def test_staff_are_told_who_signs_unless_the_head_has_let_them(
     school_a: School, ks1: Collection, clean: Submission, can_sign: bool, leads_to: str
 ) -> None:
-    staff = signed_in(make_user("office@school.example", Role.STAFF, school=school_a,
-                                can_sign=can_sign))  # fmt: skip
+    staff = signed_in(make_staff(school_a, "office@school.example", can_sign=can_sign))
     for url in (f"/files/{clean.pk}/", f"/collections/{ks1.pk}/"):
         words, buttons = next_step(staff, url)
         assert leads_to in words, url

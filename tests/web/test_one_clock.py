@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, upload
 
 from keystage.web.common import clock
@@ -43,10 +44,8 @@ def demo(monkeypatch: pytest.MonkeyPatch, db: None) -> Collection:
     """The demo: 19 June 2026, a week before the KS1 deadline, whatever the real date."""
     monkeypatch.setenv("KEYSTAGE_TODAY", "2026-06-19")
     monkeypatch.delenv(clock.STARTED, raising=False)
-    return Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=dt.date(2026, 6, 1),
-        deadline=dt.date(2026, 6, 26), closes=dt.date(2026, 7, 17),
-    )  # fmt: skip
+    return make_window("KS1", opens=dt.date(2026, 6, 1), deadline=dt.date(2026, 6, 26),
+                       closes=dt.date(2026, 7, 17))  # fmt: skip
 
 
 def test_a_head_who_signs_a_week_early_is_not_told_it_was_late(

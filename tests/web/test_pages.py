@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
-from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_builders import make_officer
+from portal_support import ctf_bytes, run_tasks, signed_in, upload
 
 from keystage import codesets
-from keystage.web.models import Collection, Role, School
+from keystage.web.models import Collection, School
 
 
 def test_the_code_tables_come_from_the_years_data(db: None) -> None:
@@ -36,9 +36,7 @@ def test_the_la_sees_how_many_schools_are_at_each_step(
 ) -> None:
     upload(head_a, ks1, ctf_bytes(la_folder, school_a))
     run_tasks()
-    officer = make_user("officer", Role.LA_DATA)
-    TOTP.activate(officer, generate_totp_secret())
-    client = signed_in(officer)
+    client = signed_in(make_officer("officer"))
     assert client.get("/")["Location"] == "/la/"
     page = client.get("/la/").content.decode()
     assert "Ready to confirm" in page and "3 schools" in page

@@ -8,19 +8,16 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.test.utils import override_settings
-from portal_support import make_user, signed_in
+from portal_builders import make_admin, make_staff, make_window
+from portal_support import signed_in
 
-from keystage.web.models import AuditEvent, Collection, DataSharingStatement, Role, User
+from keystage.web.models import AuditEvent, DataSharingStatement, School, User
 from keystage.web.privacy import statement
 
 
 @pytest.fixture
 def admin(db: None) -> User:
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    person = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
-    TOTP.activate(person, generate_totp_secret())
-    return person
+    return make_admin("la.admin")
 
 
 @pytest.fixture
@@ -29,7 +26,7 @@ def admin_client(admin: User) -> Client:
 
 
 def publish(client: Client, text: str) -> object:
-    return client.post("/la/privacy/", {"text": text, "publish": "1"})
+    return client.post("/la/privacy/publish/", {"text": text})
 
 
 @override_settings(LA_NAME="Exampleshire County Council")
@@ -57,15 +54,8 @@ def test_every_page_links_to_it_from_the_footer(db: None) -> None:
 
 
 def test_the_page_lists_how_long_each_collection_is_kept(db: None) -> None:
-    Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=dt.date(2026, 6, 1),
-        deadline=dt.date(2026, 6, 26), closes=dt.date(2026, 7, 10),
-        retain_until=dt.date(2033, 8, 31),
-    )  # fmt: skip
-    Collection.objects.create(
-        kind="PHON", academic_year="2025-26", opens=dt.date(2026, 6, 1),
-        deadline=dt.date(2026, 6, 26), closes=dt.date(2026, 7, 10),
-    )  # fmt: skip
+    make_window("KS1", retain_until=dt.date(2033, 8, 31))
+    make_window("PHON")
     body = Client().get("/privacy/").content.decode()
     assert "Kept until 31 August 2033" in body
     assert "Kept: no date set yet" in body
@@ -75,7 +65,7 @@ def test_an_la_administrator_previews_then_publishes_a_new_version(
     admin_client: Client, admin: User
 ) -> None:
     text = "We use your data.\n\n## Who sees it\n- the DfE\n- your school\n\nThat is all."
-    preview = admin_client.post("/la/privacy/", {"text": text, "preview": "1"})
+    preview = admin_client.post("/la/privacy/preview/", {"text": text})
     assert preview.status_code == 200
     assert "Preview: not published yet" in preview.content.decode()
     assert not DataSharingStatement.objects.exists()  # a preview publishes nothing
@@ -109,7 +99,7 @@ def test_html_in_the_statement_is_shown_as_text(admin_client: Client) -> None:
 
 
 def test_an_empty_statement_is_refused_with_a_message(admin_client: Client) -> None:
-    response = admin_client.post("/la/privacy/", {"text": "  ", "publish": "1"})
+    response = admin_client.post("/la/privacy/publish/", {"text": "  "})
     assert response.status_code == 400
     assert "Enter the statement" in response.content.decode()
     assert not DataSharingStatement.objects.exists()
@@ -122,13 +112,14 @@ def test_the_data_team_can_read_it_but_not_change_it(la_client: Client) -> None:
     assert "Only LA administrators can change it" in body and "<textarea" not in body
     assert la_client.get("/la/privacy/history/").status_code == 200
     assert publish(la_client, "Changed by the data team").status_code == 404  # type: ignore[attr-defined]
+    assert la_client.post("/la/privacy/preview/", {"text": "x"}).status_code == 404
     assert not DataSharingStatement.objects.exists()
 
 
-def test_a_school_cannot_reach_the_las_page(head_a: Client, school_a: object) -> None:
+def test_a_school_cannot_reach_the_las_page(head_a: Client, school_a: School) -> None:
     assert head_a.get("/la/privacy/").status_code == 404
     assert publish(head_a, "Changed by a school").status_code == 404  # type: ignore[attr-defined]
-    staff = make_user("staff@a.example", Role.STAFF, school=school_a, can_sign=True)  # type: ignore[arg-type]
+    staff = make_staff(school_a, can_sign=True)
     assert publish(signed_in(staff), "Changed by staff").status_code == 404  # type: ignore[attr-defined]
     assert not DataSharingStatement.objects.exists()
     assert head_a.get("/privacy/").status_code == 200  # the public page, signed in too

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.test import Client
+from portal_builders import make_pupil_record
 from portal_support import ctf_bytes, upload, with_bad_result
 
 from keystage.web.models import Collection, FindingRecord, PupilRecord, School, Submission
@@ -29,7 +30,7 @@ def test_a_version_left_half_checked_is_checked_again_whole(
     version = Submission.objects.get()
     # as a worker that died mid-way would leave it
     Submission.objects.filter(pk=version.pk).update(status="checking")
-    PupilRecord.objects.create(submission=version, upn="X", surname="Half", forename="Done")
+    make_pupil_record(version, upn="X", surname="Half", forename="Done")
     check_submission(version.pk)
     version.refresh_from_db()
     assert version.status == "checked" and version.is_current

@@ -33,7 +33,7 @@ from keystage.ctf.writer import to_bytes
 from keystage.measures.results import by_role, latest
 from keystage.web.models import Collection, School
 from keystage.web.reports.pupil_pdf import pupil_report_pdf
-from keystage.web.reports.render import LONGEST_WORD
+from keystage.web.reports.pupil_report import LONGEST_WORD
 
 # Long names of the kinds schools have: a double-barrelled surname with two forenames, and one
 # word with nowhere to wrap (a surname may be up to 100 letters); and the longest word the

@@ -21,7 +21,7 @@ from keystage.synth import generate_schools, write_school_file
 from keystage.web.models import Collection, Report, School, User
 from keystage.web.reports import pupil_pdf
 from keystage.web.reports.publish import publish
-from keystage.web.reports.render import pupil_context
+from keystage.web.reports.pupil_report import pupil_context
 from keystage.web.submissions.locks import lock
 
 PUPILS = 150

@@ -184,7 +184,7 @@ def test_every_page_agrees_on_a_data_team_querys_state(pages: Pages) -> None:
     head.post(f"/queries/{query.pk}/", {"body": "All of them."})
     pages.assert_agree(query, REPLIED_TO)
 
-    la.post(f"/la/queries/{query.pk}/", {"action": "close"})
+    la.post(f"/la/queries/{query.pk}/close/")
     pages.assert_agree(query, DONE)
 
 

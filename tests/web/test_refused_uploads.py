@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from portal_builders import make_window
 from portal_support import ctf_bytes, ctf_path, run_tasks, upload
 
 from keystage.ctf.model import Pupil
@@ -37,19 +38,6 @@ from keystage.web.privacy import retention
 from keystage.web.results.pupils import la_pupils, pupils
 from keystage.web.submissions.channels import import_file
 from keystage.web.submissions.state import State, standing
-
-
-def window(kind: str) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind=kind, academic_year="2025-26", opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def phon(db: None) -> Collection:
-    return window("PHON")
 
 
 def upns_in(content: bytes) -> set[str]:
@@ -72,7 +60,7 @@ def current(school: School, collection: Collection) -> Submission | None:
 def test_a_ks1_file_sent_for_another_collection_is_refused_and_never_current(
     head_a: Client, school_a: School, la_folder: Path, kind: str
 ) -> None:
-    sent_for = window(kind)
+    sent_for = make_window(kind)
     response = upload(head_a, sent_for, ctf_bytes(la_folder, school_a, "KS1"))
     run_tasks()
     assert response.status_code == 400  # type: ignore[attr-defined]

@@ -20,14 +20,11 @@ from keystage import codesets
 from keystage.ctf.writer import to_bytes
 from keystage.synth import SchoolCohorts, generate_schools
 from keystage.synth.la import school_file
+from keystage.web.common import charts
+from keystage.web.common.pdf import pdf_of
 from keystage.web.models import Collection, School
-from keystage.web.reports import charts
-from keystage.web.reports.render import (
-    _standard,
-    pdf_of,
-    render_school_report,
-    school_context,
-)
+from keystage.web.reports.school_report import render_school_report, school_context
+from keystage.web.reports.subjects import standard
 from keystage.web.results.comparisons import load_england_headlines
 from keystage.web.results.pupils import measures_for
 from keystage.web.submissions.processing import check_submission
@@ -120,7 +117,7 @@ def test_markup_that_is_not_well_formed_goes_to_weasyprints_parser() -> None:
 def test_results_go_from_the_highest_standard_down() -> None:
     codeset = codesets.load("2025-26")
     found = ["A", "EM", "PK1", "WTS", "GDS", "PK4", "EXS", "HNM", "101", "99"]
-    ordered = sorted(found, key=lambda result: _standard(result, codeset))
+    ordered = sorted(found, key=lambda result: standard(result, codeset))
     assert ordered == ["GDS", "EXS", "101", "99", "HNM", "WTS", "PK4", "PK1", "EM", "A"]
 
 

@@ -31,7 +31,7 @@ from keystage.web.models import (
 )
 from keystage.web.reports.publish import TASK_PATH, publish
 from keystage.web.reports.pupil_pdf import render_pupil_report
-from keystage.web.reports.render import render_school_report
+from keystage.web.reports.school_report import render_school_report
 from keystage.web.results.pupils import measures_for
 
 

@@ -9,9 +9,10 @@ from account_support import emailed_link, signed_in_as
 from django.conf import settings
 from django.core import mail
 from django.test import Client
-from portal_support import make_user, signed_in
+from portal_builders import make_staff
+from portal_support import signed_in
 
-from keystage.web.models import Role, School, User
+from keystage.web.models import School, User
 
 RESET = "/accounts/password/reset/"
 NEW = "river copper violet meadow"
@@ -114,7 +115,7 @@ def test_the_403_page_says_who_to_ask_for_each_role(
 ) -> None:
     account = {
         "head": lambda: User.objects.get(username=school_a.urn),
-        "staff": lambda: make_user("s@school.example", Role.STAFF, school=school_a),
+        "staff": lambda: make_staff(school_a, "s@school.example"),
         "la": lambda: officer,
     }[who]()
     response = signed_in(account).get("/admin/login/")  # a signed-in account that is not admin

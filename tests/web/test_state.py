@@ -8,6 +8,7 @@ from pathlib import Path
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, signed_in, upload, with_bad_result
 
 from keystage.web.models import Collection, School, User
@@ -22,11 +23,9 @@ def at(day: dt.date) -> time_machine.travel:
     )
 
 
-def window(db: None = None) -> Collection:
-    return Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=dt.date(2026, 6, 1),
-        deadline=KS1_DEADLINE, closes=dt.date(2026, 7, 17),
-    )  # fmt: skip
+def window() -> Collection:
+    return make_window("KS1", opens=dt.date(2026, 6, 1), deadline=KS1_DEADLINE,
+                       closes=dt.date(2026, 7, 17))  # fmt: skip
 
 
 def test_not_started_then_late_after_the_deadline(school_a: School) -> None:

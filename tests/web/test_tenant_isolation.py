@@ -12,28 +12,35 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import timezone
-from portal_support import ctf_bytes, make_user, run_tasks, signed_in, upload
+from portal_builders import (
+    PDF,
+    make_appeal,
+    make_evidence,
+    make_moderation,
+    make_moderation_round,
+    make_officer,
+    make_report,
+    make_staff,
+    make_unattributed,
+    make_window,
+)
+from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from portal_world import portal_patterns
 
 from keystage.web.models import (
-    Appeal,
-    AppealEvidence,
     Collection,
+    JudgementChange,
     ModeratedSchool,
-    ModerationRound,
     RefusedUpload,
-    Report,
-    Role,
     School,
     Submission,
-    UnattributedFile,
     User,
 )
 from keystage.web.workspace.la_queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
-SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id",
-                "moderation_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
+SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id", "moderation_id",
+                "change_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
 LA_ONLY = {"school_id", "upn", "file_id"}
 
@@ -50,22 +57,17 @@ def other_school(
     run_tasks()
     version = Submission.objects.get(school=school_b)
     refused = RefusedUpload.objects.get(school=school_b)
-    staff = make_user("staff.b@example.org", Role.STAFF, school=school_b, email="staff.b@x.org")
+    staff = make_staff(school_b, "staff.b@example.org")
     pupil = version.pupil_set.first()
     assert pupil is not None
-    officer = make_user("officer.b", Role.LA_DATA)
+    officer = make_officer("officer.b")
     query = raise_query(school=school_b, collection=ks1, by=officer, subject="About B", body="?")
-    unattributed = UnattributedFile.objects.create(
-        file="unattributed/x.xml", original_name="x.xml", sha256="0" * 64, size=1,
-        channel="import", reason="unknown school", received_at=timezone.now(),
-    )  # fmt: skip
-    report = Report.objects.create(
-        school=school_b, collection=ks1, kind="school", version=1, file="reports/b.pdf",
-        sha256="0" * 64, size=1, made_from=version, data_fingerprint="x", made_at=timezone.now(),
-    )  # fmt: skip
+    unattributed = make_unattributed()
+    report = make_report(school_b, ks1, made_from=version)
     moderated = _moderation_of(school_b)
     return {
         "moderation_id": moderated.pk,
+        "change_id": moderated.changes.get().pk,
         "appeal_id": moderated.appeal.pk,
         "evidence_id": moderated.appeal.evidence.get().pk,
         "report_id": report.pk,
@@ -83,26 +85,17 @@ def other_school(
 
 
 def _moderation_of(school: School) -> ModeratedSchool:
-    """The school's KS2 moderation, told, with an appeal and its evidence."""
+    """The school's KS2 moderation, told, with a changed judgement, an appeal and its evidence."""
     today = timezone.localdate()
-    ks2 = Collection.objects.create(kind="KS2", academic_year="2025-26", opens=today,
-                                    deadline=today, closes=today)  # fmt: skip
-    round_ = ModerationRound.objects.create(
-        collection=ks2, appeal_opens=today, appeal_closes=today, updated_at=timezone.now()
-    )
-    moderated = ModeratedSchool.objects.create(
-        round=round_, school=school, moderator="M", visit_date=today, outcome="accurate",
-        chosen_at=timezone.now(), notified_at=timezone.now(), letter="moderation/b.pdf",
-        letter_sha256="0" * 64, letter_size=1,
+    ks2 = make_window("KS2")
+    make_moderation_round(ks2, appeal_opens=today, appeal_closes=today)
+    moderated = make_moderation(school, ks2, moderator="M", visit_date=today, outcome="accurate",
+                                letter=PDF)  # fmt: skip
+    JudgementChange.objects.create(
+        moderated=moderated, upn="A123456789012", role="ks2_writing_ta", school_judgement="EXS",
+        moderated_judgement="WTS", recorded_at=timezone.now(),
     )  # fmt: skip
-    appeal = Appeal.objects.create(
-        moderated=moderated, submitted_by=User.objects.get(username=school.urn),
-        submitter_name="Head B", reasons="Because", submitted_at=timezone.now(),
-    )  # fmt: skip
-    AppealEvidence.objects.create(
-        appeal=appeal, file="appeals/b.pdf", original_name="b.pdf", content_type="application/pdf",
-        sha256="0" * 64, size=1, uploaded_at=timezone.now(),
-    )  # fmt: skip
+    make_evidence(make_appeal(moderated))
     return moderated
 
 
@@ -150,7 +143,7 @@ def test_every_data_team_page_refuses_school_users(
     other_school: dict[str, object], school_a: School
 ) -> None:
     for user in (User.objects.get(username=school_a.urn),
-                 make_user("officer.a", Role.STAFF, school=school_a, can_sign=True)):  # fmt: skip
+                 make_staff(school_a, can_sign=True)):  # fmt: skip
         client = signed_in(user)
         for route, _ in portal_patterns():
             if route.startswith("la/"):

@@ -18,12 +18,13 @@ from account_support import (
     sign_in,
     signed_in_as,
 )
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.test import Client, override_settings
 from django.utils import timezone
-from portal_support import PASSWORD, make_user
+from portal_builders import make_officer
+from portal_support import PASSWORD
 
-from keystage.web.models import AuditEvent, Role, School, User
+from keystage.web.models import AuditEvent, School, User
 
 # The promise (docs/security.md): 5 wrong passwords in 15 minutes for one account from one
 # address, whatever name of it is typed; 100 in 15 minutes from one network whatever the names,
@@ -244,9 +245,8 @@ def test_a_throttled_head_resets_their_password_and_is_signed_in(school_a: Schoo
 
 
 def test_a_reset_link_still_asks_an_la_account_for_its_code(db: None) -> None:
-    officer = make_user("data.officer", Role.LA_DATA, email="data.officer@la.example")
     secret = generate_totp_secret()
-    TOTP.activate(officer, secret)
+    officer = make_officer("data.officer", secret=secret)
     client = from_address(SCHOOL_NETWORK)
     client.post("/accounts/password/reset/", {"email": officer.email})
     form = client.get(

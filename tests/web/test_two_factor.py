@@ -27,9 +27,10 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.core.cache import cache
 from django.test import Client, override_settings
-from portal_support import PASSWORD, make_user, signed_in
+from portal_builders import make_admin, make_staff
+from portal_support import PASSWORD, signed_in
 
-from keystage.web.models import AuditEvent, Role, School, User
+from keystage.web.models import AuditEvent, School, User
 
 
 def two_factor() -> Any:
@@ -118,9 +119,7 @@ def test_the_admin_never_shows_a_secret_or_recovery_codes(school_a: School) -> N
     codes = RecoveryCodes(rc).generate_codes()
     hidden = [secret, *codes, *(a.data.get("secret") or a.data["seed"] for a in [rc])]
     hidden.append(Authenticator.objects.get(user=head, type="totp").data["secret"])
-    root = make_user("la.root", Role.LA_ADMIN, is_staff=True, is_superuser=True)
-    TOTP.activate(root, generate_totp_secret())
-    admin = signed_in(root)
+    admin = signed_in(make_admin("la.root", superuser=True))
     pages = ["/admin/mfa/authenticator/", f"/admin/portal/user/{head.pk}/change/"]
     pages += [f"/admin/mfa/authenticator/{a.pk}/change/" for a in Authenticator.objects.all()]
     for page in pages:
@@ -133,8 +132,7 @@ def test_the_admin_never_shows_a_secret_or_recovery_codes(school_a: School) -> N
 def test_the_la_removes_a_lost_phone_in_the_admin(school_a: School) -> None:
     head = head_of(school_a)
     set_up_app(signed_in(head))
-    root = make_user("la.root", Role.LA_ADMIN, is_staff=True, is_superuser=True)
-    TOTP.activate(root, generate_totp_secret())
+    root = make_admin("la.root", superuser=True)
     app = Authenticator.objects.get(user=head, type="totp")
     response = signed_in(root).post(f"/admin/mfa/authenticator/{app.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -159,7 +157,7 @@ def test_recovery_codes_are_shown_once(school_a: School) -> None:
 def test_the_la_can_require_two_factor_of_heads(school_a: School) -> None:
     head = signed_in(head_of(school_a))
     assert head.get("/")["Location"] == "/accounts/2fa/totp/activate/"
-    staff = make_user("officer@school.example", Role.STAFF, school=school_a)
+    staff = make_staff(school_a, "officer@school.example")
     assert signed_in(staff).get("/").status_code == 200  # only heads
     set_up_app(head)
     assert head.get("/").status_code == 200

@@ -4,28 +4,19 @@ pages (issue 14, item 15); the code stays beside a message for whoever phones th
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from pathlib import Path
 
 from django.test import Client
-from django.utils import timezone
+from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, upload
 
 from keystage.ctf.model import Pupil
 from keystage.web.models import Collection, School, Submission
 
 
-def phonics() -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind="PHON", academic_year="2025-26", opens=today - dt.timedelta(days=5),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
-
-
 def test_a_collection_is_named_as_people_say_it(head_a: Client, la_client: Client) -> None:
-    window = phonics()
+    window = make_window("PHON")
     assert window.short_name == "Phonics 2026"
     pages = [
         head_a.get("/").content.decode(),

@@ -1,4 +1,5 @@
-"""The measures' names in words for people: one table for the reports, pages and exports."""
+"""The measures and pupil groups in words for people, and the measures each collection leads
+with: one definition for the reports, the LA's pages and the exports."""
 
 from __future__ import annotations
 
@@ -35,7 +36,38 @@ def label(measure: str) -> str:
     return LABELS.get(measure, measure)
 
 
-# Each breakdown's name, and each group's, as the reports and the LA's pages say them.
+# The measures each collection leads with, the headline first (DESIGN.md's table): the LA's
+# results page shows them for every school and breaks the first down by group; a school's
+# report charts them and breaks them down by group (the percentages: a chart of shares has no
+# place for an average).
+HEADLINES = {
+    "EYFSP": ("eyfsp_gld", "eyfsp_all_elgs_expected", "eyfsp_avg_elgs_expected"),
+    "PHON": ("phon_y1_met", "phon_recheck_met"),
+    # KS1's headline is each subject's (the DfE publishes England's for each, not combined).
+    "KS1": ("ks1_reading_exs_plus", "ks1_writing_exs_plus", "ks1_maths_exs_plus",
+            "ks1_rwm_exs_plus"),
+    "KS2": ("ks2_rwm_exs_plus", "ks2_reading_exs_plus", "ks2_writing_exs_plus",
+            "ks2_maths_exs_plus"),
+}  # fmt: skip
+
+# Short names for table headings and chart labels, where the full label is given nearby.
+SHORT = {
+    "eyfsp_gld": "GLD", "eyfsp_all_elgs_expected": "All 17 goals",
+    "phon_y1_met": "Year 1 met", "phon_recheck_met": "Re-check met",
+    "ks1_rwm_exs_plus": "RWM EXS+", "ks1_reading_exs_plus": "Reading EXS+",
+    "ks1_writing_exs_plus": "Writing EXS+", "ks1_maths_exs_plus": "Maths EXS+",
+    "ks2_rwm_exs_plus": "RWM expected", "ks2_reading_exs_plus": "Reading expected",
+    "ks2_writing_exs_plus": "Writing expected", "ks2_maths_exs_plus": "Maths expected",
+}  # fmt: skip
+
+
+def short_label(measure: str) -> str:
+    """The measure's short name; one without is shown as it is."""
+    return SHORT.get(measure, measure)
+
+
+# Each breakdown's name, and each group's, as the reports and the LA's pages say them: the
+# DfE's words where its statistics name the group (first language: "other than English").
 DIMENSIONS = {
     "sex": "Sex",
     "disadvantaged": "Disadvantaged (free school meals in the last six years)",
@@ -51,7 +83,7 @@ GROUPS = {
     "disadvantaged=unknown": "Disadvantage not known",
     "sen=none": "No SEN", "sen=support": "SEN support", "sen=ehcp": "EHC plan",
     "sen=unknown": "SEN not known",
-    "eal=yes": "English as an additional language", "eal=no": "English as first language",
+    "eal=yes": "First language other than English", "eal=no": "First language English",
     "eal=unknown": "First language not known",
     "term_of_birth=autumn": "Autumn-born (September to December)",
     "term_of_birth=spring": "Spring-born (January to April)",

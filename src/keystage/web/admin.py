@@ -17,6 +17,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from keystage.web.accounts import invitations
+from keystage.web.accounts.access import signed_in
 from keystage.web.accounts.account_forms import AccountForm, NewAccountForm
 from keystage.web.common import audit
 from keystage.web.models import (
@@ -77,8 +78,7 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
                                   "off or has no email address", messages.WARNING)  # fmt: skip
 
     def _invite(self, request: HttpRequest, account: User) -> None:
-        assert isinstance(request.user, User)
-        if invitations.send(account, invited_by=request.user):
+        if invitations.send(account, invited_by=signed_in(request)):
             self.message_user(request, f"We have emailed {account.email} an invitation to set "
                               f"the password of {account}. Its link works for "
                               f"{invitations.lasts()}.", messages.SUCCESS)  # fmt: skip

@@ -49,6 +49,9 @@ urlpatterns = [
     path("", include(portal)),
     # Before allauth's own: its page let anyone add any address and sign in by it unconfirmed.
     path("accounts/email/", email.email_address, name="account_email"),
+    path("accounts/email/change/", email.change_email, name="account_email_change"),
+    path("accounts/email/resend/", email.send_link_again, name="account_email_resend"),
+    path("accounts/email/keep/", email.keep_address, name="account_email_keep"),
     # An invitation's link: allauth's reset key, on a page worded for someone new.
     re_path(
         r"^accounts/invitation/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

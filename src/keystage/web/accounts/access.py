@@ -147,6 +147,25 @@ def la_user_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
     return login_required(wrapped)  # type: ignore[return-value]
 
 
+def head_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
+    """Pages for the head teacher alone (the school's staff accounts): 404 for anyone else."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if signed_in(request).role != Role.HEAD:
+            raise Http404("Only the head teacher's account manages staff accounts.")
+        return view(request, *args, **kwargs)
+
+    return school_user_required(wrapped)  # type: ignore[return-value]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account a page behind one of the decorators above acts for."""
+    user = request.user
+    assert isinstance(user, User), "a page that acts for an account must require sign-in"
+    return user
+
+
 def school_of(request: HttpRequest) -> School:
     user = request.user
     assert isinstance(user, User) and user.school is not None

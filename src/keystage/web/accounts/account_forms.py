@@ -111,23 +111,28 @@ class NewAccountForm(AdminUserCreationForm):  # type: ignore[type-arg]
         role, school = cleaned.get("role"), cleaned.get("school")
         typed, email = (cleaned.get("username") or "").strip(), cleaned.get("email") or ""
         if role == Role.HEAD and school is not None:
-            if typed and typed != school.urn:
-                self.add_error("username", f"Leave it empty: a head teacher signs in with the "
-                               f"school's URN, {school.urn}")  # fmt: skip
-            elif User.objects.filter(username__iexact=school.urn).exists():
-                self.add_error("school", f"{school.name} has a head teacher's account already "
-                               f"({school.urn}): change that account instead")  # fmt: skip
-            else:
-                cleaned["username"] = school.urn
-        elif role == Role.STAFF:
+            self._name_the_head(cleaned, school, typed)
+            return
+        if role == Role.STAFF:
             if typed and typed.lower() != email.lower():
                 self.add_error("username", "Leave it empty: a member of staff signs in with "
                                "their email address")  # fmt: skip
             cleaned["username"] = email.lower()
-        elif role in LA_ROLES and not typed:
+            return
+        if role in LA_ROLES and not typed:
             self.add_error("username", "Enter the name they will sign in with, like data.officer")
         elif role in LA_ROLES and typed.isdigit():
             self.add_error("username", "Choose a name with letters in it: schools' URNs are digits")
+
+    def _name_the_head(self, cleaned: dict[str, Any], school: School, typed: str) -> None:
+        if typed and typed != school.urn:
+            self.add_error("username", f"Leave it empty: a head teacher signs in with the "
+                           f"school's URN, {school.urn}")  # fmt: skip
+        elif User.objects.filter(username__iexact=school.urn).exists():
+            self.add_error("school", f"{school.name} has a head teacher's account already "
+                           f"({school.urn}): change that account instead")  # fmt: skip
+        else:
+            cleaned["username"] = school.urn
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()

@@ -60,5 +60,9 @@ class User(AbstractUser):
         return self.role in LA_ROLES
 
     @property
+    def is_la_admin(self) -> bool:
+        return self.role == Role.LA_ADMIN
+
+    @property
     def may_sign(self) -> bool:
         return self.role == Role.HEAD or (self.role == Role.STAFF and self.can_sign)

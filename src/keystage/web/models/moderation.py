@@ -2,7 +2,7 @@
 sampled and changed, the letter that tells the head, and the head's appeal with its decision.
 
 A changed judgement replaces the school's in the figures; an appeal's final judgement, once
-decided, replaces the moderated one (keystage.web.moderation.records).
+decided, replaces the moderated one (keystage.web.moderation.judgements).
 """
 
 from __future__ import annotations

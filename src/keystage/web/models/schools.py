@@ -47,6 +47,11 @@ class School(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """How pages, emails and the audit trail name a school: "Oak Primary (9992001)"."""
         return f"{self.name} ({self.laestab})"
 
     @property

@@ -66,17 +66,27 @@ def make_and_send(moderated_id: int) -> str:
     if moderated.notified_at is None:
         return "not released"
     if not moderated.letter_sha256:
-        pdf, _ = pdf_of(render_to_string("reports/letter.html", letter_context(moderated)))
-        with transaction.atomic():
-            row = ModeratedSchool.objects.select_for_update().get(pk=moderated_id)
-            if not row.letter_sha256:
-                row.letter_sha256 = hashlib.sha256(pdf).hexdigest()
-                row.letter_size = len(pdf)
-                row.letter.save("letter.pdf", ContentFile(pdf), save=False)
-                row.save(update_fields=["letter", "letter_sha256", "letter_size"])
+        _make(moderated)
         moderated.refresh_from_db()
     if moderated.letter_sent_at is not None:
         return "already sent"
+    _email(moderated)
+    return "sent"
+
+
+def _make(moderated: ModeratedSchool) -> None:
+    """The letter as a PDF, kept once: another run that made it meanwhile keeps its own."""
+    pdf, _ = pdf_of(render_to_string("reports/letter.html", letter_context(moderated)))
+    with transaction.atomic():
+        row = ModeratedSchool.objects.select_for_update().get(pk=moderated.pk)
+        if not row.letter_sha256:
+            row.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+            row.letter_size = len(pdf)
+            row.letter.save("letter.pdf", ContentFile(pdf), save=False)
+            row.save(update_fields=["letter", "letter_sha256", "letter_size"])
+
+
+def _email(moderated: ModeratedSchool) -> None:
     to = mail.school_addresses(moderated.school)
     mail.send(
         "moderation_letter", to,
@@ -91,4 +101,3 @@ def make_and_send(moderated_id: int) -> str:
         school=moderated.school, collection=moderated.round.collection, to=to,
         letter_sha256=moderated.letter_sha256,
     )  # fmt: skip
-    return "sent"

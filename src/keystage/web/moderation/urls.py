@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern
 
-from keystage.web.moderation.views import appeals, la
+from keystage.web.moderation.views import appeals, moderated, review, rounds
 
 urlpatterns: list[URLPattern] = [
-    *la.urls,
+    *rounds.urls,
+    *moderated.urls,
+    *review.urls,
     *appeals.urls,
 ]

@@ -18,8 +18,10 @@ from keystage.web.models import (
     Submission,
     User,
 )
+from keystage.web.moderation import appeals
 from keystage.web.moderation import records as moderation
 from keystage.web.moderation.evidence import accept
+from keystage.web.moderation.pupils import school_judgement
 
 APPEAL_OPENS, APPEAL_CLOSES = dt.date(2026, 6, 15), dt.date(2026, 6, 26)
 # A one-page PDF, as a head might scan a pupil's writing.
@@ -78,7 +80,7 @@ def _change_writing(m: ModeratedSchool, team: User) -> None:
     lower = {"GDS": "EXS", "EXS": "WTS"}
     changed = 0
     for record in records:
-        theirs = moderation.school_judgement(record, "ks2_writing_ta", codeset)
+        theirs = school_judgement(record, "ks2_writing_ta", codeset)
         if theirs in lower and changed < 2:
             moderation.add_change(m, upn=record.upn, role="ks2_writing_ta",
                                   judgement=lower[theirs], by=team)  # fmt: skip
@@ -90,7 +92,7 @@ def _appeal(m: ModeratedSchool) -> None:
     if head is None:
         return
     scan = SimpleUploadedFile("writing-portfolio.pdf", EVIDENCE, "application/pdf")
-    made = moderation.submit_appeal(
+    made = appeals.submit_appeal(
         m, by=head, name=f"Head of {m.school.name}", files=[accept(scan)],
         reasons="We believe the first pupil's independent writing meets the expected standard: "
         "the portfolio shows the pieces the moderator did not see.",

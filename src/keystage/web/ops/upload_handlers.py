@@ -9,7 +9,7 @@ Two guards, one rule book (POLICIES, by URL name):
 The forms check again after the fact; these guards only spare the disk, the time and the wait.
 
 A URL not in POLICIES takes no more than an ordinary form does (DATA_UPLOAD_MAX_MEMORY_SIZE):
-a new page that takes files must be added here (tests/web/test_front_door.py checks it).
+a new page that takes files must be added here (tests/web/test_upload_door.py checks it).
 """
 
 from __future__ import annotations

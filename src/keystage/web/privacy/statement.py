@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from keystage.web.common import clock
-from keystage.web.models import DataSharingStatement, User
+from keystage.web.common.audit import Action, record
+from keystage.web.models import Collection, DataSharingStatement, User
 
 MAX_CHARACTERS = 20_000
 _ITEM = re.compile(r"^\s*[-*\u2022]\s+")
@@ -32,37 +35,49 @@ class Block:
 
 def blocks(text: str) -> list[Block]:
     """Paragraphs, lists and headings of the LA's plain text, in order."""
-    found: list[Block] = []
-    paragraph: list[str] = []
-    items: list[str] = []
-
-    def close() -> None:
-        if paragraph:
-            found.append(Block("paragraph", " ".join(paragraph)))
-            paragraph.clear()
-        if items:
-            found.append(Block("list", items=tuple(items)))
-            items.clear()
-
+    reading = _Reading()
     for raw in clean(text).split("\n"):
+        reading.line(raw)
+    reading.close()
+    return reading.found
+
+
+class _Reading:
+    """The blocks read so far, and the paragraph or the list being read."""
+
+    def __init__(self) -> None:
+        self.found: list[Block] = []
+        self.paragraph: list[str] = []
+        self.items: list[str] = []
+
+    def line(self, raw: str) -> None:
         line = raw.strip()
         if not line:
-            close()
-        elif _HEADING.match(raw):
-            close()
-            found.append(Block("heading", _HEADING.sub("", raw).strip()))
-        elif _ITEM.match(raw):
-            if paragraph:
-                close()
-            items.append(_ITEM.sub("", raw).strip())
-        elif items and raw[:1].isspace():
-            items[-1] = f"{items[-1]} {line}"  # an indented line carries on the item above
-        else:
-            if items:
-                close()
-            paragraph.append(line)
-    close()
-    return found
+            self.close()
+            return
+        if _HEADING.match(raw):
+            self.close()
+            self.found.append(Block("heading", _HEADING.sub("", raw).strip()))
+            return
+        if _ITEM.match(raw):
+            if self.paragraph:
+                self.close()
+            self.items.append(_ITEM.sub("", raw).strip())
+            return
+        if self.items and raw[:1].isspace():
+            self.items[-1] = f"{self.items[-1]} {line}"  # an indented line carries on the item
+            return
+        if self.items:
+            self.close()
+        self.paragraph.append(line)
+
+    def close(self) -> None:
+        if self.paragraph:
+            self.found.append(Block("paragraph", " ".join(self.paragraph)))
+            self.paragraph.clear()
+        if self.items:
+            self.found.append(Block("list", items=tuple(self.items)))
+            self.items.clear()
 
 
 def clean(text: str) -> str:
@@ -72,7 +87,7 @@ def clean(text: str) -> str:
 
 def current() -> DataSharingStatement | None:
     """The version in force: the latest published, or None (the default is shown)."""
-    return DataSharingStatement.objects.order_by("-published_at", "-id").first()
+    return every_version().first()
 
 
 def current_text() -> str:
@@ -80,13 +95,29 @@ def current_text() -> str:
     return found.text if found is not None else default_text()
 
 
-def publish(text: str, by: User) -> DataSharingStatement:
-    return DataSharingStatement.objects.create(
+def every_version() -> QuerySet[DataSharingStatement]:
+    """Newest first: what schools were told, and when."""
+    return DataSharingStatement.objects.order_by("-published_at", "-id")
+
+
+def collections_listed() -> QuerySet[Collection]:
+    """The collections the public page lists, with how long each is kept."""
+    return Collection.objects.order_by("-academic_year", "kind")
+
+
+def publish(text: str, by: User, request: HttpRequest | None = None) -> DataSharingStatement:
+    """A new version, in force from now; the earlier ones are kept."""
+    made = DataSharingStatement.objects.create(
         text=clean(text),
         published_at=clock.now(),
         published_by=by,
         published_by_name=by.get_full_name() or by.username,
     )
+    record(
+        Action.STATEMENT, "published a new version of the data-sharing statement",
+        request=request, actor=by, statement=made.pk, characters=len(made.text),
+    )  # fmt: skip
+    return made
 
 
 def default_text() -> str:

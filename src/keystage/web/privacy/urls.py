@@ -2,9 +2,10 @@
 
 from django.urls import URLPattern
 
-from keystage.web.privacy.views import audit, statement
+from keystage.web.privacy.views import audit, retention, statement
 
 urlpatterns: list[URLPattern] = [
     *audit.urls,
     *statement.urls,
+    *retention.urls,
 ]

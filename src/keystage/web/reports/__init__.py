@@ -1,6 +1,7 @@
 """Schools' results reports as PDF: rendered with WeasyPrint in tasks, one per school.
 
-render.py builds the HTML and the PDF, charts.py the inline SVG charts, fetcher.py the only
-way WeasyPrint may read anything (this folder's fonts and stylesheet), publish.py publishing a
-collection and making each school's new report versions.
+school_report.py makes the school-level report (with figures.py, subjects.py and trend.py),
+pupil_report.py and pupil_pdf.py the pupil-level one, making.py renders and stores a school's
+new versions, publish.py publishes a collection. The charts are keystage.web.common.charts';
+the fonts, stylesheet and rendering keystage.web.common.pdf's.
 """

@@ -12,14 +12,13 @@ import time
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from keystage.web.common import clock, mail
-from keystage.web.common.pdf import pdf_of
 from keystage.web.models import Collection, Report, School, Submission
-from keystage.web.reports import pupil_pdf, render
+from keystage.web.reports import pupil_pdf
 from keystage.web.reports.publishable import publishable_now
+from keystage.web.reports.school_report import render_school_report
 from keystage.web.results.pupils import fingerprint
 from keystage.web.submissions.state import Standing
 
@@ -35,14 +34,7 @@ def render_for(school_id: int, collection_id: int) -> str:
     made_from = fingerprint(collection, school)
     if _latest_fingerprint(school, collection) == made_from:
         return "unchanged"
-    started = time.perf_counter()
-    school_pdf, _ = pdf_of(
-        render_to_string("reports/school.html", render.school_context(school, collection))
-    )
-    school_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    pupils_pdf, _ = pupil_pdf.pupil_report_pdf(school, collection)  # in parts when long
-    pupil_seconds = time.perf_counter() - started
+    rendered = _rendered(school, collection)
     with transaction.atomic():
         School.objects.select_for_update().get(pk=school.pk)  # one new version at a time
         if _latest_fingerprint(school, collection) == made_from:
@@ -53,13 +45,24 @@ def render_for(school_id: int, collection_id: int) -> str:
             # keeps its reports as they were), or a decision queued this school again.
             return "changed meanwhile"
         version = _next_version(school, collection)
-        for kind, pdf, seconds in (
-            (Report.Kind.SCHOOL, school_pdf, school_seconds),
-            (Report.Kind.PUPIL, pupils_pdf, pupil_seconds),
-        ):
+        for kind, pdf, seconds in rendered:
             _store(school, collection, kind, version, pdf, seconds, now.current, made_from)
     _tell_school(school, collection, version, now)
     return f"version {version}"
+
+
+def _rendered(school: School, collection: Collection) -> list[tuple[str, bytes, float]]:
+    """Both reports: (kind, PDF, seconds to render it)."""
+    started = time.perf_counter()
+    school_pdf = render_school_report(school, collection)
+    school_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    pupils_pdf, _ = pupil_pdf.pupil_report_pdf(school, collection)  # in parts when long
+    pupil_seconds = time.perf_counter() - started
+    return [
+        (Report.Kind.SCHOOL, school_pdf, school_seconds),
+        (Report.Kind.PUPIL, pupils_pdf, pupil_seconds),
+    ]
 
 
 def _latest_fingerprint(school: School, collection: Collection) -> str | None:

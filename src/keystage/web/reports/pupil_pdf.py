@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from keystage.web.common.pdf import laid_out, written
 from keystage.web.common.pdf.join import JoinedPDF
 from keystage.web.models import Collection, School
-from keystage.web.reports.render import pupil_context
+from keystage.web.reports.pupil_report import pupil_context
 
 TEMPLATE = "reports/pupils.html"
 PUPILS_A_PART = 250  # some seven pages of rows: a part's layout stays small and quick

@@ -8,10 +8,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
-from keystage.web.accounts.access import la_user_required, school_of, school_user_required
+from keystage.web.accounts.access import (
+    la_user_required,
+    school_of,
+    school_user_required,
+    signed_in,
+)
 from keystage.web.common import audit
 from keystage.web.common.clock import today
-from keystage.web.models import Collection, Publication, Report, User
+from keystage.web.models import Collection, Publication, Report
 from keystage.web.reports.publish import progress, publish
 from keystage.web.reports.publishable import publishable
 from keystage.web.submissions import downloads
@@ -95,9 +100,8 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponseBase:
 def la_publish(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     if request.method == "POST":
-        assert isinstance(request.user, User)
         again = Publication.objects.filter(collection=collection).exists()
-        schools = publish(collection, request.user)
+        schools = publish(collection, signed_in(request))
         left_out = len(progress(collection).left_out)
         audit.record(
             audit.Action.PUBLISH, f"published the reports of {collection.short_name}",

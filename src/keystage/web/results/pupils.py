@@ -11,15 +11,15 @@ from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import Measure, compute
 from keystage.web.models import Collection, PupilRecord, School
-from keystage.web.moderation import records
+from keystage.web.moderation import judgements as moderation
 from keystage.web.submissions.locks import locked_school_ids
 from keystage.web.workspace.shared_pupils import excluded_records
 
 
 def current_records(collection: Collection, school: School | None = None) -> Iterator[PupilRecord]:
     """The records the figures are made from, with the KS2 judgements that stand after
-    moderation and appeals in place of the school's (keystage.web.moderation.records)."""
-    judgements = records.judgements_for(collection, school)
+    moderation and appeals in place of the school's (keystage.web.moderation.judgements)."""
+    judgements = moderation.judgements_for(collection, school)
     codeset = codeset_for(collection.academic_year) if judgements else None
     rows = PupilRecord.objects.filter(
         submission__collection=collection, submission__is_current=True
@@ -29,7 +29,7 @@ def current_records(collection: Collection, school: School | None = None) -> Ite
     left_out = excluded_records(collection)
     for row in rows.order_by("submission__school_id", "id").iterator(chunk_size=2000):
         if (row.submission.school_id, row.upn) not in left_out:
-            yield records.overlay(row, judgements, codeset) if codeset else row
+            yield moderation.overlay(row, judgements, codeset) if codeset else row
 
 
 def pupils(collection: Collection, school: School | None = None) -> list[Pupil]:
@@ -48,7 +48,7 @@ def fingerprint(collection: Collection, school: School) -> str:
     digest = hashlib.sha256()
     for row in current_records(collection, school):
         digest.update(f"{row.submission_id}:{row.upn};".encode())
-    digest.update(records.state(collection, school).encode())  # "" (no change) outside KS2
+    digest.update(moderation.state(collection, school).encode())  # "" (no change) outside KS2
     return digest.hexdigest()
 
 

@@ -7,9 +7,13 @@ version: the same query in the next version keeps its answer.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
-from keystage.web.models import Answer, FindingRecord, Submission
+from django.db import IntegrityError
+
+from keystage.web.common import clock
+from keystage.web.models import Answer, FindingRecord, Submission, User
 
 Key = tuple[int, str, str]  # school id, UPN ("" for the file), check code
 
@@ -37,3 +41,17 @@ def unanswered_counts(versions: Iterable[Submission]) -> dict[int, int]:
         if (school_of[version_id], upn, code) not in answers:
             counts[version_id] += 1
     return counts
+
+
+def save_answer(version: Submission, *, upn: str, code: str, text: str, by: User) -> bool:
+    """The school's explanation of one of the version's queries; False when the version has no
+    such query. Two people answering at the same moment: the first answer stands."""
+    if not version.finding_set.filter(severity="query", upn=upn, code=code).exists():
+        return False
+    given = {"text": text, "answered_by": by, "answered_at": clock.now()}
+    with contextlib.suppress(IntegrityError):
+        Answer.objects.update_or_create(
+            school=version.school, collection=version.collection, upn=upn, code=code,
+            defaults=given, create_defaults={**given, "first_submission": version},
+        )  # fmt: skip
+    return True

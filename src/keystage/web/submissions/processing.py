@@ -139,27 +139,41 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         if status == Submission.Status.CHECKED:
             outcome.findings.extend(cross_school.findings_for(submission, outcome.pupils, seen))
             owed = cross_school.owed_elsewhere(submission, outcome.pupils, seen)
-        PupilRecord.objects.filter(submission=submission).delete()
-        FindingRecord.objects.filter(submission=submission).delete()
-        bulk.insert([_finding_row(submission, f) for f in outcome.findings])
-        bulk.insert(pupil_rows)
-        PupilMatch.objects.filter(version=submission).delete()
-        bulk.insert(cross_school.matches_to_keep(submission, outcome.pupils, seen, now))
+        _replace_rows(submission, outcome, pupil_rows, seen, now)
         faultpoints.reached("stored-pupils")  # the fault tests kill a worker here
         made_current = _make_current(submission, status, versions, now)
-        Submission.objects.filter(pk=submission.pk).update(
-            status=status,
-            checked_at=now,
-            is_current=made_current,
-            pupils=len(outcome.pupils),
-            errors=sum(1 for f in outcome.findings if f.severity == "error"),
-            queries=sum(1 for f in outcome.findings if f.severity == "query"),
-            refusal_code=outcome.refused.code if outcome.refused else "",
-            refusal_message=outcome.refused.message if outcome.refused else "",
-        )
+        _checked(submission, outcome, status, made_current, now)
         if made_current:
             cross_school.put_owed(owed)
     return status
+
+
+def _replace_rows(
+    submission: Submission, outcome: Outcome, pupil_rows: list[PupilRecord],
+    seen: cross_school.Sighting, now: dt.datetime,
+) -> None:  # fmt: skip
+    """The version's pupils, findings and matches, in place of any a worker left half-done."""
+    PupilRecord.objects.filter(submission=submission).delete()
+    FindingRecord.objects.filter(submission=submission).delete()
+    bulk.insert([_finding_row(submission, f) for f in outcome.findings])
+    bulk.insert(pupil_rows)
+    PupilMatch.objects.filter(version=submission).delete()
+    bulk.insert(cross_school.matches_to_keep(submission, outcome.pupils, seen, now))
+
+
+def _checked(
+    submission: Submission, outcome: Outcome, status: str, made_current: bool, now: dt.datetime
+) -> None:
+    Submission.objects.filter(pk=submission.pk).update(
+        status=status,
+        checked_at=now,
+        is_current=made_current,
+        pupils=len(outcome.pupils),
+        errors=sum(1 for f in outcome.findings if f.severity == "error"),
+        queries=sum(1 for f in outcome.findings if f.severity == "query"),
+        refusal_code=outcome.refused.code if outcome.refused else "",
+        refusal_message=outcome.refused.message if outcome.refused else "",
+    )
 
 
 def _status(

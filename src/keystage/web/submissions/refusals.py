@@ -49,6 +49,12 @@ def current_version(school: School, collection: Collection) -> Submission | None
     return Submission.objects.filter(school=school, collection=collection, is_current=True).first()
 
 
+def kept_for(school: School, collection: Collection) -> list[RefusedUpload]:
+    """The school's files refused at upload for the collection, oldest first."""
+    rows = RefusedUpload.objects.filter(school=school, collection=collection)
+    return list(rows.select_related("uploaded_by"))
+
+
 def why(kept: RefusedUpload) -> str:
     """The reason, with the check code beside it for whoever phones the LA."""
     return f"{kept.message} (Check code {kept.code}.)"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from keystage.web.models import (
     Collection,
@@ -112,35 +112,20 @@ def standings_for(
 ) -> dict[int, Standing]:
     """Every school's standing in one collection, in a fixed number of queries (not per school)."""
     ids = [s.pk for s in schools]
-    versions = Submission.objects.filter(collection=collection, school_id__in=ids).select_related(
-        "uploaded_by"
-    )
-    latest: dict[int, Submission] = {}
-    current: dict[int, Submission] = {}
-    for version in versions.order_by("school_id", "version"):
-        latest[version.school_id] = version
-        if version.is_current:
-            current[version.school_id] = version
+    latest, current = _versions(collection, ids)
     by_version = unanswered_counts(current.values())
-    unanswered = {school_id: by_version.get(v.pk, 0) for school_id, v in current.items()}
-    school_of_version = {v.pk: school_id for school_id, v in current.items()}
-    confirmations: dict[int, Confirmation] = {}
-    for signed in Confirmation.objects.filter(
-        submission_id__in=list(school_of_version), voided_at__isnull=True
-    ).select_related("signed_by"):
-        school_id = school_of_version[signed.submission_id]
-        signed.submission = current[school_id]  # already loaded: no query per school
-        confirmations[school_id] = signed
+    confirmations = _confirmations(current)
     team = _team_query_counts(collection, ids)
     whole, one_by_one = locked_school_ids(collection)
     refused, refused_counts = _refused_uploads(collection, ids)
     found = {}
     for school_id in ids:
         asked = team.get(school_id, Counter())
+        now = current.get(school_id)
         here = Standing(
-            collection, State.NOT_STARTED, State.NOT_STARTED, latest.get(school_id),
-            current.get(school_id), unanswered.get(school_id, 0), confirmations.get(school_id),
-            today, team_queries=asked[TeamQuery.Status.OPEN],
+            collection, State.NOT_STARTED, State.NOT_STARTED, latest.get(school_id), now,
+            by_version.get(now.pk, 0) if now else 0, confirmations.get(school_id), today,
+            team_queries=asked[TeamQuery.Status.OPEN],
             team_replied=asked[TeamQuery.Status.REPLIED], locked=whole or school_id in one_by_one,
             refused=refused.get(school_id), refused_count=refused_counts[school_id],
         )  # fmt: skip
@@ -150,6 +135,34 @@ def standings_for(
         late = here.step != State.SUBMITTED and collection.is_late(today)
         here.state = State.LATE if late else here.step
         found[school_id] = here
+    return found
+
+
+def _versions(
+    collection: Collection, ids: list[int]
+) -> tuple[dict[int, Submission], dict[int, Submission]]:
+    """Each school's newest version, and its current one, by school id."""
+    versions = Submission.objects.filter(collection=collection, school_id__in=ids)
+    latest: dict[int, Submission] = {}
+    current: dict[int, Submission] = {}
+    for version in versions.select_related("uploaded_by").order_by("school_id", "version"):
+        latest[version.school_id] = version
+        if version.is_current:
+            current[version.school_id] = version
+    return latest, current
+
+
+def _confirmations(current: dict[int, Submission]) -> dict[int, Confirmation]:
+    """Each school's sign-off of its current version, by school id."""
+    school_of_version = {v.pk: school_id for school_id, v in current.items()}
+    found: dict[int, Confirmation] = {}
+    signed = Confirmation.objects.filter(
+        submission_id__in=list(school_of_version), voided_at__isnull=True
+    )
+    for row in signed.select_related("signed_by"):
+        school_id = school_of_version[row.submission_id]
+        row.submission = current[school_id]  # already loaded: no query per school
+        found[school_id] = row
     return found
 
 
@@ -196,6 +209,20 @@ def _step(here: Standing) -> State:
     if here.confirmation is not None:
         return State.SUBMITTED
     return State.READY
+
+
+def versions_of(school: School, collection: Collection) -> QuerySet[Submission]:
+    """Every version the school sent for the collection."""
+    found = Submission.objects.filter(school=school, collection=collection)
+    return found.select_related("uploaded_by")
+
+
+def team_queries_waiting(school: School, collection: Collection | None = None) -> list[TeamQuery]:
+    """The data team's queries waiting for the school's reply (in one collection, or any)."""
+    found = TeamQuery.objects.filter(school=school, status=TeamQuery.Status.OPEN)
+    if collection is not None:
+        found = found.filter(collection=collection)
+    return list(found.select_related("collection"))
 
 
 def collections_for_home(today: dt.date) -> list[Collection]:

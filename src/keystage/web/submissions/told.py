@@ -84,15 +84,16 @@ def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]
         return []
     named = own.filter(upn__in=list(told)).only("upn", "surname", "forename")
     pupils = {r.upn: display_name(r) for r in named}
-    found = []
-    for upn in sorted(told & set(pupils), key=lambda u: (pupils[u], u)):
-        decision = decisions.get(upn)
-        found.append(
-            Outcome(
-                upn=upn,
-                pupil=pupils[upn],
-                decided=decision is not None,
-                ours=None if decision is None else our_school(school, decision.school),
-            )
-        )
-    return found
+    return [
+        _outcome(school, upn, pupils[upn], decisions.get(upn))
+        for upn in sorted(told & set(pupils), key=lambda u: (pupils[u], u))
+    ]
+
+
+def _outcome(school: School, upn: str, pupil: str, decision: MoveDecision | None) -> Outcome:
+    return Outcome(
+        upn=upn,
+        pupil=pupil,
+        decided=decision is not None,
+        ours=None if decision is None else our_school(school, decision.school),
+    )

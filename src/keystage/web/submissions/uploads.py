@@ -90,6 +90,27 @@ class Sniffed:
 def sniff(upload: UploadedFile[bytes]) -> Sniffed:
     """Refuses what is plainly not a CTF before storing it; hashes what is kept."""
     size = upload.size or 0
+    _sized(size)
+    name = upload.name or ""
+    spreadsheet = template_upload.is_spreadsheet_name(name)  # a filled Keystage template
+    if not spreadsheet and not name.lower().endswith(".xml"):
+        raise UploadRefusedError(
+            f"“{name}” is not an XML file. Upload the CTF your MIS exports: its name ends in .xml "
+            "(or this collection's spreadsheet template, filled in: its name ends in .xlsx)."
+        )
+    sha256, head = _hashed(upload)
+    for magic, message in NOT_CTF:
+        if head.startswith(magic):
+            raise UploadRefusedError(message)
+    if spreadsheet and (refusal := template_upload.upload_refusal(upload)):
+        raise UploadRefusedError(refusal)
+    if not spreadsheet and head.startswith(_ZIP):
+        raise UploadRefusedError(_NOT_CTF_ZIP)
+    upload.seek(0)
+    return Sniffed(sha256=sha256, size=size)
+
+
+def _sized(size: int) -> None:
     if size == 0:
         raise UploadRefusedError(
             "The file is empty. Export the CTF from your MIS again and upload it."
@@ -100,28 +121,17 @@ def sniff(upload: UploadedFile[bytes]) -> Sniffed:
             f"The file is {filesizeformat(size)}; the largest we accept is "
             f"{filesizeformat(limit)}. Check you exported only this collection's pupils."
         )
-    name = upload.name or ""
-    spreadsheet = template_upload.is_spreadsheet_name(name)  # a filled Keystage template
-    if not spreadsheet and not name.lower().endswith(".xml"):
-        raise UploadRefusedError(
-            f"“{name}” is not an XML file. Upload the CTF your MIS exports: its name ends in .xml "
-            "(or this collection's spreadsheet template, filled in: its name ends in .xlsx)."
-        )
+
+
+def _hashed(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
+    """The file's SHA-256, and its first bytes (what kind of file it is)."""
     digest = hashlib.sha256()
     head = b""
     for chunk in upload.chunks():
         if not head:
             head = chunk[:8]
         digest.update(chunk)
-    for magic, message in NOT_CTF:
-        if head.startswith(magic):
-            raise UploadRefusedError(message)
-    if spreadsheet and (refusal := template_upload.upload_refusal(upload)):
-        raise UploadRefusedError(refusal)
-    if not spreadsheet and head.startswith(_ZIP):
-        raise UploadRefusedError(_NOT_CTF_ZIP)
-    upload.seek(0)
-    return Sniffed(sha256=digest.hexdigest(), size=size)
+    return digest.hexdigest(), head
 
 
 def receive(

@@ -95,6 +95,10 @@ class Move:
     def names_differ(self) -> bool:
         return len({" ".join(n.casefold().split()) for n in self.names}) > 1
 
+    def record_of(self, school_id: str) -> PupilRecord | None:
+        """The record of the school chosen on a form (its id, as text); None for none of them."""
+        return next((r for r in self.records if str(r.submission.school_id) == school_id), None)
+
 
 def _moves(collection: Collection, records: Iterable[PupilRecord]) -> list[Move]:
     by_upn: dict[str, dict[int, PupilRecord]] = defaultdict(dict)
@@ -180,9 +184,9 @@ def _audit(
     noted: bool,
 ) -> None:
     others = [s for s in move.schools if school is None or s.pk != school.pk]
-    names = ", ".join(f"{s.name} ({s.laestab})" for s in others)
+    names = ", ".join(s.reference for s in others)
     what = (
-        f"{school.name} ({school.laestab}) reports pupil UPN {move.upn}; left out of {names}"
+        f"{school.reference} reports pupil UPN {move.upn}; left out of {names}"
         if school is not None
         else f"UPN {move.upn} is a different child in each of {names}: all keep their record"
     )

@@ -4,49 +4,33 @@ from __future__ import annotations
 
 from allauth.core import ratelimit
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from keystage.web.accounts import invitations
-from keystage.web.accounts.access import own_staff, school_of, school_user_required
+from keystage.web.accounts import invitations, staff
+from keystage.web.accounts.access import head_required, own_staff, school_of, signed_in
 from keystage.web.common.forms import StaffForm, StaffRightsForm
-from keystage.web.models import Role, User
+from keystage.web.models import User
 
 
-def _head(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.HEAD:
-        raise Http404("Only the head teacher's account manages staff accounts.")
-    return user
-
-
-@school_user_required
+@head_required
 def people(request: HttpRequest) -> HttpResponse:
-    head = _head(request)
     school = school_of(request)
     form = StaffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = User(
-            username=data["email"],
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            role=Role.STAFF,
-            school=school,
-            can_sign=data["can_sign"],
-        )
-        person.set_unusable_password()
-        person.save()
-        _invite(request, person, head, added=True)
+        person = staff.add_staff(
+            school, email=data["email"], first_name=data["first_name"],
+            last_name=data["last_name"], can_sign=data["can_sign"],
+        )  # fmt: skip
+        _invite(request, person, signed_in(request), added=True)
         return redirect("portal:people")
-    staff = User.objects.filter(school=school, role=Role.STAFF).order_by("last_name")
     return render(
         request,
         "portal/people.html",
         {
             "school": school,
-            "staff": [(member, invitations.waiting(member)) for member in staff],
+            "staff": [(m, invitations.waiting(m)) for m in staff.staff_of(school)],
             "form": form,
             "lasts": invitations.lasts(),
         },
@@ -54,10 +38,9 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
-@school_user_required
+@head_required
 def invite_again(request: HttpRequest, user_id: int) -> HttpResponse:
     """Sends a member of staff who has not chosen a password yet a new invitation."""
-    head = _head(request)
     member = own_staff(request, user_id)
     if request.method != "POST":
         return redirect("portal:people")
@@ -74,21 +57,19 @@ def invite_again(request: HttpRequest, user_id: int) -> HttpResponse:
             "minutes. Wait 5 minutes before you send another.",
         )
     else:
-        _invite(request, member, head, added=False)
+        _invite(request, member, signed_in(request), added=False)
     return redirect("portal:people")
 
 
-@school_user_required
+@head_required
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
-    _head(request)
     member = own_staff(request, user_id)
     form = StaffRightsForm(
         request.POST or None, initial={"can_sign": member.can_sign, "active": member.is_active}
     )
     if request.method == "POST" and form.is_valid():
-        member.can_sign = form.cleaned_data["can_sign"]
-        member.is_active = form.cleaned_data["active"]
-        member.save(update_fields=["can_sign", "is_active"])
+        data = form.cleaned_data
+        staff.set_rights(member, can_sign=data["can_sign"], active=data["active"])
         messages.success(request, f"{member.get_full_name()}'s account is updated.")
         return redirect("portal:people")
     return render(

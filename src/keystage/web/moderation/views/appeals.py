@@ -3,70 +3,21 @@ outcome, the changed judgements, the letter and the head's appeal (within the LA
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
-from keystage.codesets import codeset_for
-from keystage.web.accounts.access import school_of, school_user_required
+from keystage.web.accounts.access import school_of, school_user_required, signed_in
 from keystage.web.common.clock import today
 from keystage.web.common.page_views import viewed
-from keystage.web.models import AppealEvidence, ModeratedSchool, Role, User
-from keystage.web.moderation import records
-from keystage.web.moderation.evidence import MAX_FILES, EvidenceRefusedError, accept_all, max_bytes
-from keystage.web.moderation.records import ModerationError
-from keystage.web.moderation.roles import moderated_roles
-from keystage.web.moderation.views.la import evidence_response, letter_response
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """One or more files from one file input."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
-        files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        if not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return [super(EvidenceField, self).clean(f, initial) for f in files]
-
-
-class AppealForm(forms.Form):
-    name = forms.CharField(
-        label="Your full name", max_length=200, error_messages={"required": "Enter your full name"}
-    )
-    reasons = forms.CharField(
-        label="Why you disagree with the moderation",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=10000,
-        help_text="Say which judgements you disagree with and why, and what your evidence shows.",
-        error_messages={"required": "Enter why you disagree with the moderation"},
-    )
-    evidence = EvidenceField(
-        label="Your evidence",
-        help_text=f"Up to {MAX_FILES} files: PDFs, pictures (JPEG or PNG) or Office documents, "
-        "each up to {size}.",
-        error_messages={
-            "required": "Choose at least one file of evidence",
-            "empty": "One of the files is empty. Choose it again.",
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["evidence"]
-        field.help_text = str(field.help_text).replace("{size}", f"{max_bytes() // 2**20} MB")
+from keystage.web.models import AppealEvidence, ModeratedSchool, Role
+from keystage.web.moderation import appeals, roles
+from keystage.web.moderation.downloads import evidence_response, letter_response
+from keystage.web.moderation.errors import ModerationError
+from keystage.web.moderation.evidence import EvidenceRefusedError, accept_all
+from keystage.web.moderation.forms import AppealForm
 
 
 def _moderated(request: HttpRequest, moderation_id: int) -> ModeratedSchool:
@@ -80,37 +31,46 @@ def _moderated(request: HttpRequest, moderation_id: int) -> ModeratedSchool:
 
 @school_user_required
 def moderation_page(request: HttpRequest, moderation_id: int) -> HttpResponse:
+    """The page, and the head's appeal it sends."""
     m = _moderated(request, moderation_id)
-    user = request.user
-    assert isinstance(user, User)
-    is_head = user.role == Role.HEAD
-    refused = records.may_appeal(m, today())
-    form = AppealForm()
-    if request.method == "POST":
-        form = AppealForm(request.POST, request.FILES)
-        if not is_head:
-            form.add_error(None, "Only your head teacher can appeal. Ask them to sign in.")
-        elif refused:
-            form.add_error(None, refused)
-        elif form.is_valid():
-            try:
-                files = accept_all(form.cleaned_data["evidence"])
-                records.submit_appeal(
-                    m, by=user, name=form.cleaned_data["name"],
-                    reasons=form.cleaned_data["reasons"], files=files, today=today(),
-                    request=request,
-                )  # fmt: skip
-            except EvidenceRefusedError as problem:
-                form.add_error("evidence", str(problem))
-            except ModerationError as problem:
-                form.add_error(None, str(problem))
-            else:
-                messages.success(request, "Your appeal is sent. We have emailed you a receipt; "
-                                 "the data team will tell you its decision.")  # fmt: skip
-                return redirect("portal:moderation", moderation_id=m.pk)
+    if request.method != "POST":
+        return _page(request, m, AppealForm())
+    form = AppealForm(request.POST, request.FILES)
+    if _appealed(request, m, form):
+        messages.success(request, "Your appeal is sent. We have emailed you a receipt; the data "
+                         "team will tell you its decision.")  # fmt: skip
+        return redirect("portal:moderation", moderation_id=m.pk)
+    return _page(request, m, form)
+
+
+def _appealed(request: HttpRequest, m: ModeratedSchool, form: AppealForm) -> bool:
+    """Sends the appeal; False, with the form saying why, when it is refused."""
+    user = signed_in(request)
+    refused = appeals.may_appeal(m, today())
+    if user.role != Role.HEAD:
+        refused = "Only your head teacher can appeal. Ask them to sign in."
+    if refused:
+        form.add_error(None, refused)
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        appeals.submit_appeal(
+            m, by=user, name=form.cleaned_data["name"], reasons=form.cleaned_data["reasons"],
+            files=accept_all(form.cleaned_data["evidence"]), today=today(), request=request,
+        )  # fmt: skip
+    except EvidenceRefusedError as problem:
+        form.add_error("evidence", str(problem))
+        return False
+    except ModerationError as problem:
+        form.add_error(None, str(problem))
+        return False
+    return True
+
+
+def _page(request: HttpRequest, m: ModeratedSchool, form: AppealForm) -> HttpResponse:
     told = m.notified_at is not None
-    codeset = codeset_for(m.round.collection.academic_year)
-    roles = {r: a.label for r, a in moderated_roles(codeset).items()}
+    labels = roles.labels(m.round.collection.academic_year)
     appeal = getattr(m, "appeal", None)
     changes = list(m.changes.all()) if told else []
     viewed(request, "your school's KS2 moderation", upns=[c.upn for c in changes],
@@ -119,18 +79,18 @@ def moderation_page(request: HttpRequest, moderation_id: int) -> HttpResponse:
         request,
         "portal/appeal.html",
         {"m": m, "school": m.school, "collection": m.round.collection, "told": told,
-         "changes": [(c, roles.get(c.role, c.role)) for c in changes],
+         "changes": [(c, labels.get(c.role, c.role)) for c in changes],
          "sampled": m.sample.count() if told else 0, "appeal": appeal,
          "evidence": list(appeal.evidence.all()) if appeal else [], "form": form,
-         "refused": refused, "is_head": is_head},
+         "refused": appeals.may_appeal(m, today()),
+         "is_head": signed_in(request).role == Role.HEAD},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
 
 @school_user_required
 def letter(request: HttpRequest, moderation_id: int) -> HttpResponseBase:
-    m = _moderated(request, moderation_id)
-    return letter_response(request, m)
+    return letter_response(request, _moderated(request, moderation_id))
 
 
 @school_user_required

@@ -15,11 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common.audit import collection_label
 from keystage.web.common.page_views import viewed
 from keystage.web.common.pupil_ids import upns_in
-from keystage.web.models import AuditEvent, Collection, Role, User
+from keystage.web.models import AuditEvent, Collection
 
 PAGE = 100
 BUT_VIEWS = "not_view"  # the "What" choice: every action but page views
@@ -28,7 +28,7 @@ FILTERS = ("action", "actor", "school", "collection", "since")
 
 @la_user_required
 def audit(request: HttpRequest) -> HttpResponse:
-    if not isinstance(request.user, User) or request.user.role != Role.LA_ADMIN:
+    if not signed_in(request).is_la_admin:
         raise Http404("The audit trail is for LA administrators.")
     chosen = {k: request.GET.get(k, "").strip() for k in FILTERS}
     events = _filtered(AuditEvent.objects.all(), chosen)

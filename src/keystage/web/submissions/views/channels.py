@@ -14,12 +14,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common.audit import Action, record
-from keystage.web.models import Collection, School, Submission, UnattributedFile, User
+from keystage.web.models import Collection, School, Submission, UnattributedFile
 from keystage.web.submissions import downloads, refusals
-from keystage.web.submissions.channels import Attribution, attribute, attribute_by_hand, import_file
+from keystage.web.submissions.attribution import Attribution, header_said, read_again
+from keystage.web.submissions.channels import import_file
 from keystage.web.submissions.locks import active_lock
+from keystage.web.submissions.unattributed import attribute_by_hand
 from keystage.web.submissions.uploads import (
     FileRefusedError,
     UploadNotSavedError,
@@ -86,46 +88,48 @@ class AttributeForm(forms.Form):
 _LEVELS = {"received": messages.SUCCESS, "refused": messages.ERROR}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @la_user_required
 def la_upload(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponse:
     """The data team uploads a file on a school's behalf; it is checked like the school's own."""
     window = get_object_or_404(Collection, pk=collection_id)
     school = get_object_or_404(School, pk=school_id)
-    form = LAUploadForm()
-    if request.method == "POST":
-        form = LAUploadForm(request.POST, request.FILES)
-        held = active_lock(window, school)
-        if held is not None:
-            whom = "every school" if held.school_id is None else school.name
-            form.add_error(
-                None,
-                f"{window.short_name} is locked for {whom}. Unlock it first if this file "
-                "should replace the school's current version.",
-            )
-        elif form.is_valid():
-            try:
-                stored = receive(
-                    school=school, collection=window, upload=form.cleaned_data["file"],
-                    user=_user(request), channel=Submission.Channel.LA, request=request,
-                )  # fmt: skip
-            except FileRefusedError as refused:  # kept apart: the current version is unchanged
-                form.add_error("file", refusals.told_la(refused.kept))
-            except UploadRefusedError as refused:
-                form.add_error("file", str(refused))
-            except UploadNotSavedError:
-                return not_saved_page(request, back=request.path)
-            else:
-                messages.success(
-                    request,
-                    f"We have “{stored.original_name}” for {school.name} (version "
-                    f"{stored.version}). It is being checked now.",
-                )
-                return redirect("portal:la_school", collection_id=window.pk, school_id=school.pk)
+    form = LAUploadForm(request.POST, request.FILES) if request.method == "POST" else LAUploadForm()
+    if request.method == "POST" and _locked(form, window, school):
+        return _upload_page(request, school, window, form)
+    if request.method != "POST" or not form.is_valid():
+        return _upload_page(request, school, window, form)
+    try:
+        stored = receive(
+            school=school, collection=window, upload=form.cleaned_data["file"],
+            user=signed_in(request), channel=Submission.Channel.LA, request=request,
+        )  # fmt: skip
+    except FileRefusedError as refused:  # kept apart: the current version is unchanged
+        form.add_error("file", refusals.told_la(refused.kept))
+    except UploadRefusedError as refused:
+        form.add_error("file", str(refused))
+    except UploadNotSavedError:
+        return not_saved_page(request, back=request.path)
+    else:
+        messages.success(request, f"We have “{stored.original_name}” for {school.name} (version "
+                         f"{stored.version}). It is being checked now.")  # fmt: skip
+        return redirect("portal:la_school", collection_id=window.pk, school_id=school.pk)
+    return _upload_page(request, school, window, form)
+
+
+def _locked(form: LAUploadForm, window: Collection, school: School) -> bool:
+    """True, with the form saying so, when the collection is locked for the school."""
+    held = active_lock(window, school)
+    if held is None:
+        return False
+    whom = "every school" if held.school_id is None else school.name
+    form.add_error(None, f"{window.short_name} is locked for {whom}. Unlock it first if this "
+                   "file should replace the school's current version.")  # fmt: skip
+    return True
+
+
+def _upload_page(
+    request: HttpRequest, school: School, window: Collection, form: LAUploadForm
+) -> HttpResponse:
     return render(
         request,
         "la/upload.html",
@@ -137,22 +141,11 @@ def la_upload(request: HttpRequest, collection_id: int, school_id: int) -> HttpR
 @la_user_required
 def unattributed(request: HttpRequest) -> HttpResponse:
     """The files no school could be found for, and a form to import files by hand."""
-    form = ImportForm()
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            for upload in form.cleaned_data["ctf_files"]:
-                try:
-                    outcome = import_file(
-                        upload, channel=Submission.Channel.LA, user=_user(request),
-                        request=request,
-                    )  # fmt: skip
-                except UploadNotSavedError as failed:  # this file only: the others stand
-                    messages.error(request, f"“{upload.name}” was not saved. {failed}")
-                    continue
-                level = _LEVELS.get(outcome.result, messages.INFO)
-                messages.add_message(request, level, outcome.line())
-            return redirect("portal:la_unattributed")
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        for upload in form.cleaned_data["ctf_files"]:
+            _import(request, upload)
+        return redirect("portal:la_unattributed")
     files = list(
         UnattributedFile.objects.select_related(
             "received_by", "resolved_as__school", "resolved_as__collection"
@@ -170,6 +163,18 @@ def unattributed(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _import(request: HttpRequest, upload: UploadedFile[bytes]) -> None:
+    """Imports one file and says how it went; a file not saved leaves the others standing."""
+    try:
+        outcome = import_file(
+            upload, channel=Submission.Channel.LA, user=signed_in(request), request=request
+        )
+    except UploadNotSavedError as failed:
+        messages.error(request, f"“{upload.name}” was not saved. {failed}")
+        return
+    messages.add_message(request, _LEVELS.get(outcome.result, messages.INFO), outcome.line())
+
+
 @la_user_required
 def unattributed_file(request: HttpRequest, file_id: int) -> HttpResponse:
     """One file: what its header says, a download, and attributing it by hand."""
@@ -179,60 +184,43 @@ def unattributed_file(request: HttpRequest, file_id: int) -> HttpResponse:
         ),
         pk=file_id,
     )
-    found = _read(kept)
-    form = AttributeForm()
-    if request.method == "POST" and kept.resolved_as_id is None:
-        form = AttributeForm(request.POST)
-        if form.is_valid():
-            school, window = form.cleaned_data["school"], form.cleaned_data["collection"]
-            try:
-                stored = attribute_by_hand(
-                    kept, school=school, collection=window, user=_user(request), request=request
-                )
-            except UploadRefusedError as refused:
-                form.add_error(None, str(refused))
-            except UploadNotSavedError:
-                return not_saved_page(request, back=request.path)
-            else:
-                messages.success(
-                    request,
-                    f"“{kept.original_name}” is now version {stored.version} of "
-                    f"{window.short_name} for {school.name}.",
-                )
-                return redirect("portal:la_unattributed_file", file_id=kept.pk)
-    elif kept.resolved_as_id is None and found is not None:
-        # Where the header points, as far as it does: a starting point for the data team.
-        form = AttributeForm(initial={"school": found.school, "collection": found.collection})
+    found = read_again(kept)
+    if request.method != "POST" or kept.resolved_as_id is not None:
+        return _file_page(request, kept, found, _where_it_points(kept, found))
+    form = AttributeForm(request.POST)
+    if not form.is_valid():
+        return _file_page(request, kept, found, form)
+    school, window = form.cleaned_data["school"], form.cleaned_data["collection"]
+    try:
+        stored = attribute_by_hand(
+            kept, school=school, collection=window, user=signed_in(request), request=request
+        )
+    except UploadRefusedError as refused:
+        form.add_error(None, str(refused))
+        return _file_page(request, kept, found, form)
+    except UploadNotSavedError:
+        return not_saved_page(request, back=request.path)
+    messages.success(request, f"“{kept.original_name}” is now version {stored.version} of "
+                     f"{window.short_name} for {school.name}.")  # fmt: skip
+    return redirect("portal:la_unattributed_file", file_id=kept.pk)
+
+
+def _where_it_points(kept: UnattributedFile, found: Attribution | None) -> AttributeForm:
+    """Where the header points, as far as it does: a starting point for the data team."""
+    if kept.resolved_as_id is None and found is not None:
+        return AttributeForm(initial={"school": found.school, "collection": found.collection})
+    return AttributeForm()
+
+
+def _file_page(
+    request: HttpRequest, kept: UnattributedFile, found: Attribution | None, form: AttributeForm
+) -> HttpResponse:
     return render(
         request,
         "la/unattributed.html",
-        {"file": kept, "form": form, "header": _header(found)},
+        {"file": kept, "form": form, "header": header_said(found)},
         status=400 if form.errors else 200,
     )
-
-
-def _read(kept: UnattributedFile) -> Attribution | None:
-    """The stored file read again: the header's own words, and where it points now."""
-    try:
-        with kept.file.open("rb") as raw:
-            return attribute(raw)
-    except OSError:
-        return None
-
-
-def _header(found: Attribution | None) -> list[tuple[str, str]]:
-    if found is None or found.header is None:
-        return []
-    source = found.header.source
-    said = [
-        ("LAESTAB", source.laestab),
-        ("URN", source.urn),
-        ("School name", source.name),
-        ("Academic year", source.academic_year),
-        ("Exported by", found.header.supplier_id),
-        ("Exported at", found.header.date_time),
-    ]
-    return [(label, value) for label, value in said if value]
 
 
 @la_user_required

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.models import Collection, School, Submission, User
 from keystage.web.submissions.tasks import check_again
 from keystage.web.workspace import held
@@ -76,8 +76,7 @@ def _on_held(
     act: Callable[[Submission, User], bool],
     done: str,
 ) -> HttpResponse:
-    assert isinstance(request.user, User)
-    if act(version, request.user):
+    if act(version, signed_in(request)):
         messages.success(request, f"Version {version.version} {done}. The school has been emailed.")
     else:
         messages.error(request, f"Version {version.version} is not held.")

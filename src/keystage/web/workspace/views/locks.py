@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common import events
-from keystage.web.models import Collection, School, User
+from keystage.web.models import Collection, School
 from keystage.web.submissions.locks import LockError, lock, unlock
 from keystage.web.workspace.lock_all import Locked, choice, lock_all
 
@@ -30,7 +30,7 @@ def lock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     try:
         if request.method == "POST":
             done = lock_all(
-                window, _officer(request),
+                window, signed_in(request),
                 shown=_ids(request.POST.getlist("shown")),
                 left_out=_ids(request.POST.getlist("leave_out")),
             )  # fmt: skip
@@ -49,7 +49,7 @@ def lock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
 def unlock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
     try:
-        unlock(window, None, _officer(request), request.POST.get("reason", ""))
+        unlock(window, None, signed_in(request), request.POST.get("reason", ""))
         messages.success(request, f"{window.short_name} is unlocked for every school.")
     except LockError as refused:
         messages.error(request, str(refused))
@@ -62,7 +62,7 @@ def lock_school(request: HttpRequest, collection_id: int, school_id: int) -> Htt
     window = get_object_or_404(Collection, pk=collection_id)
     school = get_object_or_404(School, pk=school_id)
     try:
-        lock(window, school, _officer(request))
+        lock(window, school, signed_in(request))
         events.data_changed(window, [school.pk])  # locked by decision, if it had not confirmed
         messages.success(request, f"{window.short_name} is locked for {school.name}.")
     except LockError as refused:
@@ -76,16 +76,11 @@ def unlock_school(request: HttpRequest, collection_id: int, school_id: int) -> H
     window = get_object_or_404(Collection, pk=collection_id)
     school = get_object_or_404(School, pk=school_id)
     try:
-        unlock(window, school, _officer(request), request.POST.get("reason", ""))
+        unlock(window, school, signed_in(request), request.POST.get("reason", ""))
         messages.success(request, f"{window.short_name} is unlocked for {school.name}.")
     except LockError as refused:
         messages.error(request, str(refused))
     return redirect("portal:la_school", collection_id=window.pk, school_id=school.pk)
-
-
-def _officer(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _ids(values: list[str]) -> set[int]:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
 
-from keystage.web.accounts.access import la_user_required, school_of, school_user_required
+from keystage.web.accounts.access import (
+    la_user_required,
+    school_of,
+    school_user_required,
+    signed_in,
+)
 from keystage.web.common.forms import RaiseQueryForm, ReplyForm
 from keystage.web.common.page_views import viewed
-from keystage.web.models import Collection, School, Submission, TeamQuery, User
+from keystage.web.models import Collection, School, Submission, TeamQuery
 from keystage.web.workspace import la_queries
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @la_user_required
@@ -30,7 +31,7 @@ def raise_query(request: HttpRequest, collection_id: int, school_id: int) -> Htt
                           whole_file=la_queries.WHOLE_FILE)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            query = la_queries.raise_query(school=school, collection=window, by=_user(request),
+            query = la_queries.raise_query(school=school, collection=window, by=signed_in(request),
                                         **form.cleaned_data)  # fmt: skip
         except la_queries.NotThatSchoolsPupilError:  # a new version came in while the form was open
             form.add_error("upn", "Choose a pupil of the school's current file, or the file as "
@@ -63,6 +64,16 @@ def la_query(request: HttpRequest, query_id: int) -> HttpResponse:
     return _thread(request, query, "portal:la_query", la=True)
 
 
+@la_user_required
+@require_POST
+def close_query(request: HttpRequest, query_id: int) -> HttpResponse:
+    """Only the data team closes its queries."""
+    query = get_object_or_404(TeamQuery.objects.select_related("school", "collection"), pk=query_id)
+    la_queries.close(query, by=signed_in(request))
+    messages.success(request, "The query is closed.")
+    return redirect("portal:la_query", query_id=query.pk)
+
+
 @school_user_required
 def school_query(request: HttpRequest, query_id: int) -> HttpResponse:
     query = get_object_or_404(
@@ -76,15 +87,9 @@ def school_query(request: HttpRequest, query_id: int) -> HttpResponse:
 def _thread(request: HttpRequest, query: TeamQuery, here: str, *, la: bool) -> HttpResponse:
     form = ReplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if request.POST.get("action") == "close":
-            if not la:
-                raise Http404("Only the data team closes its queries.")
-            la_queries.close(query, by=_user(request))
-            messages.success(request, "The query is closed.")
-            return redirect(here, query_id=query.pk)
         if form.is_valid():
             try:
-                la_queries.reply(query, by=_user(request), body=form.cleaned_data["body"])
+                la_queries.reply(query, by=signed_in(request), body=form.cleaned_data["body"])
             except la_queries.QueryClosedError:
                 query.refresh_from_db()
                 form.add_error(None, _closed(la))
@@ -122,5 +127,6 @@ urls: list[URLPattern] = [
         name="la_raise_query",
     ),
     path("la/queries/<int:query_id>/", la_query, name="la_query"),
+    path("la/queries/<int:query_id>/close/", close_query, name="la_query_close"),
     path("queries/<int:query_id>/", school_query, name="query"),
 ]

@@ -1,106 +1,30 @@
-"""Onward exports: the return to the DfE (EYFSP and phonics: a CTF per confirmed, locked
-school and the LA's CSV, in a ZIP) and the benchmarking file; who goes in, who is missing and
-why; the round trip through the project's own reader, checks and measures; the audit."""
+"""The return to the DfE (EYFSP and phonics: a CTF per confirmed, locked school and the LA's
+CSV, in a ZIP): who goes in, who is missing and why, a decision on a pupil in two schools'
+files applied, and the round trip through the project's own reader, checks and measures."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
-from django.utils.html import escape
-from portal_support import ctf_bytes, run_tasks, signed_in, upload
+from export_support import confirm, csv_rows, ready, send, zip_members
+from portal_builders import make_window
+from portal_support import ctf_bytes
 
 from keystage.checks import Context, run_checks
 from keystage.codesets import codeset_for
 from keystage.ctf.filename import expected_name
 from keystage.ctf.model import Pupil, SchoolRef
 from keystage.ctf.reader import read_ctf
-from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.measures import compute
-from keystage.web.exports.files import csv_bytes, next_number
-from keystage.web.models import (
-    Answer,
-    AuditEvent,
-    Collection,
-    Confirmation,
-    FindingRecord,
-    PupilRecord,
-    School,
-    Submission,
-    User,
-)
+from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
 from keystage.web.results.pupils import pupils
-from keystage.web.results.views import pseudonym
 from keystage.web.submissions.locks import lock
 
 CODESET = codeset_for("2025-26")
-
-
-def window(kind: str) -> Collection:
-    today = timezone.localdate()
-    return Collection.objects.create(
-        kind=kind, academic_year="2025-26", opens=today - dt.timedelta(days=20),
-        deadline=today + dt.timedelta(days=7), closes=today + dt.timedelta(days=21),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def eyfsp(db: None) -> Collection:
-    return window("EYFSP")
-
-
-@pytest.fixture
-def phon(db: None) -> Collection:
-    return window("PHON")
-
-
-def send(school: School, collection: Collection, content: bytes) -> Submission:
-    upload(signed_in(User.objects.get(username=school.urn)), collection, content, "return.xml")
-    run_tasks()
-    return Submission.objects.get(school=school, collection=collection, is_current=True)
-
-
-def confirm(school: School, collection: Collection) -> None:
-    """Answers the version's queries (as the school would) and signs the confirmation form."""
-    version = Submission.objects.get(school=school, collection=collection, is_current=True)
-    head = User.objects.get(username=school.urn)
-    for q in FindingRecord.objects.filter(submission=version, severity="query"):
-        Answer.objects.get_or_create(
-            school=school, collection=collection, upn=q.upn, code=q.code,
-            defaults={"text": "Checked: it is right.", "answered_by": head,
-                      "answered_at": timezone.now(), "first_submission": version},
-        )  # fmt: skip
-    Confirmation.objects.create(
-        submission=version, signed_by=head, signer_name="Ada Head", signer_role="Head teacher",
-        responsible="Reception: Ms Green", moderation_done=True, outcomes_agreed=True,
-        signed_at=timezone.now(),
-    )  # fmt: skip
-
-
-def ready(schools: list[School], collection: Collection, la_folder: Path, officer: User) -> None:
-    """Every school sends its clean file and confirms it; the collection is locked."""
-    for school in schools:
-        send(school, collection, ctf_bytes(la_folder, school, collection.kind))
-        confirm(school, collection)
-    lock(collection, None, officer)
-
-
-def zip_members(response: object) -> dict[str, bytes]:
-    assert response.status_code == 200, response  # type: ignore[attr-defined]
-    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def csv_rows(body: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body.decode())))
 
 
 def read_back(body: bytes) -> tuple[object, list[Pupil]]:
@@ -116,7 +40,7 @@ def school_ref(school: School) -> SchoolRef:
 def test_round_trip_each_file_passes_the_checks_and_keeps_the_measures(
     kind: str, schools: list[School], la_folder: Path, officer: User, la_client: Client
 ) -> None:
-    collection = window(kind)
+    collection = make_window(kind)
     ready(schools, collection, la_folder, officer)
     before = {s.pk: compute(pupils(collection, s), kind, CODESET) for s in schools}
     counts = {s.pk: len(pupils(collection, s)) for s in schools}
@@ -236,76 +160,6 @@ def test_ks1_is_not_returned_to_the_dfe_but_can_be_benchmarked(
     assert "ks1_rwm_exs_plus" in rows[0]
 
 
-def test_the_minimised_benchmark_has_no_names_dates_of_birth_or_upns(
-    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
-) -> None:
-    ready(schools, eyfsp, la_folder, officer)
-    response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/benchmark.csv")
-    text = response.content.decode()
-    rows = csv_rows(response.content)
-    cells = {v for r in rows for v in r.values()}
-    everyone = [p for s in schools for p in pupils(eyfsp, s)]
-    assert len(rows) == len(everyone)
-    for p in everyone:
-        assert p.upn and p.upn not in text and p.dob and p.dob not in text
-        assert p.surname not in cells and p.forename not in cells
-    assert {r["PupilID"] for r in rows} == {pseudonym(eyfsp, p.upn or "") for p in everyone}
-    assert {"UPN", "Surname", "Forename", "DOB"}.isdisjoint(rows[0])
-    url = f"/la/collections/{eyfsp.pk}/exports/benchmark.csv"
-    full = csv_rows(la_client.get(url + "?profile=full").content)
-    assert {r["UPN"] for r in full} == {p.upn for p in everyone}
-    assert la_client.get(url + "?profile=all").status_code == 404
-
-
-def test_every_download_is_audited_and_numbered(
-    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
-) -> None:
-    ready(schools, eyfsp, la_folder, officer)
-    base = f"/la/collections/{eyfsp.pk}/exports/"
-    first = la_client.get(base + "dfe.zip")
-    school = la_client.get(base + f"dfe/{schools[0].pk}.xml")
-    second = la_client.get(base + "dfe.zip")
-    la_client.get(base + "la.csv")
-    la_client.get(base + "benchmark.csv")
-    la_client.get(base + "benchmark.csv?profile=full")
-    assert "dfe-return-001" in first["Content-Disposition"]
-    assert "_002.xml" in school["Content-Disposition"]
-    assert all(n.endswith("_003.xml") for n in zip_members(second) if n.endswith(".xml"))
-    assert next_number(eyfsp) == 4
-    events = list(AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).order_by("at", "id"))
-    assert [e.detail["export"] for e in events] == [
-        "dfe-return", "dfe-return", "dfe-return", "dfe-csv", "benchmark", "benchmark"
-    ]  # fmt: skip
-    assert all(e.actor == officer.username and e.collection == "EYFSP 2025-26" for e in events)
-    assert events[0].detail["pupils"] == sum(len(pupils(eyfsp, s)) for s in schools)
-    assert len(events[0].detail["files"]) == len(schools)
-    assert events[1].school == schools[0].laestab
-    assert [e.detail["profile"] for e in events[4:]] == ["minimised", "full"]
-
-
-def test_school_users_get_404_on_every_export_url(
-    schools: list[School], la_folder: Path, officer: User, head_a: Client, eyfsp: Collection
-) -> None:
-    ready(schools, eyfsp, la_folder, officer)
-    base = f"/la/collections/{eyfsp.pk}/exports/"
-    for url in ("", "dfe.zip", f"dfe/{schools[0].pk}.xml", f"dfe/{schools[1].pk}.xml", "la.csv",
-                "benchmark.csv", "benchmark.csv?profile=full"):  # fmt: skip
-        assert head_a.get(base + url).status_code == 404, url
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
-
-
-def test_the_progress_page_links_to_the_exports(la_client: Client, eyfsp: Collection) -> None:
-    html = la_client.get(f"/la/collections/{eyfsp.pk}/").content.decode()
-    assert f'href="/la/collections/{eyfsp.pk}/exports/"' in html
-
-
-def test_formula_like_cells_are_inert() -> None:
-    body = csv_bytes([["Surname"], ['=HYPERLINK("http://x")'], ["+1"], ["Smith"]])
-    lines = body.decode().splitlines()
-    assert lines[1].startswith("\"'=") or lines[1].startswith("'=")
-    assert lines[2] == "'+1" and lines[3] == "Smith"
-
-
 def test_a_file_that_fails_the_checks_when_read_back_is_left_out(
     schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
 ) -> None:
@@ -326,18 +180,3 @@ def test_a_file_that_fails_the_checks_when_read_back_is_left_out(
     }
     response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
     assert "has no surname" in response.content.decode()
-
-
-def test_the_exports_page_explains_the_columns_on_a_page_of_its_own(
-    la_client: Client, eyfsp: Collection, ks1: Collection
-) -> None:
-    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
-    assert "docs/exports.md" not in page  # a file of Keystage's own is no source for an LA
-    layout_url = f"/la/collections/{eyfsp.pk}/exports/layout/"
-    assert f'href="{layout_url}"' in page
-    layout = la_client.get(layout_url).content.decode()
-    codeset = codeset_for(eyfsp.academic_year)
-    for column in benchmark_columns("EYFSP", codeset, "full") + la_return_columns("EYFSP", codeset):
-        assert f"<code>{column.name}</code>" in layout and escape(column.meaning) in layout
-    ks1_layout = la_client.get(f"/la/collections/{ks1.pk}/exports/layout/").content.decode()
-    assert "sent with the DfE return" not in ks1_layout  # KS1 is not returned to the DfE
