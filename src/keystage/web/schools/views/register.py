@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.heads import schools_without_account
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import now, today
 from keystage.web.models import RegisterLoad, Role, School, User
@@ -68,6 +69,7 @@ def _page(
         "schools": opened, "closed_schools": len(held) - len(opened),
         "last_load": RegisterLoad.objects.filter(applied_at__isnull=False).first(),
         "is_admin": _user(request).role == Role.LA_ADMIN,
+        "without_account": len(schools_without_account()),
     }, status=status)  # fmt: skip
 
 
