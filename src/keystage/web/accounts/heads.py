@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -94,12 +95,9 @@ def hand_on(request: HttpRequest, school: School, head: Head) -> User:
                      f"{head.email}", request=request, school=school, account=account.pk,
                      old_email=old_email, new_email=head.email)  # fmt: skip
     if old_email:
-        receipts.email_changed(
-            account,
-            old_email,
-            how="the LA, as the school has a new head "
-            "teacher: the old head cannot sign in with this account any more",
-        )
+        how = (f"the {settings.LA_NAME} assessment data team, as the school has a new head "
+               "teacher (the previous head can no longer sign in with this account)")  # fmt: skip
+        receipts.email_changed(account, old_email, how=how)
     return account
 
 

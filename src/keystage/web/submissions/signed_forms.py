@@ -40,6 +40,7 @@ def pdf_response(confirmation: Confirmation) -> HttpResponse:
         "collection": collection, "la_name": settings.LA_NAME,
         "service_name": settings.SERVICE_NAME, "signer": confirmation.signed_by.username,
         "signed_at": receipts.when(confirmation.signed_at), "made_on": clock.today(),
+        "uploaded_at": receipts.when(version.uploaded_at),
     })  # fmt: skip
     pdf, _ = pdf_of(html)
     name = f"{school.laestab}-{collection.kind}-{collection.summer}-confirmation-v{version.version}"
