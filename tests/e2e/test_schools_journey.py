@@ -10,13 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 from e2e_support import PASSWORD, Portal, sign_in, totp_code
 from playwright.sync_api import expect
-from portal_support import make_user
+from portal_builders import make_admin, make_head
 
-from keystage.web.models import Collection, ExpectedSchool, Role, School
+from keystage.web.models import Collection, ExpectedSchool, School
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,8 +42,7 @@ def ks1(transactional_db: None) -> Collection:
 
 
 def test_the_la_loads_the_register_and_a_head_opts_in(portal: Portal, ks1: Collection) -> None:
-    admin = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
-    TOTP.activate(admin, SECRET)
+    admin = make_admin(secret=SECRET)
     page = portal.page
     portal.visit("/accounts/login/")
     sign_in(portal, admin.email, PASSWORD)
@@ -81,7 +79,7 @@ def test_the_la_loads_the_register_and_a_head_opts_in(portal: Portal, ks1: Colle
     expect(page).to_have_url(re.compile(rf"/la/collections/{ks1.pk}/expected/$"))
 
     infant = School.objects.get(urn="103001")
-    make_user(infant.urn, Role.HEAD, school=infant, email=infant.head_email)
+    make_head(infant, email=infant.head_email)
     page.context.clear_cookies()
     portal.visit("/accounts/login/")
     sign_in(portal, infant.urn, PASSWORD)

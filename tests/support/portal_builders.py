@@ -73,9 +73,10 @@ def make_window(
 
 
 def make_school(**overrides: Any) -> School:
-    """A primary school of LA 330 that no synthetic register uses."""
+    """An open primary school of LA 330 (ages 4 to 11) that no synthetic register uses."""
     fields: dict[str, Any] = {"laestab": "3309999", "urn": "199999",
                               "name": "Meadow Lane Primary", "phase": "Primary",
+                              "low_age": 4, "high_age": 11,
                               "main_email": "office@meadowlane.example"}  # fmt: skip
     return School.objects.create(**(fields | overrides))
 

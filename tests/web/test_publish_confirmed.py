@@ -36,8 +36,8 @@ def head(school: School) -> Client:
 
 def sent_to(school: School) -> list[Any]:
     """The emails sent to the school, besides the receipts for signatures and sign-ins."""
-    return [m for m in mail.outbox
-            if school.main_email.lower() in m.to and not m.subject.startswith("Receipt")]  # fmt: skip
+    to_school = [m for m in mail.outbox if school.main_email.lower() in m.to]
+    return [m for m in to_school if not m.subject.startswith("Receipt")]
 
 
 def to(school: School) -> list[str]:

@@ -8,13 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from portal_support import make_user, signed_in
+from portal_builders import make_admin, make_staff, make_window
+from portal_support import signed_in
 
-from keystage.web.models import AuditEvent, Collection, ExpectedSchool, RegisterLoad, Role, School
+from keystage.web.models import AuditEvent, Collection, ExpectedSchool, RegisterLoad, School
 
 DATA = Path(__file__).parent / "data" / "gias"
 
@@ -25,24 +25,20 @@ def csv_file(name: str) -> SimpleUploadedFile:
 
 @pytest.fixture
 def admin(db: None) -> Client:
-    person = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
-    TOTP.activate(person, generate_totp_secret())
-    return signed_in(person)
+    return signed_in(make_admin())
 
 
 @pytest.fixture
 def coming_ks1(db: None) -> Collection:
     """KS1 of a summer whose window has not opened: schools may still opt in or out."""
     today = timezone.localdate()
-    return Collection.objects.create(
-        kind="KS1", academic_year="2025-26", opens=today + dt.timedelta(days=10),
-        deadline=today + dt.timedelta(days=30), closes=today + dt.timedelta(days=40),
-    )  # fmt: skip
+    return make_window("KS1", opens=today + dt.timedelta(days=10),
+                       deadline=today + dt.timedelta(days=30),
+                       closes=today + dt.timedelta(days=40))  # fmt: skip
 
 
 def upload(client: Client, **files: str) -> object:
-    return client.post("/la/schools/", {"action": "upload",
-                                        **{k: csv_file(v) for k, v in files.items()}})  # fmt: skip
+    return client.post("/la/schools/upload/", {k: csv_file(v) for k, v in files.items()})
 
 
 def test_the_administrator_sees_the_plan_then_applies_it(admin: Client) -> None:
@@ -56,7 +52,7 @@ def test_the_administrator_sees_the_plan_then_applies_it(admin: Client) -> None:
     assert "office@oakfield-inf.example" in page  # the addresses, in the same plan
     assert not School.objects.exists()
     fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
-    done = admin.post("/la/schools/", {"action": "apply", "fingerprint": fingerprint}, follow=True)
+    done = admin.post("/la/schools/apply/", {"fingerprint": fingerprint}, follow=True)
     assert "The register is loaded: 8 new, 1 converted, 3 addresses." in done.content.decode()
     assert School.objects.count() == 9
     assert School.objects.get(urn="103001").head_email == "a.baker@oakfield-inf.example"
@@ -71,10 +67,10 @@ def test_a_plan_that_no_longer_holds_is_not_applied(admin: Client) -> None:
     page = admin.get("/la/schools/").content.decode()
     fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
     School.objects.create(urn="103001", laestab="3302001", name="Typed by hand")
-    stale = admin.post("/la/schools/", {"action": "apply", "fingerprint": fingerprint}, follow=True)
+    stale = admin.post("/la/schools/apply/", {"fingerprint": fingerprint}, follow=True)
     assert "The schools changed since this plan was made" in stale.content.decode()
     assert School.objects.count() == 1
-    admin.post("/la/schools/", {"action": "discard"})
+    admin.post("/la/schools/discard/")
     assert not RegisterLoad.objects.exists()
 
 
@@ -83,7 +79,7 @@ def test_a_file_that_is_not_the_register_is_refused_with_the_reason(admin: Clien
     body = refused.content.decode()  # type: ignore[attr-defined]
     assert refused.status_code == 400  # type: ignore[attr-defined]
     assert "There is a problem" in body and "has no column LA (code)" in body
-    empty = admin.post("/la/schools/", {"action": "upload"})
+    empty = admin.post("/la/schools/upload/")
     assert "Choose the register&#x27;s extract, or a file of addresses" in empty.content.decode()
     assert not RegisterLoad.objects.exists()
 
@@ -93,16 +89,20 @@ def test_the_data_team_reads_the_schools_page_but_loads_nothing(la_client: Clien
         "An LA administrator loads the register" in la_client.get("/la/schools/").content.decode()
     )
     extract = csv_file("register-2026-03.csv")
-    refused = la_client.post("/la/schools/", {"action": "upload", "extract": extract})
+    refused = la_client.post("/la/schools/upload/", {"extract": extract})
     assert refused.status_code == 404 and not RegisterLoad.objects.exists()
+    for action in ("apply", "discard"):
+        assert la_client.post(f"/la/schools/{action}/").status_code == 404
 
 
 def test_school_users_cannot_reach_the_las_schools_pages(
     school_a: School, head_a: Client, coming_ks1: Collection
 ) -> None:
-    staff = signed_in(make_user("staff@a.example", Role.STAFF, school=school_a, can_sign=True))
+    staff = signed_in(make_staff(school_a, can_sign=True))
     for client in (head_a, staff):
-        for url in ("/la/schools/", f"/la/collections/{coming_ks1.pk}/expected/",
+        for url in ("/la/schools/", "/la/schools/upload/", "/la/schools/apply/",
+                    "/la/schools/discard/", f"/la/collections/{coming_ks1.pk}/expected/",
+                    f"/la/collections/{coming_ks1.pk}/expected/propose/",
                     f"/la/collections/{coming_ks1.pk}/expected/{school_a.pk}/"):  # fmt: skip
             assert client.get(url).status_code == 404
             assert client.post(url, {"expected": "yes", "reason": "x"}).status_code == 404
@@ -121,7 +121,7 @@ def test_the_la_changes_the_expected_list_with_a_reason(
     la_client.post(url, {"expected": "yes", "reason": "Phoned in on 3 March"})
     row = ExpectedSchool.objects.get(collection=coming_ks1, school=school)
     assert (row.expected, row.why, row.reason) == (True, "la", "Phoned in on 3 March")
-    la_client.post(f"/la/collections/{coming_ks1.pk}/expected/")  # propose again
+    la_client.post(f"/la/collections/{coming_ks1.pk}/expected/propose/")
     assert ExpectedSchool.objects.get(pk=row.pk).why == "la"
     shown = la_client.get(f"/la/collections/{coming_ks1.pk}/expected/?show=expected").content
     assert school.name in shown.decode() and schools[1].name not in shown.decode()
@@ -134,13 +134,15 @@ def test_a_head_opts_in_for_their_own_school_only(
     url = f"/collections/{coming_ks1.pk}/taking-part/"
     assert f"/collections/{coming_ks1.pk}/taking-part/" in head_a.get("/").content.decode()
     page = head_a.get(url).content.decode()
-    assert "does not expect" in page and school_a.name in page and school_b.name not in page
+    assert "You have not told the LA yet" in page
+    assert school_a.name in page and school_b.name not in page
     head_a.post(url, {"taking_part": "yes"})
     assert ExpectedSchool.objects.get().school == school_a
     assert "The LA expects" in head_a.get(url).content.decode()
     page_b = head_b.get(url).content.decode()
-    assert "does not expect" in page_b and school_a.name not in page_b
+    assert "You have not told the LA yet" in page_b and school_a.name not in page_b
     head_b.post(url, {"taking_part": "no"})
+    assert "The LA does not expect" in head_b.get(url).content.decode()
     chosen = dict(ExpectedSchool.objects.values_list("school__urn", "why"))
     assert chosen == {school_a.urn: "opted_in", school_b.urn: "opted_out"}
 
@@ -149,7 +151,7 @@ def test_only_the_head_chooses_and_only_before_the_window(
     school_a: School, head_a: Client, coming_ks1: Collection, la_client: Client
 ) -> None:
     url = f"/collections/{coming_ks1.pk}/taking-part/"
-    staff = signed_in(make_user("staff@a.example", Role.STAFF, school=school_a))
+    staff = signed_in(make_staff(school_a))
     assert "Your head teacher says" in staff.get(url).content.decode()
     staff.post(url, {"taking_part": "yes"})
     assert not ExpectedSchool.objects.exists()
@@ -162,9 +164,15 @@ def test_only_the_head_chooses_and_only_before_the_window(
 
 def test_a_statutory_collection_offers_no_choice(school_a: School, head_a: Client) -> None:
     today = timezone.localdate()
-    ks2 = Collection.objects.create(kind="KS2", academic_year="2025-26", opens=today,
-                                    deadline=today, closes=today)  # fmt: skip
+    ks2 = make_window("KS2", opens=today, deadline=today, closes=today)
     page = head_a.get(f"/collections/{ks2.pk}/taking-part/").content.decode()
     assert "Every school with Year 6 pupils sends KS2" in page
     head_a.post(f"/collections/{ks2.pk}/taking-part/", {"taking_part": "no"})
     assert not ExpectedSchool.objects.exists()
+
+
+def test_a_workbook_in_place_of_the_csv_is_refused_with_what_to_do(admin: Client) -> None:
+    workbook = SimpleUploadedFile("edubase.xlsx", b"PK\x03\x04" + b"\0" * 64)
+    refused = admin.post("/la/schools/upload/", {"extract": workbook})
+    assert "save it as CSV" in refused.content.decode()
+    assert not RegisterLoad.objects.exists()

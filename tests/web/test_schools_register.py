@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from portal_support import make_user
+from portal_builders import make_head, make_officer
 
-from keystage.web.models import AuditEvent, Collection, ExpectedSchool, Role, School
+from keystage.web.models import AuditEvent, Collection, ExpectedSchool, School
 from keystage.web.schools import expected
 from keystage.web.schools.expected import ChoiceClosedError, expected_school_ids, is_expected
 from keystage.web.schools.gias import decode
@@ -113,8 +113,7 @@ def test_each_collection_expects_the_schools_with_its_year_group(march: Plan) ->
 def test_ks1_takes_the_schools_that_opt_in_and_the_las_decisions(march: Plan) -> None:
     ks1 = summer("2025-26")["KS1"]
     infant, junior, primary = (School.objects.get(name=n) for n in (INFANT, JUNIOR, PRIMARY))
-    head = make_user(infant.urn, Role.HEAD, school=infant)
-    officer = make_user("officer", Role.LA_DATA)
+    head, officer = make_head(infant), make_officer()
     with time_machine.travel(dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC), tick=False):
         assert [c for c, _ in expected.choices_to_make(infant)] == [ks1]
         assert expected.choices_to_make(junior) == []  # no Year 2: nothing to choose

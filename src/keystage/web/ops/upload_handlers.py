@@ -29,6 +29,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 
 from keystage.web.moderation import evidence
+from keystage.web.schools import forms as schools_forms
+from keystage.web.schools.gias import not_a_csv
 from keystage.web.submissions.uploads import NOT_CTF
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,13 @@ POLICIES: dict[str, UploadPolicy] = {
         file_cap=_ctf_cap,
         request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,
         advice="Import the statistics table for one measure or year at a time.",
+    ),
+    "portal:la_schools_upload": UploadPolicy(  # the register's extract, links and addresses
+        file_cap=lambda: schools_forms.MAX_FILE_BYTES,
+        request_cap=lambda: 3 * schools_forms.MAX_FILE_BYTES + FORM_ALLOWANCE,
+        advice="Export only your LA's establishments from Get Information about Schools.",
+        sniff=not_a_csv,
+        many=True,
     ),
     "portal:moderation": UploadPolicy(  # a head's appeal evidence
         file_cap=_evidence_cap,

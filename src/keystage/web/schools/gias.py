@@ -74,7 +74,24 @@ class Addresses:
     school_email: str | None
 
 
+# Files people upload instead of the CSV, by their first bytes: what to do instead.
+SAVE_AS_CSV = "Open it in Excel and save it as CSV (Save As, then CSV), then upload that."
+NOT_CSV = (
+    (b"PK\x03\x04", f"This file is an Excel workbook or a zip file. {SAVE_AS_CSV}"),
+    (b"\xd0\xcf\x11\xe0", f"This file is an older Excel or Office document. {SAVE_AS_CSV}"),
+    (b"%PDF", "This file is a PDF. Download the CSV from Get Information about Schools."),
+)
+
+
+def not_a_csv(head: bytes) -> str | None:
+    """Why a file that starts with these bytes is not one of the CSVs; None if it may be."""
+    return next((said for magic, said in NOT_CSV if head.startswith(magic)), None)
+
+
 def decode(data: bytes, name: str) -> str:
+    refused = not_a_csv(data[:8])
+    if refused:
+        raise RegisterError(refused)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     for encoding in ("utf-8", "cp1252"):

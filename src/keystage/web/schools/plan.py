@@ -102,6 +102,9 @@ class Plan:
     def groups(self) -> list[tuple[str, list[Change]]]:
         return [(HEADINGS[k], self.of(k)) for k in Kind if self.of(k)]
 
+    def counts(self) -> dict[str, int]:
+        return {kind.value: len(self.of(kind)) for kind in Kind}
+
     @property
     def has_changes(self) -> bool:
         return bool(self.changes or self.links)
@@ -173,9 +176,8 @@ def _add(
     replaced = [s for s in before if s is not None]
     plan.establishments.append(found)
     kind = Kind.CONVERTED if replaced else Kind.NEW
-    said = (
-        ["replaces " + ", ".join(f"{s.name} (URN {s.urn})" for s in replaced)] if replaced else []
-    )
+    names = ", ".join(f"{s.name} (URN {s.urn})" for s in replaced)
+    said = [f"replaces {names}"] if replaced else []
     if not _as_school(None, found).is_open_on(today):
         said.append("already closed")
     plan.changes.append(Change(kind, found.urn, found.laestab, found.name, note="; ".join(said)))

@@ -9,17 +9,25 @@ addresses, plan what would change (plan.py), and apply the plan in one transacti
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
-from keystage.web.common.clock import today
-from keystage.web.models import Collection, School, SchoolLink
+from keystage.web.common.audit import Action, record
+from keystage.web.common.clock import now, today
+from keystage.web.models import Collection, RegisterLoad, School, SchoolLink, User
 from keystage.web.models.schools import CLOSED
 from keystage.web.schools import expected, gias
 from keystage.web.schools.gias import RegisterError
 from keystage.web.schools.plan import Plan, make_plan
 
-__all__ = ["Plan", "RegisterError", "apply", "load_register", "plan_texts"]
+__all__ = ["Plan", "RegisterError", "apply", "apply_load", "keep_load", "load_register",
+           "plan_load", "plan_texts"]  # fmt: skip
+
+
+class PlanChangedError(RegisterError):
+    """The files would now make another plan than the one the LA read."""
 
 
 def load_register(
@@ -38,6 +46,41 @@ def plan_texts(extract: str | None, *, links: str | None = None, emails: str | N
     linked, notes = gias.read_links(links) if links else ([], [])
     addresses = gias.read_addresses(emails) if emails else []
     return make_plan(read, linked, addresses, notes, today=today())
+
+
+def keep_load(texts: dict[str, str], names: dict[str, str], *, by: User) -> RegisterLoad:
+    """Keeps uploaded files until the LA applies their plan (or discards them); a person has one
+    such set at a time."""
+    RegisterLoad.objects.filter(uploaded_by=by, applied_at__isnull=True).delete()
+    return RegisterLoad.objects.create(
+        uploaded_by=by, uploaded_at=now(), **texts, **{f"{n}_name": v for n, v in names.items()}
+    )
+
+
+def plan_load(load: RegisterLoad) -> Plan:
+    return plan_texts(load.extract or None, links=load.links or None, emails=load.emails or None)
+
+
+def apply_load(load: RegisterLoad, *, shown: str, request: HttpRequest) -> Plan:
+    """Applies the plan of kept files if it is still the one shown (its fingerprint); the
+    files' text is then dropped: the schools hold it, and the addresses are not kept twice."""
+    plan = plan_load(load)
+    if plan.fingerprint() != shown:
+        raise PlanChangedError(
+            "The schools changed since this plan was made. Check the changes again, then apply."
+        )
+    apply(plan)
+    audit(plan, load.file_names, request=request)
+    load.extract = load.links = load.emails = ""
+    load.applied_at = now()
+    load.save()
+    return plan
+
+
+def audit(plan: Plan, files: list[str], *, request: HttpRequest | None = None) -> None:
+    said = ", ".join(files) + ("" if request else " (command line)")
+    counts: dict[str, Any] = {"links": len(plan.links), **plan.counts()}
+    record(Action.SCHOOLS, f"loaded schools from {said}", request=request, **counts)
 
 
 def apply(plan: Plan) -> None:

@@ -1,6 +1,6 @@
-"""The schools pages: the LA's register, its head teachers' accounts and their readiness for a
-window, and each collection's expected schools; a school's page for whether it takes part in a
-collection."""
+"""The schools pages: the LA's register (one address for each action: upload, apply, discard),
+its head teachers' accounts and their readiness for a window, and each collection's expected
+schools; a school's page for whether it takes part."""
 
 from django.urls import URLPattern, path
 
@@ -8,6 +8,9 @@ from keystage.web.schools.views import expected, heads, readiness, register, tak
 
 urlpatterns: list[URLPattern] = [
     path("la/schools/", register.schools, name="la_schools"),
+    path("la/schools/upload/", register.upload, name="la_schools_upload"),
+    path("la/schools/apply/", register.apply_plan, name="la_schools_apply"),
+    path("la/schools/discard/", register.discard, name="la_schools_discard"),
     path("la/schools/heads/", heads.head_accounts, name="la_head_accounts"),
     path("la/schools/<int:school_id>/head/", heads.school_head, name="la_school_head"),
     path("la/heads/", readiness.coming_window, name="la_heads_ready"),
@@ -25,6 +28,11 @@ urlpatterns: list[URLPattern] = [
         "la/collections/<int:collection_id>/expected/",
         expected.expected_schools,
         name="la_expected",
+    ),
+    path(
+        "la/collections/<int:collection_id>/expected/propose/",
+        expected.propose,
+        name="la_expected_propose",
     ),
     path(
         "la/collections/<int:collection_id>/expected/<int:school_id>/",

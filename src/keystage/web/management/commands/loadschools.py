@@ -9,9 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from keystage.web.common.audit import Action, record
-from keystage.web.schools.plan import Kind
-from keystage.web.schools.register import RegisterError, apply, load_register
+from keystage.web.schools.register import RegisterError, apply, audit, load_register
 
 
 class Command(BaseCommand):
@@ -37,7 +35,5 @@ class Command(BaseCommand):
         except (RegisterError, OSError) as problem:
             raise CommandError(str(problem)) from problem
         files = [Path(f).name for f in (options["csv"], options["links"], options["emails"]) if f]
-        counts: dict[str, Any] = {kind.value: len(plan.of(kind)) for kind in Kind}
-        record(Action.SCHOOLS, f"loaded schools from {', '.join(files)} (command line)",
-               links=len(plan.links), **counts)  # fmt: skip
+        audit(plan, files)
         self.stdout.write("Applied.")

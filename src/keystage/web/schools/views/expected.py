@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common.audit import Action, record
-from keystage.web.models import Collection, ExpectedSchool, School, User
+from keystage.web.models import Collection, ExpectedSchool, School
 from keystage.web.schools import expected
 from keystage.web.schools.forms import DecisionForm
 
@@ -17,16 +18,9 @@ SHOWN = {"expected": True, "not-expected": False}  # ?show=... ; anything else: 
 
 
 @la_user_required
+@require_safe
 def expected_schools(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
-    if request.method == "POST":
-        written = expected.propose(collection)
-        record(Action.EXPECTED, f"proposed the expected schools again for {collection}",
-               request=request, collection=collection, written=written)  # fmt: skip
-        messages.success(request, f"Proposed again from the register: {written} school"
-                         f"{'' if written == 1 else 's'} changed. Decisions and schools' "
-                         "choices are as they were.")  # fmt: skip
-        return redirect("portal:la_expected", collection_id=collection.pk)
     found, closed = expected.entries(collection)
     show = request.GET.get("show", "")
     listed = [e for e in found if show not in SHOWN or e.expected == SHOWN[show]]
@@ -36,6 +30,20 @@ def expected_schools(request: HttpRequest, collection_id: int) -> HttpResponse:
         "optional": collection.kind in expected.OPTIONAL,
         "counts": _counts(found),
     })  # fmt: skip
+
+
+@la_user_required
+@require_POST
+def propose(request: HttpRequest, collection_id: int) -> HttpResponse:
+    """Proposes the list again from the register: decisions and choices stay."""
+    collection = get_object_or_404(Collection, pk=collection_id)
+    written = expected.propose(collection)
+    record(Action.EXPECTED, f"proposed the expected schools again for {collection}",
+           request=request, collection=collection, written=written)  # fmt: skip
+    messages.success(request, f"Proposed again from the register: {written} school"
+                     f"{'' if written == 1 else 's'} changed. Decisions and schools' "
+                     "choices are as they were.")  # fmt: skip
+    return redirect("portal:la_expected", collection_id=collection.pk)
 
 
 def _counts(found: list[expected.Entry]) -> dict[str, int]:
@@ -59,13 +67,12 @@ def expected_school(request: HttpRequest, collection_id: int, school_id: int) ->
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if form.is_valid():
-            assert isinstance(request.user, User)
             is_expected = form.cleaned_data["expected"] == "yes"
             reason = form.cleaned_data["reason"].strip()
             expected.decide(collection, school, expected=is_expected, reason=reason,
-                            by=request.user)  # fmt: skip
+                            by=signed_in(request))  # fmt: skip
             said = "expected" if is_expected else "not expected"
-            record(Action.EXPECTED, f"recorded {school.name} as {said} in {collection}",
+            record(Action.EXPECTED, f"recorded {school.reference} as {said} in {collection}",
                    request=request, school=school, collection=collection,
                    reason=reason)  # fmt: skip
             messages.success(request, f"{school.name} is {said} in {collection.short_name}.")

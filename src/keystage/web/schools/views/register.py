@@ -4,25 +4,25 @@ applying it. The data team may read the page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
-from keystage.web.accounts.access import la_user_required
+from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.accounts.heads import schools_without_account
-from keystage.web.common.audit import Action, record
-from keystage.web.common.clock import now, today
-from keystage.web.models import RegisterLoad, Role, School, User
+from keystage.web.common.clock import today
+from keystage.web.models import RegisterLoad, School, User
 from keystage.web.schools.forms import RegisterFilesForm
-from keystage.web.schools.plan import Kind, Plan
-from keystage.web.schools.register import RegisterError, apply, plan_texts
+from keystage.web.schools.register import (
+    RegisterError,
+    apply_load,
+    keep_load,
+    plan_load,
+    plan_texts,
+)
 
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+FILES = ("extract", "links", "emails")
 
 
 def _pending(user: User) -> RegisterLoad | None:
@@ -30,27 +30,17 @@ def _pending(user: User) -> RegisterLoad | None:
     return RegisterLoad.objects.filter(uploaded_by=user, applied_at__isnull=True).first()
 
 
-def _plan(load: RegisterLoad) -> Plan:
-    return plan_texts(load.extract or None, links=load.links or None, emails=load.emails or None)
+def _admin(request: HttpRequest) -> User:
+    user = signed_in(request)
+    if not user.is_la_admin:
+        raise Http404("Loading the register is for LA administrators.")
+    return user
 
 
 @la_user_required
+@require_safe
 def schools(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    pending = _pending(user)
-    if request.method == "POST":
-        if user.role != Role.LA_ADMIN:
-            raise Http404("Loading the register is for LA administrators.")
-        action = request.POST.get("action")
-        if action == "upload":
-            return _upload(request, user)
-        if action == "apply" and pending is not None:
-            return _apply(request, pending)
-        if action == "discard" and pending is not None:
-            pending.delete()
-            messages.success(request, "The files were discarded. Nothing changed.")
-        return redirect("portal:la_schools")
-    return _page(request, RegisterFilesForm(), pending)
+    return _page(request, RegisterFilesForm(), _pending(signed_in(request)))
 
 
 def _page(
@@ -59,7 +49,7 @@ def _page(
     plan, problem = None, ""
     if pending is not None:
         try:
-            plan = _plan(pending)
+            plan = plan_load(pending)
         except RegisterError as error:  # the register changed under the files since upload
             problem = str(error)
     held = School.objects.prefetch_related("predecessor_links__predecessor").order_by("name")
@@ -68,48 +58,52 @@ def _page(
         "form": form, "pending": pending, "plan": plan, "problem": problem,
         "schools": opened, "closed_schools": len(held) - len(opened),
         "last_load": RegisterLoad.objects.filter(applied_at__isnull=False).first(),
-        "is_admin": _user(request).role == Role.LA_ADMIN,
+        "is_admin": signed_in(request).is_la_admin,
         "without_account": len(schools_without_account()),
     }, status=status)  # fmt: skip
 
 
-def _upload(request: HttpRequest, user: User) -> HttpResponse:
+@la_user_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    """Keeps the files and shows what they would change; nothing changes yet."""
+    user = _admin(request)
     form = RegisterFilesForm(request.POST, request.FILES)
     if form.is_valid():
-        texts = {n: form.cleaned_data[n] or "" for n in ("extract", "links", "emails")}
+        texts = {n: form.cleaned_data[n] or "" for n in FILES}
         try:
             plan_texts(texts["extract"] or None, links=texts["links"] or None,
                        emails=texts["emails"] or None)  # fmt: skip
         except RegisterError as problem:
             form.add_error("extract", str(problem))
         else:
-            RegisterLoad.objects.filter(uploaded_by=user, applied_at__isnull=True).delete()
-            RegisterLoad.objects.create(
-                uploaded_by=user, uploaded_at=now(), **texts,
-                **{f"{n}_name": form.file_name(n) for n in texts},
-            )  # fmt: skip
+            keep_load(texts, {n: form.file_name(n) for n in FILES}, by=user)
             return redirect("portal:la_schools")
     return _page(request, form, None, status=400)
 
 
-def _apply(request: HttpRequest, load: RegisterLoad) -> HttpResponse:
+@la_user_required
+@require_POST
+def apply_plan(request: HttpRequest) -> HttpResponse:
+    """Applies the plan shown, if it is still the plan these files make."""
+    load = _pending(_admin(request))
+    if load is None:
+        return redirect("portal:la_schools")
     try:
-        plan = _plan(load)
-        if plan.fingerprint() != request.POST.get("fingerprint"):
-            messages.error(request, "The schools changed since this plan was made. Check the "
-                           "changes below again, then apply them.")  # fmt: skip
-            return redirect("portal:la_schools")
-        apply(plan)
+        plan = apply_load(load, shown=request.POST.get("fingerprint", ""), request=request)
     except RegisterError as problem:
         messages.error(request, str(problem))
         return redirect("portal:la_schools")
-    counts: dict[str, Any] = {kind.value: len(plan.of(kind)) for kind in Kind}
-    record(Action.SCHOOLS, f"loaded schools from {', '.join(load.file_names)}", request=request,
-           links=len(plan.links), **counts)  # fmt: skip
-    # What the files said is in the schools now; the addresses in them are not kept twice.
-    load.extract = load.links = load.emails = ""
-    load.applied_at = now()
-    load.save()
-    said = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no change"
+    said = ", ".join(f"{n} {kind}" for kind, n in plan.counts().items() if n) or "no change"
     messages.success(request, f"The register is loaded: {said}.")
+    return redirect("portal:la_schools")
+
+
+@la_user_required
+@require_POST
+def discard(request: HttpRequest) -> HttpResponse:
+    load = _pending(_admin(request))
+    if load is not None:
+        load.delete()
+        messages.success(request, "The files were discarded. Nothing changed.")
     return redirect("portal:la_schools")

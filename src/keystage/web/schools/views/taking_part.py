@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from keystage.web.accounts.access import school_of, school_user_required
+from keystage.web.accounts.access import school_of, school_user_required, signed_in
 from keystage.web.common.audit import Action, record
 from keystage.web.models import Collection, ExpectedSchool, Role, User
 from keystage.web.schools import expected
@@ -21,8 +21,7 @@ CHOICES = (ExpectedSchool.Why.OPTED_IN, ExpectedSchool.Why.OPTED_OUT)  # the sch
 def taking_part(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     school = school_of(request)
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in(request)
     may_choose = expected.may_choose(collection, school) and user.role == Role.HEAD
     row = ExpectedSchool.objects.filter(collection=collection, school=school).first()
     said = _own_choice(row)
@@ -53,8 +52,7 @@ def _own_choice(row: ExpectedSchool | None) -> str | None:
 
 
 def _choose(request: HttpRequest, collection: Collection, taking_part: bool) -> None:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in(request)
     school = school_of(request)
     expected.choose(collection, school, taking_part=taking_part, by=user)
     said = "will send" if taking_part else "will not send"
