@@ -66,7 +66,7 @@ def test_the_la_makes_a_heads_account_named_by_the_urn_and_invites_the_school(
     assert body.startswith("Dear head teacher,")  # the LA gave no name
     assert f"data team has set up the head teacher's account for {new_school.name}" in body
     assert f"sign in with your school's URN, {new_school.urn}" in body
-    assert f"ask the {settings.LA_NAME} assessment data team to send it again" in body
+    assert f"Ask the {settings.LA_NAME} assessment data team to send you another" in body
     client = Client()
     form = client.get(invitation_link(head.email), follow=True).redirect_chain[-1][0]
     assert client.post(form, {"password1": GOOD, "password2": GOOD}).status_code == 302

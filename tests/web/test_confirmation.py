@@ -85,10 +85,11 @@ def test_staff_sign_only_when_the_head_allows(
     staff = make_staff(school_a, "officer@school.example")
     officer = signed_in(staff)
     response = officer.post(f"/collections/{ks1.pk}/confirm/", SIGNED)
-    assert "Only the head teacher" in response.content.decode()
+    assert response.status_code == 403
+    assert "has not given your account the right to sign" in response.content.decode()
     assert not Confirmation.objects.exists()
 
-    head_a.post(f"/people/{staff.pk}/", {"can_sign": "on", "active": "on"})
+    head_a.post(f"/people/{staff.pk}/", {"can_upload": "on", "can_sign": "on", "active": "on"})
     officer.post(f"/collections/{ks1.pk}/confirm/", SIGNED)
     assert Confirmation.objects.get().signed_by == staff
 

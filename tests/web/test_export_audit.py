@@ -29,7 +29,8 @@ AUDITED = {
 }  # fmt: skip
 # Routes whose files hold school-level figures only: not audited, and must hold no UPN.
 SCHOOL_LEVEL = {"la_collection_csv", "la_collection_xlsx", "la_results_csv", "la_results_xlsx",
-                "template", "codes_download"}  # fmt: skip
+                "template", "codes_download", "confirmation_pdf",
+                "la_confirmation_pdf"}  # fmt: skip
 # Each route is fetched plain and with ?version=1; a route that answers with a file is fetched
 # with each of these as well (the exports' options).
 VARIANTS = ("", "?version=1", "?minimised=1", "?publication=1", "?profile=full")

@@ -42,8 +42,8 @@ def test_a_new_member_of_staff_gets_an_invitation_not_a_password_reset(
     assert "Priya Shah, head teacher of " + school_a.name in " ".join(sent.body.split())
     assert "upload the Common Transfer File" in sent.body  # what the service is for
     assert f"sign in with your email address, {SAM['email']}" in sent.body
-    assert "works once, for 2 days" in sent.body  # the setting's expiry, in words
-    assert "ask your head teacher to send it again" in sent.body
+    assert "(2 days from when we sent this email)" in sent.body  # the setting's expiry
+    assert "Ask your head teacher to send you another" in sent.body
     assert "/accounts/invitation/" in sent.body
     for reset_words in ("reset", "Reset", "someone else has requested", "safely ignored"):
         assert reset_words not in words

@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal_builders import (
     PDF,
     make_appeal,
+    make_confirmation,
     make_evidence,
     make_moderation,
     make_moderation_round,
@@ -50,13 +51,14 @@ LA_ONLY = {"school_id", "upn", "file_id", "table_id"}
 def other_school(
     school_a: School, school_b: School, ks1: Collection, la_folder: Path
 ) -> dict[str, object]:
-    """School B's things: a checked version with pupils, a file refused at upload, a staff
-    account, a data-team query."""
+    """School B's things: a checked version with pupils, signed, a file refused at upload, a
+    staff account, a data-team query."""
     head_b = signed_in(User.objects.get(username=school_b.urn))
     upload(head_b, ks1, ctf_bytes(la_folder, school_b))
     upload(head_b, ks1, ctf_bytes(la_folder, school_a), name="a.xml")  # school A's: refused
     run_tasks()
     version = Submission.objects.get(school=school_b)
+    make_confirmation(version, signer_name="Bea Bsignatory")  # its signed form (PDF) too
     refused = RefusedUpload.objects.get(school=school_b)
     staff = make_staff(school_b, "staff.b@example.org")
     pupil = version.pupil_set.first()
@@ -84,7 +86,14 @@ def other_school(
         "file_id": unattributed.pk,
         "collection_id": ks1.pk,
         "year": "2025-26",
-        "markers": [school_b.name, school_b.laestab, pupil.upn, pupil.surname, staff.username],
+        "markers": [
+            school_b.name,
+            school_b.laestab,
+            pupil.upn,
+            pupil.surname,
+            staff.username,
+            "Bea Bsignatory",
+        ],
     }
 
 

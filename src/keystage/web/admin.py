@@ -16,7 +16,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import HttpRequest
 
-from keystage.web.accounts import invitations
+from keystage.web.accounts import invitations, receipts
 from keystage.web.accounts.access import signed_in
 from keystage.web.accounts.account_forms import AccountForm, NewAccountForm
 from keystage.web.common import audit
@@ -43,22 +43,25 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
     form = AccountForm
     add_form = NewAccountForm
     add_form_template = "admin/portal/user/add_form.html"
-    list_display = ("username", "email", "role", "school", "can_sign", "is_active")
+    list_display = ("username", "email", "role", "school", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "email", "school__name", "school__urn")
     # Keystage's roles say who may do what: Django's groups and permissions are not used.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Who", {"fields": ("first_name", "last_name", "email")}),
-        ("Keystage", {"fields": ("role", "school", "can_sign")}),
+        ("Keystage", {"fields": ("role", "school", "can_upload", "can_sign",
+                                 "can_see_pupil_reports"),
+                      "description": "A head teacher may always do all three."}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser"),
                     "description": "Staff status lets an LA administrator use this admin."}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "invited_at")}),
     )  # fmt: skip
     filter_horizontal = ()
     add_fieldsets = (
         ("Whose account", {"fields": ("role", "school", "first_name", "last_name", "email",
-                                      "username", "can_sign")}),
+                                      "username", "can_upload", "can_sign",
+                                      "can_see_pupil_reports")}),
         ("Password", {"fields": ("usable_password", "password1", "password2")}),
     )  # fmt: skip
     actions = ("send_invitation",)
@@ -67,6 +70,9 @@ class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
         if not change and isinstance(form, NewAccountForm) and form.invites:
             self._invite(request, obj)
+        if change and "email" in form.changed_data:  # the school's receipt, the old address too
+            receipts.email_changed(obj, form.initial.get("email") or "",
+                                   how="the LA's administrator")  # fmt: skip
 
     @admin.action(description="Email an invitation to set their password")
     def send_invitation(self, request: HttpRequest, queryset: models.QuerySet[User]) -> None:

@@ -18,10 +18,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from keystage.web.accounts import known_devices, passwords, signin
+from keystage.web.accounts import known_devices, passwords, receipts, signin
 from keystage.web.accounts.two_factor import has_authenticator_app, must_use_two_factor
 from keystage.web.common import addresses
 from keystage.web.common.context import names
@@ -94,6 +94,15 @@ class AccountAdapter(DefaultAccountAdapter):
         passwords.note_if_weak(request, str(credentials.get("password") or ""), user)
         return user
 
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        """Signs in (after the second factor, if any); the school gets a receipt for its
+        people's first sign-in (Django notes last_login as it signs them in)."""
+        first = isinstance(user, User) and user.last_login is None
+        super().login(request, user)
+        if first:
+            assert isinstance(user, User)
+            receipts.first_sign_in(user)
+
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> Any:
         """Signed in (after the second factor, if any, and by a reset link too): the browser
         is now one the account has signed in on."""
@@ -116,6 +125,8 @@ class AccountAdapter(DefaultAccountAdapter):
         confirmed = bool(super().confirm_email(request, email_address))
         if confirmed:
             addresses.follow_address(user, old_email)
+            receipts.email_changed(user, old_email, how=f"{user.get_full_name() or 'its owner'}, "
+                                   "who opened the link we sent to the new address")  # fmt: skip
         return confirmed
 
 
@@ -143,6 +154,19 @@ def la_user_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
     return login_required(wrapped)  # type: ignore[return-value]
 
 
+def la_admin_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
+    """The LA administrator's actions (accounts, the register): 404 for everyone else, the
+    data team too."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not signed_in(request).is_la_admin:
+            raise Http404("This is for LA administrators.")
+        return view(request, *args, **kwargs)
+
+    return la_user_required(wrapped)  # type: ignore[return-value]
+
+
 def head_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
     """Pages for the head teacher alone (the school's staff accounts): 404 for anyone else."""
 
@@ -160,6 +184,13 @@ def signed_in(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "a page that acts for an account must require sign-in"
     return user
+
+
+def without_right(request: HttpRequest, doing: str, back: str = "") -> HttpResponse:
+    """The page for a member of staff whose head has not given them a right ("upload the
+    school's files"): what they cannot do, and who gives it (keystage.web.accounts.staff)."""
+    context = {"doing": doing, "back": back}
+    return render(request, "portal/no_right.html", context, status=403)
 
 
 def school_of(request: HttpRequest) -> School:

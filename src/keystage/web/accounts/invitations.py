@@ -11,6 +11,7 @@ that works; whoever set it up can send the invitation again, to the account's ow
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from urllib.parse import quote
@@ -19,8 +20,10 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from keystage.web.common import mail
+from keystage.web.accounts.staff import rights_of
+from keystage.web.common import clock, mail
 from keystage.web.models import Role, User
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,11 @@ def waiting(person: User) -> bool:
     return person.is_active and not person.has_usable_password() and bool(person.email)
 
 
+def may_send(person: User) -> bool:
+    """An invitation can go to the account: it is on and has an address."""
+    return person.is_active and bool(person.email)
+
+
 def lasts() -> str:
     """How long a link works, in words ("3 days")."""
     seconds = int(settings.PASSWORD_RESET_TIMEOUT)
@@ -47,6 +55,13 @@ def lasts() -> str:
         return f"{days} day{'s' if days != 1 else ''}"
     hours = max(1, seconds // 3600)
     return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def expires(sent: dt.datetime) -> str:
+    """When a link sent at `sent` stops working, as a person reads it: "5:30pm on Thursday
+    12 March 2026"."""
+    ends = timezone.localtime(sent + dt.timedelta(seconds=int(settings.PASSWORD_RESET_TIMEOUT)))
+    return f"{ends:%-I:%M}{ends:%p}".lower() + f" on {ends:%A %-d %B %Y}"
 
 
 def sign_in_name(person: User) -> str:
@@ -61,34 +76,42 @@ def sign_in_name(person: User) -> str:
 def who_to_ask(person: User) -> str:
     """Who sends the invitation again, by the person's role."""
     if person.role == Role.STAFF:
-        return "your head teacher to send it again from the People page"
+        return "your head teacher to send you another from the People page"
     if person.role == Role.HEAD:
         return (
-            f"the {settings.LA_NAME} assessment data team to send it again "
-            f"({settings.DEFAULT_FROM_EMAIL})"
+            f"the {settings.LA_NAME} assessment data team to send you another: email "
+            f"{settings.ENQUIRIES_EMAIL}"
         )
-    return "your LA administrator to send it again"
+    return "your LA administrator to send you another"
 
 
 def send(person: User, *, invited_by: User) -> bool:
-    """Emails the invitation to the account's own address; False when it could not be sent
-    (the account stays, and the invitation can be sent again)."""
+    """Emails the invitation to the account's own address, and notes when (the LA's readiness
+    page shows it); False when it could not be sent (the account stays, and the invitation can
+    be sent again)."""
+    sent = clock.now()
     context = {
         "person": person,
         "school": person.school,
-        "by_head": invited_by.role == Role.HEAD,
+        "by_head": invited_by.role == Role.HEAD and person.role == Role.STAFF,
         "inviter": _name(invited_by),
         "link": link(person),
         "lasts": lasts(),
+        "expires": expires(sent),
         "sign_in_name": sign_in_name(person),
+        "rights": rights_of(person).in_words(),
         "ask_again": who_to_ask(person),
-        "contact": settings.DEFAULT_FROM_EMAIL,
+        "contact": settings.ENQUIRIES_EMAIL,
     }
     try:
-        return mail.send("invitation", [person.email], context) == 1
+        if mail.send("invitation", [person.email], context) != 1:
+            return False
     except (smtplib.SMTPException, OSError):
         log.exception("the invitation to account %s could not be sent", person.pk)
         return False
+    User.objects.filter(pk=person.pk).update(invited_at=sent)
+    person.invited_at = sent
+    return True
 
 
 def _name(user: User) -> str:

@@ -93,7 +93,13 @@ class StaffForm(forms.Form):
             "invalid": "Enter an email address in the right form, like name@school.sch.uk",
         },
     )
-    can_sign = forms.BooleanField(label="Allow them to sign the confirmation form", required=False)
+    can_upload = forms.BooleanField(label="Upload the school's files", required=False, initial=True)
+    can_sign = forms.BooleanField(label="Sign the confirmation form", required=False)
+    can_see_pupil_reports = forms.BooleanField(
+        label="Download the pupil-level reports",
+        required=False,
+        help_text="They hold every pupil's results by name.",
+    )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
@@ -128,8 +134,20 @@ class ChangeEmailForm(forms.Form):
 
 
 class StaffRightsForm(forms.Form):
-    can_sign = forms.BooleanField(label="Allow them to sign the confirmation form", required=False)
-    active = forms.BooleanField(label="Account is active", required=False)
+    """What a member of staff may do: the head's choice for each (a head may do all three)."""
+
+    can_upload = forms.BooleanField(label="Upload the school's files", required=False)
+    can_sign = forms.BooleanField(label="Sign the confirmation form", required=False)
+    can_see_pupil_reports = forms.BooleanField(
+        label="Download the pupil-level reports",
+        required=False,
+        help_text="They hold every pupil's results by name.",
+    )
+    active = forms.BooleanField(
+        label="Account is on",
+        required=False,
+        help_text="Someone whose account is off cannot sign in.",
+    )
 
 
 class RaiseQueryForm(forms.Form):

@@ -19,6 +19,9 @@ CHECK = 100  # django-tasks' highest
 # tasks_schedule.send_daily_reminders: once a day from 07:00, quick (emails only), and about a
 # deadline that day or the next, so not behind a publication's hundreds of renders.
 REMINDERS = 50
+# accounts.tasks.send_invitations: the LA's invitations to heads, a few hundred emails at most,
+# before a window; nobody waits on a page for them.
+INVITATIONS = 30
 # tasks_moderation.send_letter: one short letter and an email for a moderated school, a few a
 # day; the school has been told its outcome is on the way.
 LETTER = 20

@@ -38,8 +38,19 @@ class User(AbstractUser):
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # What a member of staff may do, as their head decides (a head may always do all three).
+    can_upload = models.BooleanField(
+        default=True, help_text="Staff only: the head lets this person upload the school's files."
+    )
     can_sign = models.BooleanField(
         default=False, help_text="Staff only: the head has allowed this person to sign."
+    )
+    can_see_pupil_reports = models.BooleanField(
+        default=False,
+        help_text="Staff only: the head lets this person download the pupil-level reports.",
+    )
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last invitation to set a password was sent."
     )
 
     class Meta:
@@ -64,5 +75,13 @@ class User(AbstractUser):
         return self.role == Role.LA_ADMIN
 
     @property
+    def may_upload(self) -> bool:
+        return self.role == Role.HEAD or (self.role == Role.STAFF and self.can_upload)
+
+    @property
     def may_sign(self) -> bool:
         return self.role == Role.HEAD or (self.role == Role.STAFF and self.can_sign)
+
+    @property
+    def may_see_pupil_reports(self) -> bool:
+        return self.role == Role.HEAD or (self.role == Role.STAFF and self.can_see_pupil_reports)

@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         SCHOOLS = "schools", "Loaded schools from the register, their links or addresses"
         EXPECTED = "expected", "Changed whether a collection expects a school, or opted in or out"
         CODE_TABLES = "code_tables", "Loaded or published a year's code tables"
+        ACCOUNT = "account", "Made, invited, turned on or off, or changed an account or its rights"
 
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=16, choices=Action.choices, db_index=True)

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from keystage.web.accounts.access import (
     la_user_required,
     school_of,
     school_user_required,
     signed_in,
+    without_right,
 )
 from keystage.web.common import audit
 from keystage.web.common.clock import today
@@ -74,6 +75,10 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponseBase:
         school=school_of(request),
         collection__publication__isnull=False,
     )
+    if report.kind == Report.Kind.PUPIL and not signed_in(request).may_see_pupil_reports:
+        return without_right(
+            request, "download the pupil-level reports", back=reverse("portal:reports")
+        )
     what = f"the {report.get_kind_display().lower()} report, version {report.version}"
     if gone := downloads.unavailable(request, report.file, report.collection, what):
         return gone

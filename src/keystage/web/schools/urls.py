@@ -1,15 +1,29 @@
-"""The schools pages: the LA's register (one address for each action: upload, apply, discard)
-and each collection's expected schools; a school's page for whether it takes part."""
+"""The schools pages: the LA's register (one address for each action: upload, apply, discard),
+its head teachers' accounts and their readiness for a window, and each collection's expected
+schools; a school's page for whether it takes part."""
 
 from django.urls import URLPattern, path
 
-from keystage.web.schools.views import expected, register, taking_part
+from keystage.web.schools.views import expected, heads, readiness, register, taking_part
 
 urlpatterns: list[URLPattern] = [
     path("la/schools/", register.schools, name="la_schools"),
     path("la/schools/upload/", register.upload, name="la_schools_upload"),
     path("la/schools/apply/", register.apply_plan, name="la_schools_apply"),
     path("la/schools/discard/", register.discard, name="la_schools_discard"),
+    path("la/schools/heads/", heads.head_accounts, name="la_head_accounts"),
+    path("la/schools/<int:school_id>/head/", heads.school_head, name="la_school_head"),
+    path("la/heads/", readiness.coming_window, name="la_heads_ready"),
+    path(
+        "la/collections/<int:collection_id>/heads/",
+        readiness.heads_ready,
+        name="la_readiness",
+    ),
+    path(
+        "la/collections/<int:collection_id>/heads/invitations/",
+        readiness.invite_not_signed_in,
+        name="la_readiness_invite",
+    ),
     path(
         "la/collections/<int:collection_id>/expected/",
         expected.expected_schools,

@@ -12,13 +12,16 @@ from keystage.web.common import clock, events
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
 from keystage.web.models import Collection, Confirmation, School, Submission, User
+from keystage.web.submissions import signed_forms
 from keystage.web.submissions.state import Standing, State, standing
 
 
 def why_closed(now: Standing, user: User) -> str | None:
     """Why this person cannot sign now, in words for the page; None when they can."""
     if not user.may_sign:
-        return "Only the head teacher, or someone the head teacher has allowed, can sign."
+        return ("Your head teacher has not given your account the right to sign the "
+                "confirmation form. Ask them to sign it, or to give you the right on the "
+                "People page.")  # fmt: skip
     if now.step == State.SUBMITTED:
         return "This collection is already confirmed."
     if now.step == State.QUERIES and not now.unanswered:
@@ -47,6 +50,7 @@ def sign(
             return None
         signed = _confirmation(current, user, data)
     transaction.on_commit(lambda: events.data_changed(window, [school.pk]))
+    signed_forms.send_receipt(signed)
     record(
         Action.CONFIRM, f"signed the confirmation of version {current.version}",
         request=request, school=school, collection=window, confirmation=signed.pk,

@@ -1,4 +1,4 @@
-"""The head's page for the school's staff accounts and who may sign."""
+"""The head's page for the school's staff accounts and what each may do."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def people(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         person = staff.add_staff(
             school, email=data["email"], first_name=data["first_name"],
-            last_name=data["last_name"], can_sign=data["can_sign"],
+            last_name=data["last_name"], rights=_rights(data),
         )  # fmt: skip
         _invite(request, person, signed_in(request), added=True)
         return redirect("portal:people")
@@ -64,19 +64,28 @@ def invite_again(request: HttpRequest, user_id: int) -> HttpResponse:
 @head_required
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
     member = own_staff(request, user_id)
-    form = StaffRightsForm(
-        request.POST or None, initial={"can_sign": member.can_sign, "active": member.is_active}
-    )
+    held = staff.rights_of(member)
+    initial = {
+        "can_upload": held.can_upload,
+        "can_sign": held.can_sign,
+        "can_see_pupil_reports": held.can_see_pupil_reports,
+        "active": member.is_active,
+    }
+    form = StaffRightsForm(request.POST or None, initial=initial)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff.set_rights(member, can_sign=data["can_sign"], active=data["active"])
-        messages.success(request, f"{member.get_full_name()}'s account is updated.")
+        if staff.set_rights(request, member, _rights(data), active=data["active"]):
+            messages.success(request, f"{member.get_full_name()}'s account is updated.")
         return redirect("portal:people")
     return render(
         request,
         "portal/person.html",
         {"school": school_of(request), "member": member, "form": form},
     )
+
+
+def _rights(data: dict[str, bool]) -> staff.Rights:
+    return staff.Rights(data["can_upload"], data["can_sign"], data["can_see_pupil_reports"])
 
 
 def _invite(request: HttpRequest, person: User, head: User, *, added: bool) -> None:

@@ -2,8 +2,9 @@
 (PDF/UA-1), laid out by WeasyPrint with the house stylesheet and fonts in this folder, and
 nothing else loaded (fetcher.py). Imports no feature.
 
-WeasyPrint takes seconds to import and web processes never render: it is imported on the first
-render, inside the functions below, and never when this module is imported.
+WeasyPrint takes seconds to import, and web processes render only the one-page signed
+confirmation form (submissions.signed_forms), when someone asks for it: it is imported on the
+first render, inside the functions below, and never when this module is imported.
 """
 
 from __future__ import annotations

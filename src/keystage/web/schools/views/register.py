@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from keystage.web.accounts.access import la_user_required, signed_in
+from keystage.web.accounts.heads import schools_without_account
 from keystage.web.common.clock import today
 from keystage.web.models import RegisterLoad, School, User
 from keystage.web.schools.forms import RegisterFilesForm
@@ -58,6 +59,7 @@ def _page(
         "schools": opened, "closed_schools": len(held) - len(opened),
         "last_load": RegisterLoad.objects.filter(applied_at__isnull=False).first(),
         "is_admin": signed_in(request).is_la_admin,
+        "without_account": len(schools_without_account()),
     }, status=status)  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from keystage.web.accounts.access import (
     school_of,
     school_user_required,
     signed_in,
+    without_right,
 )
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
@@ -40,6 +41,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     window = get_object_or_404(Collection, pk=collection_id)
     if request.method != "POST":
         return _collection_page(request, school, window, UploadForm())
+    if not signed_in(request).may_upload:
+        return without_right(request, "upload the school's files", back=request.path)
     form = UploadForm(request.POST, request.FILES)
     if not window.is_open(today()):
         form.add_error(None, _closed_message(window))
