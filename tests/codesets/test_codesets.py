@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import tomllib
 from importlib import resources
 
@@ -11,7 +12,7 @@ import pytest
 
 from keystage import codesets
 from keystage.codesets import CodesetError
-from keystage.codesets.load import parse
+from keystage.codesets.load import parse, parse_text
 from keystage.ctf.model import Assessment, AssessmentKey
 
 
@@ -162,3 +163,12 @@ def test_a_mark_is_plain_decimal_digits_only():
         None,
         None,
     ]
+
+
+def test_a_table_without_a_code_set_the_checks_need_is_refused() -> None:
+    """Else it would load, be published, and then fail every check of its year."""
+    whole = codesets.shipped_text("2026-27")
+    assert parse_text(whole).code_set("sex") == {"M", "F"}
+    without = re.sub(r"(?m)^sex = .*\n", "", whole)
+    with pytest.raises(CodesetError, match="no sex: the checks need"):
+        parse_text(without)

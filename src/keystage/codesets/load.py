@@ -222,11 +222,30 @@ def _settings(source: str, data: dict[str, Any]) -> None:
         )
 
 
+# The named code sets the checks and measures look up: a table without one would pass here and
+# then fail every check of its year.
+REQUIRED_CODE_SETS = frozenset({
+    "sex", "elg_expected", "elg_not_assessed", "expected_or_above", "greater_depth",
+    "ks1_left_out", "ks2_left_out", "la_only", "phonics_counted_codes", "pre_key_stage",
+})  # fmt: skip
+
+
+def _required_code_sets(source: str, data: dict[str, Any]) -> None:
+    missing = sorted(REQUIRED_CODE_SETS - set(data.get("codes", {})))
+    if missing:
+        raise CodesetError(
+            f"{source}: the [codes] table has no {', '.join(missing)}: the checks need "
+            "every one of them; copy them from last year's tables",
+            at=("codes",),
+        )
+
+
 def parse(data: dict[str, Any], source: str = "code table") -> Codeset:
     """Builds a Codeset from a parsed data file, refusing anything off-schema."""
     _keys(source, data, _TOP, _TOP - {"aliases"})
     _years(source, data)
     _settings(source, data)
+    _required_code_sets(source, data)
     result_sets = {
         name: _result_set(f"{source}: results.{name}", table, name)
         for name, table in data["results"].items()

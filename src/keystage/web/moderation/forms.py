@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
 
 from keystage.web.models import Appeal, JudgementChange, ModeratedSchool, School
 from keystage.web.moderation.evidence import MAX_FILES, max_bytes
@@ -133,8 +134,12 @@ class DecisionForm(forms.Form):
                 required=False,
                 choices=[("", "Choose")] + [(c, c) for c in codes.get(change.role, [])],
                 initial=change.moderated_judgement,
-                help_text=f"School: {change.school_judgement or 'none'}. Moderated: "
-                f"{change.moderated_judgement}. Only for a partly upheld appeal.",
+                # Help texts are shown as HTML: the school's judgement came from its file.
+                help_text=format_html(
+                    "School: {}. Moderated: {}. Only for a partly upheld appeal.",
+                    change.school_judgement or "none",
+                    change.moderated_judgement,
+                ),
             )
 
     def clean(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from keystage.web.accounts.access import la_user_required, signed_in
@@ -51,8 +52,8 @@ class MoveDecisionForm(forms.Form):
             for s in move.schools
         ] + [(DIFFERENT, "None: these are different children, and every school keeps its record")]
         suggested = move.suggested_school
-        field.help_text = (
-            f"The May-days rule suggests {suggested.name}."
+        field.help_text = (  # shown as HTML: the school's name comes from the register
+            format_html("The May-days rule suggests {}.", suggested.name)
             if suggested
             else "The files do not suggest a school: ask the schools when the pupil moved."
         )
