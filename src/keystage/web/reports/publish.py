@@ -39,14 +39,10 @@ def publish(collection: Collection, by: User) -> int:
     return len(chosen)
 
 
-def refresh_school(collection: Collection, school_id: int) -> bool:
-    """A school's data changed, or it confirmed, or it was locked: if the collection is
-    published and the school publishable, its reports are made again (and it is told)."""
-    return refresh_schools(collection, [school_id]) == 1
-
-
 def refresh_schools(collection: Collection, school_ids: Iterable[int]) -> int:
-    """refresh_school for many schools at once; returns how many were queued."""
+    """These schools' data changed, or they confirmed, or were locked: if the collection is
+    published, each publishable one's reports are made again (and it is told). Returns how many
+    were queued."""
     if not Publication.objects.filter(collection=collection).exists():
         return 0
     chosen = publishable_ids(collection, school_ids)
