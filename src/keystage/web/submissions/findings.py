@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -39,16 +38,17 @@ FIELD_WORDS = {
 }  # fmt: skip
 
 
-def field_words(field: str, collection: Collection) -> str:
+def field_words(field: str, named: dict[str, str]) -> str:
     """ "KS1 SCI TA SCI" as "Science"; "Sex, DOB" as "sex, date of birth"."""
-    named = _assessment_names(collection.academic_year, collection.kind)
     parts = [p.strip() for p in field.split(",")]
     return ", ".join(named.get(p) or FIELD_WORDS.get(p, p) for p in parts)
 
 
-@functools.cache
-def _assessment_names(academic_year: str, kind: str) -> dict[str, str]:
-    return {kind_field(a): a.label for a in codeset_for(academic_year).for_collection(kind)}
+def assessment_names(collection: Collection) -> dict[str, str]:
+    """The collection's assessments by their field, in the words of the code table in force
+    now: read once a page, never kept, so a newly published table's labels show at once."""
+    codeset = codeset_for(collection.academic_year)
+    return {kind_field(a): a.label for a in codeset.for_collection(collection.kind)}
 
 
 def findings_of(version: Submission) -> Findings:
@@ -56,8 +56,9 @@ def findings_of(version: Submission) -> Findings:
     field in words (`.field_words`)."""
     answers = answers_in(version.collection_id, [version.school_id])
     rows = list(version.finding_set.all())
+    named = assessment_names(version.collection)
     for row in rows:
-        row.field_words = field_words(row.field, version.collection) if row.field else ""  # type: ignore[attr-defined]
+        row.field_words = field_words(row.field, named) if row.field else ""  # type: ignore[attr-defined]
     for row in rows:
         row.answer = answer_to(row, version.school_id, answers) if row.severity == "query" else None  # type: ignore[attr-defined]
     queries = [r for r in rows if r.severity == "query"]
