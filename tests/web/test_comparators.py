@@ -215,7 +215,7 @@ def test_the_results_page_shows_both_sources_side_by_side(
     # The figures above the table say which they use, with its status and source.
     comparison = html.split('id="comparison"')[1].split("</table>")[0]
     assert "2025-26, <strong>DfE provisional</strong>: " + DFE_SOURCE in comparison
-    assert "the DfE&#x27;s most final figure" in html or "the DfE's most final figure" in html
+    assert "the DfE\N{RIGHT SINGLE QUOTATION MARK}s most final figure" in html
     with override_settings(PREFER_COMPARATOR="ncer"):
         html = la_client.get(f"/la/collections/{with_results.pk}/results/").content.decode()
     comparison = html.split('id="comparison"')[1].split("</table>")[0]

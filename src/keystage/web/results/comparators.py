@@ -48,12 +48,13 @@ def publisher_order() -> list[str]:
     return list(dict.fromkeys([*asked, *DEFAULT_ORDER]))
 
 
+APOSTROPHE = "\N{RIGHT SINGLE QUOTATION MARK}"  # as the pages' own text writes it
 POSSESSIVE = {
-    Publisher.DFE: "the DfE's",
-    Publisher.NCER: "NCER's",
-    Publisher.CONSORTIUM: "the consortium's",
-    Publisher.NEIGHBOURS: "the statistical neighbours'",
-    Publisher.OTHER: "another publisher's",
+    Publisher.DFE: f"the DfE{APOSTROPHE}s",
+    Publisher.NCER: f"NCER{APOSTROPHE}s",
+    Publisher.CONSORTIUM: f"the consortium{APOSTROPHE}s",
+    Publisher.NEIGHBOURS: f"the statistical neighbours{APOSTROPHE}",
+    Publisher.OTHER: f"another publisher{APOSTROPHE}s",
 }
 
 
