@@ -36,7 +36,7 @@ def figure(measure: str, group: str, level: str, area: str) -> ComparisonFigure:
 
 
 def test_the_dfe_2021_22_file_as_published() -> None:
-    summary = import_figures(DFE_2022, source=SOURCE)
+    summary = import_figures(DFE_2022, source=SOURCE, status="final")
     assert summary.rows == 378 and summary.layout == "DfE layout, 2021/22"
     england = figure("eyfsp_gld", "all", "national", "England")
     assert (england.value, england.numerator, england.denominator) == (65.2, 405723, 622583)
@@ -82,7 +82,7 @@ def _renamed(text: str) -> str:
 
 
 def test_the_renamed_columns_of_2024_25_import_the_same() -> None:
-    import_figures(DFE_2022, source=SOURCE)
+    import_figures(DFE_2022, source=SOURCE, status="final")
     before = {
         (f.measure, f.group, f.level, f.area): (f.value, f.numerator, f.denominator)
         for f in ComparisonFigure.objects.all()
@@ -90,7 +90,7 @@ def test_the_renamed_columns_of_2024_25_import_the_same() -> None:
     ComparisonFigure.objects.all().delete()
     renamed = _renamed(DFE_2022.read_text(encoding="utf-8"))
     assert "breakdown_topic,breakdown,sex" in renamed
-    summary = import_figures(io.BytesIO(renamed.encode()), source=SOURCE)
+    summary = import_figures(io.BytesIO(renamed.encode()), source=SOURCE, status="final")
     assert summary.layout == "DfE layout, 2024/25"
     after = {
         (f.measure, f.group, f.level, f.area): (f.value, f.numerator, f.denominator)
@@ -108,7 +108,7 @@ def test_a_small_file_in_the_later_layout() -> None:
         "202425,Academic year,National,E92000001,England,,,Free school meal eligibility,"
         "FSM eligible,Total,150000,x,52.0\n"
     )
-    summary = import_figures(io.StringIO(text), source="DfE 2024/25")
+    summary = import_figures(io.StringIO(text), source="DfE 2024/25", status="final")
     assert summary.created == 3
     england = ComparisonFigure.objects.get(group="all", academic_year="2024-25")
     assert (england.measure, england.value, england.denominator) == ("eyfsp_gld", 68.3, 600000)
@@ -120,7 +120,7 @@ def test_a_small_file_in_the_later_layout() -> None:
 def test_an_unknown_layout_names_the_missing_columns() -> None:
     text = "year,area,gld\n2022,England,65.2\n"
     with pytest.raises(ComparisonImportError) as raised:
-        import_figures(io.StringIO(text), source=SOURCE)
+        import_figures(io.StringIO(text), source=SOURCE, status="final")
     message = str(raised.value)
     assert "not laid out like a DfE statistics table" in message
     for column in ("time_period", "characteristic_type", "breakdown_topic", "measure"):
@@ -129,13 +129,13 @@ def test_an_unknown_layout_names_the_missing_columns() -> None:
 
 
 def test_importing_again_updates_and_does_not_duplicate() -> None:
-    import_figures(DFE_2022, source="first")
+    import_figures(DFE_2022, source="first", status="final")
     held = ComparisonFigure.objects.count()
     changed = DFE_2022.read_text(encoding="utf-8").replace(
         "622583,14.100000,394514,63.400000,417453,67.100000,405723,65.200000",
         "622583,14.100000,394514,63.400000,417453,67.100000,405800,65.200000",
     )
-    summary = import_figures(io.StringIO(changed), source="second")
+    summary = import_figures(io.StringIO(changed), source="second", status="final")
     assert summary.created == 0 and summary.updated == held
     assert ComparisonFigure.objects.count() == held
     england = figure("eyfsp_gld", "all", "national", "England")
@@ -171,7 +171,7 @@ def test_the_simple_layout_skips_rows_it_cannot_use() -> None:
         "ks1_reading_exs_plus,all,planet,Earth,2022-23,68,,\n"
         "ks1_reading_exs_plus,sex=X1,national,England,2022-23,68,,\n"
     )
-    summary = import_figures(io.StringIO(text), source="typed in")
+    summary = import_figures(io.StringIO(text), source="typed in", publisher="dfe", status="final")
     assert summary.created == 1 and sum(summary.skipped.values()) == 3
     assert ComparisonFigure.objects.get().source == "typed in"
 
@@ -189,7 +189,7 @@ def test_a_row_the_database_could_not_keep_is_skipped_not_a_failure() -> None:
         "ks1_reading_exs_plus,all,regional,South,2022-23,68,-3,10\n"
         "ks1_reading_exs_plus,all,regional,East,2022-23,inf,1,10\n"
     )
-    summary = import_figures(io.StringIO(text), source="typed in")
+    summary = import_figures(io.StringIO(text), source="typed in", publisher="dfe", status="final")
     assert summary.created == 1 and sum(summary.skipped.values()) == 4
     assert f"with area longer than {longest} characters" in summary.skipped
     assert ComparisonFigure.objects.get().area == "England"
@@ -198,7 +198,7 @@ def test_a_row_the_database_could_not_keep_is_skipped_not_a_failure() -> None:
 def test_no_usable_row_is_an_error() -> None:
     text = "measure,group,level,area,academic_year,value,numerator,denominator\n"
     with pytest.raises(ComparisonImportError, match="no figure"):
-        import_figures(io.StringIO(text), source="typed in")
+        import_figures(io.StringIO(text), source="typed in", publisher="dfe", status="final")
 
 
 def test_academic_years() -> None:
@@ -210,10 +210,10 @@ def test_academic_years() -> None:
 
 
 def test_the_management_command(capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("importcomparisons", str(DFE_2022), "--source", SOURCE)
+    call_command("importcomparisons", str(DFE_2022), "--source", SOURCE, "--status", "final")
     out = capsys.readouterr().out
     assert "Read 378 rows (DfE layout, 2021/22)." in out
     assert "183 figures added, 0 updated." in out
     assert "6 at a level not compared (Local authority district)" in out
     with pytest.raises(CommandError, match="no such file"):
-        call_command("importcomparisons", "/nowhere.csv", "--source", SOURCE)
+        call_command("importcomparisons", "/nowhere.csv", "--source", SOURCE, "--status", "final")

@@ -52,7 +52,7 @@ def results(schools: list[School], eyfsp: Collection, la_folder: Path) -> dict[s
     send(b, eyfsp, ctf_bytes(la_folder, b, "EYFSP"))
     send(c, eyfsp, ctf_bytes(la_folder, c, "EYFSP", change=lambda pupils: pupils[:3]))
     run_tasks()
-    import_figures(DFE_2022, source=SOURCE)
+    import_figures(DFE_2022, source=SOURCE, status="final")
     return {"a": a, "b": b, "c": c}
 
 
@@ -67,8 +67,10 @@ def test_la_against_national_with_year_and_source(
 ) -> None:
     html = page(la_client, eyfsp)
     assert "<h1" in html and html.count("<h1") == 1
-    # England's figure, with its year (the latest held, before the collection's) and source.
-    assert "65.2%" in html and "2021-22 (latest held): DfE, EYFSP results 2021/22" in html
+    # England's figure, with its year (the latest held, before the collection's), who published
+    # it and how final it is, and its source.
+    assert "65.2%" in html
+    assert "2021-22 (latest held), <strong>DfE final</strong>: DfE, EYFSP results 2021/22" in html
     assert "71.9%" in html  # girls, in the breakdown
     # The chart's figures are text (keystage.web.common.charts, as in the reports' PDFs).
     chart = html.split('id="comparison-chart">')[1].split("</svg></div></div>")[0]
@@ -182,13 +184,15 @@ def test_school_users_get_404(
 
 
 def test_the_comparison_figures_page_and_importing(la_client: Client, officer: User) -> None:
-    import_figures(DFE_2022, source=SOURCE)
+    import_figures(DFE_2022, source=SOURCE, status="final")
     html = la_client.get("/la/comparisons/?measure=eyfsp_gld&level=national&group=all").content
     text = html.decode()
     assert "1 figure matching your filters" in text and "65.2" in text and SOURCE in text
     assert 'enctype="multipart/form-data"' not in text  # the data team: no import form
     upload_file = SimpleUploadedFile("f.csv", DFE_2022.read_bytes(), content_type="text/csv")
-    posted = la_client.post("/la/comparisons/", {"file": upload_file, "source": "x"})
+    posted = la_client.post(
+        "/la/comparisons/", {"file": upload_file, "source": "x", "status": "final"}
+    )
     assert posted.status_code == 404  # importing is for administrators
 
     admin = make_user("la.admin", Role.LA_ADMIN, email="admin@la.example")
@@ -202,7 +206,12 @@ def test_the_comparison_figures_page_and_importing(la_client: Client, officer: U
     )
     posted = client.post(
         "/la/comparisons/",
-        {"file": SimpleUploadedFile("ks1.csv", simple.encode()), "source": "DfE KS1 2023"},
+        {
+            "file": SimpleUploadedFile("ks1.csv", simple.encode()),
+            "source": "DfE KS1 2023",
+            "publisher": "dfe",
+            "status": "final",
+        },
         follow=True,
     )
     assert "1 figure added, 0 updated." in posted.content.decode()
@@ -211,7 +220,7 @@ def test_the_comparison_figures_page_and_importing(la_client: Client, officer: U
     assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, actor="la.admin").exists()
     bad = client.post(
         "/la/comparisons/",
-        {"file": SimpleUploadedFile("bad.csv", b"a,b\n1,2\n"), "source": "x"},
+        {"file": SimpleUploadedFile("bad.csv", b"a,b\n1,2\n"), "source": "x", "status": "final"},
     )
     assert bad.status_code == 200 and "Columns missing" in bad.content.decode()
 

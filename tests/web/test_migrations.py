@@ -46,3 +46,51 @@ def test_work_queued_before_the_move_runs_at_the_tasks_new_paths() -> None:
     finally:  # the later migrations' tables back, for the tests that follow on this database
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_held_before_issue_17_get_a_publisher_and_status() -> None:
+    """0099_comparator_source: a figure imported with only a free-text source is given the
+    publisher and status its source names, else NCER's emerging and everyone else's final."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    def migrate(to: str) -> None:
+        MigrationExecutor(connection).migrate([("portal", to)])
+
+    try:
+        migrate("0020_audit_actions_all")
+        old = (
+            MigrationExecutor(connection)
+            .loader.project_state(("portal", "0020_audit_actions_all"))
+            .apps.get_model("portal", "ComparisonFigure")
+        )
+        sources = {
+            "DfE, EYFSP results 2021/22": ("national", "2021-22"),
+            "DfE, Key stage 2 attainment: 2024/25, provisional": ("national", "2024-25"),
+            "NCER national figures July 2026": ("national", "2025-26"),
+            "West Midlands consortium": ("consortium", "2025-26"),
+            "typed in from a spreadsheet": ("la", "2025-26"),
+        }
+        for source, (level, year) in sources.items():
+            old.objects.create(measure="eyfsp_gld", group="all", level=level, area=source[:20],
+                               academic_year=year, value=60.0, source=source,
+                               imported_at=timezone.now())  # fmt: skip
+        migrate("0099_comparator_source")
+        from keystage.web.models import ComparisonFigure
+
+        found = {f.source: (f.publisher, f.status) for f in ComparisonFigure.objects.all()}
+        assert found == {
+            "DfE, EYFSP results 2021/22": ("dfe", "final"),
+            "DfE, Key stage 2 attainment: 2024/25, provisional": ("dfe", "provisional"),
+            "NCER national figures July 2026": ("ncer", "emerging"),
+            "West Midlands consortium": ("consortium", "final"),
+            "typed in from a spreadsheet": ("other", "final"),
+        }
+    finally:
+        from keystage.web.models import ComparisonFigure
+
+        ComparisonFigure.objects.all().delete()
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -60,7 +60,7 @@ def test_school_report_holds_the_schools_figures(uploaded: School, ks1: Collecti
     assert f"{reading.numerator} of {reading.denominator} ({reading.percent:.1f}%)" in text
     assert uploaded.name in text and uploaded.laestab in text
     assert "Data as of version 1" in text
-    assert "68.0%" in text and "DfE KS1 attainment 2023, 2022-23" in text
+    assert "68.0%" in text and "DfE final figures, 2022-23 (DfE KS1 attainment 2023)" in text
     assert "not available" in text  # the measures without a national figure
     assert "No earlier years" in text
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 2

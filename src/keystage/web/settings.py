@@ -28,6 +28,8 @@ KEYSTAGE_SESSION_IDLE_MINUTES / KEYSTAGE_SESSION_MAX_HOURS  sign-out when idle /
 KEYSTAGE_LOG_FORMAT json or text (default json in production); KEYSTAGE_LOG_LEVEL;
 KEYSTAGE_REQUEST_LOG 1 for one line per request (default on in production)
 KEYSTAGE_FILES      the folder stored files go in; default the data folder's files/
+KEYSTAGE_PREFER_COMPARATOR  which publisher's comparison figure to use where several are held
+                    for a year (results.comparators); default the DfE's, then NCER's
 KEYSTAGE_STORAGE    local (default) or s3, with KEYSTAGE_S3_BUCKET, KEYSTAGE_S3_ENDPOINT_URL,
                     KEYSTAGE_S3_REGION, KEYSTAGE_S3_PREFIX (credentials: boto3's own AWS_*)
 """
@@ -59,6 +61,8 @@ LA_NAME = os.environ.get("KEYSTAGE_LA_NAME", "Birmingham City Council")
 SERVICE_NAME = "Submit assessment data"
 KEYSTAGE_BASE_URL = os.environ.get("KEYSTAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAX_UPLOAD_BYTES = int(os.environ.get("KEYSTAGE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# The publishers whose comparison figures are preferred, first first (results.comparators).
+PREFER_COMPARATOR = os.environ.get("KEYSTAGE_PREFER_COMPARATOR", "")
 MAX_IMPORT_BYTES = int(os.environ.get("KEYSTAGE_MAX_IMPORT_MB", "250")) * 1024 * 1024
 
 # Production: served over https behind a proxy, so cookies, HSTS and the redirect can be strict.

@@ -11,19 +11,41 @@ from keystage.web.models.submissions import Submission
 
 
 class ComparisonFigure(models.Model):
-    """One published figure (England, a region, an LA) for one measure and group."""
+    """One published figure (England, a region, an LA) for one measure and group, as one
+    publisher published it at one stage: NCER's emerging national figures in the summer, the
+    DfE's provisional and then revised ones, a consortium's or statistical neighbours' average.
+    Each is kept beside the others; which one a page uses is results.comparators' choice."""
 
     class Level(models.TextChoices):
         NATIONAL = "national", "England"
         REGIONAL = "regional", "Region"
         LA = "la", "Local authority"
         CONSORTIUM = "consortium", "Consortium"
+        NEIGHBOURS = "neighbours", "Statistical neighbours"
+
+    class Publisher(models.TextChoices):
+        DFE = "dfe", "DfE"
+        NCER = "ncer", "NCER"
+        CONSORTIUM = "consortium", "Consortium average"
+        NEIGHBOURS = "neighbours", "Statistical-neighbour average"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        """How final the figure is, least to most (results.comparators ranks by this order)."""
+
+        EMERGING = "emerging", "emerging"  # NCER's, from the LAs that share their data early
+        PROVISIONAL = "provisional", "provisional"
+        REVISED = "revised", "revised"
+        FINAL = "final", "final"  # the DfE's "Final" version of an earlier year
 
     measure = models.CharField(max_length=40)  # the stable names of keystage.measures
     group = models.CharField(max_length=60, default="all")  # "all", "sex=F", ...
     level = models.CharField(max_length=10, choices=Level.choices)
     area = models.CharField(max_length=100)  # "England", "West Midlands", "Birmingham"
     academic_year = models.CharField(max_length=7)  # "2021-22"
+    publisher = models.CharField(max_length=10, choices=Publisher.choices, default=Publisher.DFE)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.FINAL)
+    # As published, never rounded: a float holds the DfE's six decimals exactly (repr round-trips)
     value = models.FloatField(null=True, blank=True)  # a percent or an average; None: suppressed
     numerator = models.PositiveIntegerField(null=True, blank=True)
     denominator = models.PositiveIntegerField(null=True, blank=True)
@@ -34,13 +56,19 @@ class ComparisonFigure(models.Model):
     imported_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["measure", "level", "area", "-academic_year", "group"]
+        ordering = ["measure", "level", "area", "-academic_year", "group", "publisher", "status"]
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "group", "level", "area", "academic_year"],
-                name="one_figure_a_measure_group_area_year",
+                fields=["measure", "group", "level", "area", "academic_year", "publisher",
+                        "status"],
+                name="one_figure_a_publisher_stage",
             )
-        ]
+        ]  # fmt: skip
+
+    @property
+    def origin(self) -> str:
+        """Who published it and how final: "DfE provisional", "NCER emerging"."""
+        return f"{self.get_publisher_display()} {self.get_status_display()}"
 
 
 class Report(models.Model):

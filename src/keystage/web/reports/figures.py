@@ -2,7 +2,8 @@
 
 The LA's are every school's pupils pooled, computed once per state of the data and shared by
 the workers through the cache; England's are the comparison figures imported
-(ComparisonFigure).
+(ComparisonFigure), chosen where several are held as the LA's results page chooses
+(results.comparators).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from django.core.cache import cache as shared_cache
 
 from keystage.codesets import codeset_for
 from keystage.measures import AVERAGE, Measure, compute
-from keystage.web.models import Collection, ComparisonFigure, Submission
+from keystage.web.models import Collection, Submission
 from keystage.web.moderation import judgements as moderation
+from keystage.web.results.comparators import chosen
 from keystage.web.results.pupils import la_pupils, la_schools
 from keystage.web.workspace.shared_pupils import excluded_records
 
@@ -73,6 +75,7 @@ class National:
     area: str
     academic_year: str
     source: str
+    origin: str = ""  # who published it and how final: "DfE provisional", "NCER emerging"
 
     @property
     def shown(self) -> str:
@@ -82,17 +85,12 @@ class National:
 
 
 def national(collection: Collection, names: Iterable[str]) -> dict[tuple[str, str], National]:
-    """England's figure for each measure and group: the latest year up to the collection's."""
+    """England's figure for each measure and group: the latest year up to the collection's,
+    and of that year's the one results.comparators prefers (as the LA's results page uses)."""
     kinds = {spec_name: AVERAGE if "_avg_" in spec_name else "percent" for spec_name in names}
-    rows = ComparisonFigure.objects.filter(
-        level=ComparisonFigure.Level.NATIONAL,
-        measure__in=list(kinds),
-        academic_year__lte=collection.academic_year,
-    ).order_by("measure", "group", "-academic_year")
-    found: dict[tuple[str, str], National] = {}
-    for row in rows:
-        found.setdefault(
-            (row.measure, row.group),
-            National(row.value, kinds[row.measure], row.area, row.academic_year, row.source),
-        )
-    return found
+    return {
+        key: National(row.value, kinds[row.measure], row.area, row.academic_year, row.source,
+                      row.origin)
+        for key, choice in chosen(collection, kinds).items()
+        for row in (choice.used,)
+    }  # fmt: skip

@@ -117,7 +117,8 @@ def _england_sources(
     for name in names:
         figure = england.get((name, "all"))
         if figure:
-            found.setdefault(f"{figure.source}, {figure.academic_year}", []).append(label(name))
+            said = f"{figure.origin} figures, {figure.academic_year} ({figure.source})"
+            found.setdefault(said, []).append(label(name))
     if len(found) == 1:
         return [(source, []) for source in found]
     return list(found.items())

@@ -1,19 +1,26 @@
-"""Comparison figures (England, a region, an LA) imported from CSVs laid out like the DfE's tables.
+"""Comparison figures (England, a region, an LA) imported from CSVs as their publishers lay
+them out. The layouts are told apart by their columns:
 
-Three layouts are read, told apart by their columns (keystage.web.results.layouts):
-
-- the DfE's EYFSP headline file as published for 2021/22 (`characteristic`,
-  `characteristic_type`, `gender`: the breakdown's topic, its value and the children's sex);
-- the same file from 2024/25 on, where those three are `breakdown_topic`, `breakdown`, `sex`;
+- the DfE's EYFSP headline file by characteristics as published for 2021/22 (`characteristic`,
+  `characteristic_type`, `gender`: the breakdown's topic, its value and the children's sex),
+  and from 2024/25, where those three are `breakdown_topic`, `breakdown`, `sex`
+  (keystage.web.results.layouts);
+- the DfE's files with one area a row and a measure a column, to the decimal as published: the
+  England headline file and the LA-level file (keystage.web.results.published);
 - a simple layout, one figure a row: measure, group, level, area, academic_year, value,
-  numerator, denominator (and optionally source), for figures typed in from a publication
-  (KS1, phonics, KS2 headlines).
+  numerator, denominator (and optionally source, publisher, status), for figures typed in from
+  a publication or sent as a table by NCER, a consortium or statistical neighbours.
 
-Figures are upserted on (measure, group, level, area, academic_year): importing a file again
-updates the figures it holds, never duplicates them. Rows that are not one of our groups
-(a breakdown crossed with sex, SEN primary need, minor ethnic groups other than Chinese and
-"any other", "All SEN") or not one of our levels (local authority districts) are skipped and
-counted by reason.
+Every figure carries who published it (the DfE, NCER, a consortium, statistical neighbours)
+and how final it is (emerging, provisional, revised, final): what the person importing chose,
+else the file's own `version` (DfE) or `publisher`/`status` (simple layout) columns; a DfE
+file is the DfE's. Figures are upserted on (measure, group, level, area, academic_year,
+publisher, status): importing NCER's emerging figures never touches the DfE's provisional ones
+for the same year, and importing a file again updates the figures it holds, never duplicating
+them. Which one a page uses is keystage.web.results.comparators' choice. Rows that are not one
+of our groups (a breakdown crossed with sex, SEN primary need, minor ethnic groups other than
+Chinese and "any other", "All SEN") or not one of our levels (local authority districts) are
+skipped and counted by reason.
 
 Two readings of the DfE's groups, to be aware of:
 - DfE's "Free school meal eligibility" is eligibility at the census; our `disadvantaged` is
@@ -45,13 +52,25 @@ from keystage.web.results.layouts import (
     ComparisonImportError,
     DfeLayout,
     Figure,
-    Key,
+    Origin,
     dfe_figures,
     layout_of,
     simple_figure,
 )
+from keystage.web.results.published import (
+    PublishedLayout,
+    missing,
+    published_figures,
+    published_layout_of,
+)
 
-__all__ = ["ComparisonImportError", "ImportSummary", "import_figures", "load_england_headlines"]
+__all__ = [
+    "ComparisonImportError",
+    "ImportSummary",
+    "Origin",
+    "import_figures",
+    "load_england_headlines",
+]
 
 
 @dataclass
@@ -83,30 +102,36 @@ class ImportSummary:
 
 
 def import_figures(
-    path_or_file: str | Path | IO[bytes] | IO[str], *, source: str, user: User | None = None
+    path_or_file: str | Path | IO[bytes] | IO[str],
+    *,
+    source: str,
+    publisher: str | None = None,
+    status: str | None = None,
+    user: User | None = None,
 ) -> ImportSummary:
     """Reads the CSV and stores its figures; raises ComparisonImportError when the file is not
-    one of the layouts (naming the columns it lacks) or holds no figure at all."""
+    one of the layouts (naming the columns it lacks), holds no figure at all, or does not say
+    who published it or how final it is and the person importing did not either."""
     if not source.strip():
         raise ComparisonImportError("Say where the figures come from (the publication and file)")
+    origin = Origin(source, publisher or None, status or None)
     reader = csv.DictReader(_text(path_or_file))
     columns = {(name or "").strip() for name in reader.fieldnames or ()}
-    layout = layout_of(columns)
-    summary = ImportSummary(layout.name if isinstance(layout, DfeLayout) else SIMPLE_NAME)
-    figures: dict[Key, Figure] = {}
+    layout = _layout_of(columns)
+    _check_origin(layout, columns, origin)
+    summary = ImportSummary(layout.name if layout else SIMPLE_NAME)
+    figures: dict[tuple[str, ...], Figure] = {}
     for raw in reader:
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         summary.rows += 1
-        found = (
-            dfe_figures(row, layout, columns, source)
-            if isinstance(layout, DfeLayout)
-            else simple_figure(row, source)
-        )
+        found = _figures(row, layout, columns, origin)
+        if isinstance(layout, PublishedLayout) and _repeats(found, figures):
+            found = "repeating an area, year and sex already read (the first is kept)"
         if isinstance(found, str):
             summary.skipped[found] += 1
             continue
         for figure in found:
-            figures[figure.key] = figure  # a repeated row: the last one wins
+            figures[figure.held_as] = figure  # a repeated row: the last one wins
     if not figures:
         raise ComparisonImportError(
             "The file holds no figure this service uses: "
@@ -114,6 +139,49 @@ def import_figures(
         )
     _store(figures.values(), user, summary)
     return summary
+
+
+def _repeats(found: list[Figure] | str, figures: dict[tuple[str, ...], Figure]) -> bool:
+    """A row of a published file whose figures were all read from an earlier row."""
+    return isinstance(found, list) and bool(found) and all(f.held_as in figures for f in found)
+
+
+Layout = DfeLayout | PublishedLayout | None  # None: the simple layout
+
+
+def _layout_of(columns: set[str]) -> Layout:
+    """The file's layout; the error names what each layout lacks."""
+    if published := published_layout_of(columns):
+        return published
+    try:
+        return layout_of(columns)
+    except ComparisonImportError as problem:
+        said = "; ".join(f"for the {n}, {', '.join(c)}" for n, c in missing(columns).items())
+        raise ComparisonImportError(f"{str(problem).removesuffix('.')}; {said}.") from None
+
+
+def _check_origin(layout: Layout, columns: set[str], origin: Origin) -> None:
+    """Refuses a file whose publisher or status nobody gave, before reading a row of it."""
+    if not (origin.publisher or layout or "publisher" in columns):
+        raise ComparisonImportError(
+            "Say who published these figures (the DfE, NCER, a consortium, statistical "
+            "neighbours): the file has no publisher column."
+        )
+    if not (origin.status or columns & {"version", "status"}):
+        raise ComparisonImportError(
+            "Say how final these figures are (emerging, provisional, revised or final): the "
+            "file has no version or status column to tell."
+        )
+
+
+def _figures(
+    row: dict[str, str], layout: Layout, columns: set[str], origin: Origin
+) -> list[Figure] | str:
+    if isinstance(layout, DfeLayout):
+        return dfe_figures(row, layout, columns, origin)
+    if isinstance(layout, PublishedLayout):
+        return published_figures(row, layout, columns, origin)
+    return simple_figure(row, origin)
 
 
 def _text(path_or_file: str | Path | IO[bytes] | IO[str]) -> io.StringIO:
@@ -139,7 +207,7 @@ def _store(figures: Iterable[Figure], user: User | None, summary: ImportSummary)
     wanted = list(figures)
     now = clock.now()
     held = {
-        (f.measure, f.group, f.level, f.area, f.academic_year): f
+        (f.measure, f.group, f.level, f.area, f.academic_year, f.publisher, f.status): f
         for f in ComparisonFigure.objects.filter(
             measure__in={f.key[0] for f in wanted},
             academic_year__in={f.key[4] for f in wanted},
@@ -149,9 +217,10 @@ def _store(figures: Iterable[Figure], user: User | None, summary: ImportSummary)
     new: list[ComparisonFigure] = []
     changed: list[ComparisonFigure] = []
     for figure in wanted:
-        row = held.get(figure.key) or ComparisonFigure(
+        row = held.get(figure.held_as) or ComparisonFigure(
             measure=figure.key[0], group=figure.key[1], level=figure.key[2],
-            area=figure.key[3], academic_year=figure.key[4],
+            area=figure.key[3], academic_year=figure.key[4], publisher=figure.publisher,
+            status=figure.status,
         )  # fmt: skip
         row.value, row.numerator = figure.value, figure.numerator
         row.denominator, row.source = figure.denominator, figure.source[:300]
@@ -171,5 +240,6 @@ ENGLAND_HEADLINES = Path(__file__).parent / "data" / "england_headlines.csv"
 
 def load_england_headlines(user: User | None = None) -> ImportSummary:
     """England's headline figures as the DfE published them (rounded as published), for the
-    demo and a new LA: each row names its publication; the LA imports the DfE's own tables."""
+    demo and a new LA: each row names its publication and status; the LA imports the DfE's
+    own tables."""
     return import_figures(ENGLAND_HEADLINES, source="DfE published statistics", user=user)

@@ -18,6 +18,7 @@ from keystage.ctf.model import Pupil, pupil_from_dict
 from keystage.measures import AVERAGE, SPECS, Measure, compute, suppress
 from keystage.measures.labels import group_label, label
 from keystage.web.models import Collection, ComparisonFigure, PupilRecord, School
+from keystage.web.results.comparators import Choice, chosen
 from keystage.web.results.pupils import current_records
 
 NO_DATA = "\N{EN DASH}"
@@ -94,19 +95,11 @@ def school_rows(cohort: Cohort, schools: Iterable[School], *, suppressed: bool) 
 # -- The LA's against England's ------------------------------------------------------------------
 
 
-def national_figures(collection: Collection) -> dict[tuple[str, str], ComparisonFigure]:
-    """(measure, group) -> England's figure for the collection's year, or the latest before it
-    (the page says which year and where it is from)."""
-    names = [s.name for s in SPECS[collection.kind]]
-    found: dict[tuple[str, str], ComparisonFigure] = {}
-    rows = ComparisonFigure.objects.filter(
-        measure__in=names,
-        level=ComparisonFigure.Level.NATIONAL,
-        academic_year__lte=collection.academic_year,
-    ).order_by("-academic_year", "-imported_at")
-    for row in rows:
-        found.setdefault((row.measure, row.group), row)
-    return found
+def national_figures(collection: Collection) -> dict[tuple[str, str], Choice]:
+    """(measure, group) -> England's figure the page uses for the collection's year (or the
+    latest before it), with the others held for that year (results.comparators chooses; the
+    page says which, its source and status, and shows the others beside it)."""
+    return chosen(collection, [s.name for s in SPECS[collection.kind]])
 
 
 @dataclass(frozen=True)
@@ -114,7 +107,8 @@ class Comparison:
     measure: str
     group: str
     ours: Measure
-    national: ComparisonFigure | None
+    national: ComparisonFigure | None  # the one used
+    others: tuple[ComparisonFigure, ...] = ()  # the year's from other publishers or stages
 
     @property
     def label(self) -> str:
@@ -143,13 +137,19 @@ class Comparison:
 
     @property
     def national_text(self) -> str:
-        value = self.national_value
-        if value is None:
-            return "Not held"
-        return f"{value:.1f}" if self.ours.kind == AVERAGE else f"{value:.1f}%"
+        return self.text_of(self.national) if self.national else "Not held"
+
+    def text_of(self, figure: ComparisonFigure) -> str:
+        """A comparison figure as the page shows it: to one decimal, as the LA's are."""
+        if figure.value is None:
+            return "x"  # not published (suppressed or not applicable)
+        return f"{figure.value:.1f}" if self.ours.kind == AVERAGE else f"{figure.value:.1f}%"
 
 
-def compared(
-    ours: Iterable[Measure], national: dict[tuple[str, str], ComparisonFigure]
-) -> list[Comparison]:
-    return [Comparison(m.measure, m.group, m, national.get((m.measure, m.group))) for m in ours]
+def compared(ours: Iterable[Measure], national: dict[tuple[str, str], Choice]) -> list[Comparison]:
+    found = []
+    for m in ours:
+        choice = national.get((m.measure, m.group))
+        used, others = (choice.used, tuple(choice.others)) if choice else (None, ())
+        found.append(Comparison(m.measure, m.group, m, used, others))
+    return found

@@ -17,9 +17,10 @@ from keystage.web.models import ComparisonFigure
 class ComparisonUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV of figures",
-        help_text="A DfE statistics table (for example the EYFSP headline measures file), or "
-        "the simple layout: measure, group, level, area, academic_year, value, numerator, "
-        "denominator.",
+        help_text="A DfE statistics file as published on Explore Education Statistics (the "
+        "England headline file, the local authority file, or the EYFSP headline measures by "
+        "characteristics), or the simple layout: measure, group, level, area, academic_year, "
+        "value, numerator, denominator.",
         error_messages={"required": "Select the CSV file to import"},
     )
     source = forms.CharField(
@@ -29,10 +30,28 @@ class ComparisonUploadForm(forms.Form):
         max_length=300,
         error_messages={"required": "Enter where the figures come from"},
     )
+    publisher = forms.ChoiceField(
+        label="Who published them",
+        required=False,
+        choices=[("", "As the file says (a DfE statistics file is the DfE's)"),
+                 *ComparisonFigure.Publisher.choices],
+        help_text="Figures of one publisher never replace another's: NCER's emerging figures "
+        "and the DfE's provisional ones for the same year are both kept.",
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label="How final they are",
+        required=False,
+        choices=[("", "As the file says (its version or status column)"),
+                 *((v, label.capitalize()) for v, label in ComparisonFigure.Status.choices)],
+        help_text="The DfE publishes provisional figures first and revised or final ones "
+        "later; NCER's are emerging. Importing the same publisher's figures at the same stage "
+        "again updates them.",
+    )  # fmt: skip
 
 
 # A filter's name -> the column of ComparisonFigure it chooses by.
-FILTERS = {"measure": "measure", "level": "level", "year": "academic_year", "group": "group"}
+FILTERS = {"measure": "measure", "level": "level", "year": "academic_year", "group": "group",
+           "publisher": "publisher"}  # fmt: skip
 
 
 class FigureFilter(forms.Form):
@@ -40,6 +59,7 @@ class FigureFilter(forms.Form):
     level = forms.ChoiceField(label="Level", required=False)
     year = forms.ChoiceField(label="Academic year", required=False)
     group = forms.ChoiceField(label="Group", required=False)
+    publisher = forms.ChoiceField(label="Published by", required=False)
 
     def __init__(self, data: Any, *, years: Iterable[str]) -> None:
         super().__init__(data)
@@ -48,6 +68,7 @@ class FigureFilter(forms.Form):
             "level": [("", "Any level"), *ComparisonFigure.Level.choices],
             "year": [("", "Any year")] + [(y, y) for y in years],
             "group": [("", "Any group"), *GROUPS.items()],
+            "publisher": [("", "Anyone"), *ComparisonFigure.Publisher.choices],
         }
         for name, choices in offered.items():
             field = self.fields[name]

@@ -38,7 +38,9 @@ class DfeLayout:
 
 DFE_2022 = DfeLayout("DfE layout, 2021/22", "characteristic", "characteristic_type", "gender")
 DFE_2025 = DfeLayout("DfE layout, 2024/25", "breakdown_topic", "breakdown", "sex")
-DFE_COMMON = ("time_period", "geographic_level", "children_number")
+DFE_COMMON = ("time_period", "geographic_level")
+# The children counted: the column's name until 2023/24, and from 2024/25.
+CHILDREN = ("children_number", "children_count")
 SIMPLE = ("measure", "group", "level", "area", "academic_year", "value", "numerator",
           "denominator")  # fmt: skip
 SIMPLE_NAME = "simple layout"
@@ -49,14 +51,19 @@ DFE_MEASURES = {
     # elg_number: children at the expected level in all 17 ELGs (63.4% of 622,583 in 2021/22).
     "elg_percentage": ("eyfsp_all_elgs_expected", "elg_number"),
     "average_elgs": ("eyfsp_avg_elgs_expected", None),
-}
+    # The same three as the DfE names them from 2024/25.
+    "gld_children_percent": ("eyfsp_gld", "gld_children_count"),
+    "all_elgs_expected_children_percent": ("eyfsp_all_elgs_expected",
+                                           "all_elgs_expected_children_count"),
+    "elgs_expected_average": ("eyfsp_avg_elgs_expected", None),
+}  # fmt: skip
 
 DFE_LEVELS = {"national": Level.NATIONAL, "regional": Level.REGIONAL, "local authority": Level.LA}
 # The column naming the area at each level.
 AREA_COLUMN = {Level.NATIONAL: "country_name", Level.REGIONAL: "region_name",
                Level.LA: "la_name"}  # fmt: skip
 
-# (topic, value) as the DfE writes them, normalised by _norm -> our group.
+# (topic, value) as the DfE writes them, normalised by norm -> our group.
 DFE_GROUPS = {
     ("total", "total"): "all",
     ("ethnic group: major", "white"): "ethnicity=white",
@@ -96,8 +103,9 @@ DFE_GROUPS = {
 DFE_SEXES = {"total": None, "girls": "sex=F", "female": "sex=F", "boys": "sex=M", "male": "sex=M"}
 NOT_REPORTED = "of a breakdown this service does not report"
 
-# The DfE's symbols: z not applicable, x not available, c suppressed (and blanks).
-NO_FIGURE = frozenset({"", "z", "x", "c", "u", "low", ":", ".."})
+# The DfE's symbols: z not applicable, x not available, c suppressed, u low reliability, b a
+# break in the series, k below 0.5 (and blanks): no figure.
+NO_FIGURE = frozenset({"", "z", "x", "c", "u", "b", "k", "low", ":", ".."})
 
 MEASURE_NAMES = frozenset(spec.name for specs in SPECS.values() for spec in specs)
 
@@ -125,7 +133,7 @@ def layout_of(columns: set[str]) -> DfeLayout | None:
 # -- Values ---------------------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     """Case and spacing as the DfE's files vary them: "Mixed / multiple" is "mixed/multiple"."""
     return re.sub(r"\s*/\s*", "/", " ".join(text.split())).casefold()
 
@@ -162,7 +170,7 @@ def count(text: str | None) -> int | None:
     return round(found)
 
 
-def _area_problem(area: str, column: str) -> str:
+def area_problem(area: str, column: str) -> str:
     """Why a row's area cannot be kept ("" when it can): none, or longer than its column."""
     if not area:
         return f"with no {column}"
@@ -173,6 +181,19 @@ def _area_problem(area: str, column: str) -> str:
 # -- Rows ---------------------------------------------------------------------------------------
 
 Key = tuple[str, str, str, str, str]  # measure, group, level, area, academic year
+Publisher = ComparisonFigure.Publisher
+Status = ComparisonFigure.Status
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the figures of an import come from: the publication (free text), and who
+    published them and how final they are where the person importing said (None: from the
+    file, its `version` or `status` column, or the DfE for a DfE statistics file)."""
+
+    source: str
+    publisher: str | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,10 +203,37 @@ class Figure:
     numerator: int | None
     denominator: int | None
     source: str
+    publisher: str
+    status: str
+
+    @property
+    def held_as(self) -> tuple[str, str, str, str, str, str, str]:
+        """The unique key of the figure held: one a publisher and stage."""
+        return (*self.key, self.publisher, self.status)
+
+
+# The DfE's `version` column (and the simple layout's `status`) -> our status.
+STATUSES = {"emerging": Status.EMERGING, "provisional": Status.PROVISIONAL,
+            "revised": Status.REVISED, "final": Status.FINAL}  # fmt: skip
+
+
+def origin_of(row: Mapping[str, str], origin: Origin, *, dfe: bool) -> tuple[str, str] | str:
+    """(publisher, status) of a row, or why it is skipped: what the person importing said
+    wins; else the row's own columns; a DfE statistics file is the DfE's."""
+    publisher = origin.publisher or norm(row.get("publisher", "")) or (Publisher.DFE if dfe else "")
+    if publisher not in Publisher.values:
+        return "with no publisher or one not known (say who published the figures)"
+    said = origin.status or norm(row.get("version", "") or row.get("status", ""))
+    status = STATUSES.get(said)
+    if status is None:
+        return (
+            "with no status (say whether the figures are emerging, provisional, revised or final)"
+        )
+    return publisher, status
 
 
 def dfe_figures(
-    row: Mapping[str, str], layout: DfeLayout, columns: set[str], source: str
+    row: Mapping[str, str], layout: DfeLayout, columns: set[str], origin: Origin
 ) -> list[Figure] | str:
     """The figures of one DfE row, or why the row is skipped."""
     place = _dfe_place(row)
@@ -194,12 +242,16 @@ def dfe_figures(
     group, skipped = _dfe_group(row, layout)
     if skipped:
         return skipped
+    who = origin_of(row, origin, dfe=True)
+    if isinstance(who, str):
+        return who
     try:
         key = (group, *place, academic_year(row["time_period"]))
-        children = count(row["children_number"])
+        children = count(next((row[c] for c in CHILDREN if row.get(c)), ""))
         return [
             Figure((measure, *key), number(row[column]),
-                   count(row.get(numerator, "")) if numerator else None, children, source)
+                   count(row.get(numerator, "")) if numerator else None, children,
+                   origin.source, *who)
             for column, (measure, numerator) in DFE_MEASURES.items()
             if column in columns
         ]  # fmt: skip
@@ -209,18 +261,18 @@ def dfe_figures(
 
 def _dfe_place(row: Mapping[str, str]) -> tuple[str, str] | str:
     """The row's (level, area), or why it is skipped."""
-    level = DFE_LEVELS.get(_norm(row["geographic_level"]))
+    level = DFE_LEVELS.get(norm(row["geographic_level"]))
     if level is None:
         return f"at a level not compared ({row['geographic_level'] or 'blank'})"
     area = row.get(AREA_COLUMN[level], "")
-    return _area_problem(area, AREA_COLUMN[level]) or (level, area)
+    return area_problem(area, AREA_COLUMN[level]) or (level, area)
 
 
 def _dfe_group(row: Mapping[str, str], layout: DfeLayout) -> tuple[str, str]:
     """(the row's group, "") or ("", why the row is skipped): a breakdown's group or a sex (the
     DfE crosses the two; we never do)."""
-    group = DFE_GROUPS.get((_norm(row[layout.topic]), _norm(row[layout.value])))
-    sex = DFE_SEXES.get(_norm(row[layout.sex]), "unknown")
+    group = DFE_GROUPS.get((norm(row[layout.topic]), norm(row[layout.value])))
+    sex = DFE_SEXES.get(norm(row[layout.sex]), "unknown")
     if group is None or (group == "all" and sex == "unknown"):
         return "", NOT_REPORTED
     if sex is None:
@@ -230,7 +282,7 @@ def _dfe_group(row: Mapping[str, str], layout: DfeLayout) -> tuple[str, str]:
     return sex, ""
 
 
-def simple_figure(row: Mapping[str, str], source: str) -> list[Figure] | str:
+def simple_figure(row: Mapping[str, str], origin: Origin) -> list[Figure] | str:
     """The figure of one row of the simple layout, or why the row is skipped."""
     if row["measure"] not in MEASURE_NAMES:
         return "naming a measure this service does not have"
@@ -238,8 +290,11 @@ def simple_figure(row: Mapping[str, str], source: str) -> list[Figure] | str:
         return f"with a level not one of {', '.join(Level.values)}"
     if row["group"] not in _groups():
         return "naming a group this service does not have"
-    if problem := _area_problem(row["area"], "area"):
+    if problem := area_problem(row["area"], "area"):
         return problem
+    who = origin_of(row, origin, dfe=False)
+    if isinstance(who, str):
+        return who
     try:
         figure = Figure(
             (row["measure"], row["group"], row["level"], row["area"],
@@ -247,7 +302,8 @@ def simple_figure(row: Mapping[str, str], source: str) -> list[Figure] | str:
             number(row["value"]),
             count(row["numerator"]),
             count(row["denominator"]),
-            row.get("source") or source,  # a file that says where each row is from: it wins
+            row.get("source") or origin.source,  # a file that says where each row is from: it wins
+            *who,
         )  # fmt: skip
     except ValueError:
         return "with a year or figure that is not right"

@@ -16,6 +16,7 @@ from keystage.measures.labels import HEADLINES, label
 from keystage.web.common import charts
 from keystage.web.common.sorting import Column, by_key, headings, sort_asked, sort_rows
 from keystage.web.models import Collection, School
+from keystage.web.results.comparators import preference, publisher_order, rank
 from keystage.web.results.figures import (
     Comparison,
     SchoolRow,
@@ -47,6 +48,8 @@ def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
         "headline": headline[0],
         "headline_label": label(headline[0]),
         "chart": comparison_chart(overall),
+        "side_by_side": side_by_side(overall),
+        "preference": preference(),
         "table_rows": [(r, r.cells(headline)) for r in sort_rows(rows, chosen, table, by_name)],
         "headings": headings(list(table.values()), chosen, _sorted_by),
         "histogram": histogram(rows, headline[0]),
@@ -81,6 +84,36 @@ def by_name(row: SchoolRow) -> tuple[str, str]:
 
 
 # -- The charts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """England's figure of one publisher at one stage, as the side-by-side table shows it."""
+
+    text: str
+    used: bool
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    origins: list[str]  # "DfE provisional", "NCER emerging": the columns, preferred first
+    rows: list[tuple[Comparison, list[Held | None]]]  # a measure's figures, one a column
+
+
+def side_by_side(comparisons: Sequence[Comparison]) -> SideBySide:
+    """Every figure held for England for each measure's year, a column a publisher and stage,
+    the one the page uses marked: NCER's emerging figure beside the DfE's provisional one."""
+    order = publisher_order()
+    every = [f for c in comparisons if c.national for f in (c.national, *c.others)]
+    ranked = sorted(every, key=lambda f: rank(f, order))
+    origins = list(dict.fromkeys(f.origin for f in ranked))
+    rows = []
+    for c in comparisons:
+        if c.national is None:
+            continue
+        held = {f.origin: Held(c.text_of(f), f is c.national) for f in (c.national, *c.others)}
+        rows.append((c, [held.get(origin) for origin in origins]))
+    return SideBySide(origins, rows)
 
 
 def comparison_chart(comparisons: Sequence[Comparison]) -> str:

@@ -18,6 +18,7 @@ from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common.audit import Action, record
 from keystage.web.common.xlsx import CONTENT_TYPE, workbook
 from keystage.web.models import Collection, ComparisonFigure
+from keystage.web.results.comparators import preference, used_ids
 from keystage.web.results.comparisons import ComparisonImportError, import_figures
 from keystage.web.results.downloads import Table, file_name, pupil_table, school_table
 from keystage.web.results.forms import ComparisonUploadForm, figure_filter
@@ -109,12 +110,16 @@ def comparisons_page(request: HttpRequest) -> HttpResponse:
         if (imported := _import(request, upload)) is not None:
             return imported
     chosen = figure_filter(request.GET)
-    page = Paginator(chosen.chosen(ComparisonFigure.objects.all()), 200)
+    page = Paginator(chosen.chosen(ComparisonFigure.objects.all()), 200).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "la/comparisons.html",
         {
-            "page": page.get_page(request.GET.get("page")),
+            "page": page,
+            "used": used_ids(list(page)),
+            "preference": preference(),
             "form": chosen,
             "upload": upload if signed_in(request).is_la_admin else None,
             "filtered": chosen.filtered,
@@ -131,13 +136,17 @@ def _import(request: HttpRequest, upload: ComparisonUploadForm) -> HttpResponse 
     if not upload.is_valid():
         return None
     file, source = upload.cleaned_data["file"], upload.cleaned_data["source"]
+    publisher, status = upload.cleaned_data["publisher"], upload.cleaned_data["status"]
     try:
-        summary = import_figures(file, source=source, user=signed_in(request))
+        summary = import_figures(
+            file, source=source, publisher=publisher, status=status, user=signed_in(request)
+        )
     except ComparisonImportError as problem:
         upload.add_error("file", str(problem))
         return None
     record(Action.IMPORT, f"imported comparison figures from {file.name}", request=request,
-           created=summary.created, updated=summary.updated, source=source)  # fmt: skip
+           created=summary.created, updated=summary.updated, source=source,
+           publisher=publisher or "from the file", status=status or "from the file")  # fmt: skip
     messages.success(request, " ".join(summary.lines()))
     return redirect("portal:la_comparisons")
 

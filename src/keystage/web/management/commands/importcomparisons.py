@@ -1,8 +1,11 @@
-"""`keystage manage importcomparisons FILE --source "..."`: national, regional or LA figures.
+"""`keystage manage importcomparisons FILE --source "..." [--publisher P] [--status S]`:
+national, regional or LA figures.
 
-The file is a CSV laid out like the DfE's statistics tables (the EYFSP headline file as
-published for 2021/22 or from 2024/25) or the simple layout of keystage.web.results.comparisons.
-Importing a file again updates its figures; nothing is duplicated.
+The file is a CSV as the DfE publishes it (the EYFSP headline file by characteristics, the
+England headline file, the LA-level file) or the simple layout of
+keystage.web.results.comparisons. `--publisher` defaults to the DfE for a DfE file, and
+`--status` to the file's `version` column where it has one. Importing the same publisher's
+figures at the same stage again updates them; another publisher's or stage's are kept beside.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from keystage.web.models import ComparisonFigure
 from keystage.web.results.comparisons import ComparisonImportError, import_figures
 
 
@@ -27,13 +31,25 @@ class Command(BaseCommand):
             "--source", required=True,
             help="where the figures come from, shown beside each one: the publication and file",
         )  # fmt: skip
+        parser.add_argument(
+            "--publisher", choices=ComparisonFigure.Publisher.values,
+            help="who published them; default: the DfE for a DfE statistics file, else the "
+            "file's publisher column",
+        )  # fmt: skip
+        parser.add_argument(
+            "--status", choices=ComparisonFigure.Status.values,
+            help="how final they are; default: the file's version (DfE) or status column",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            summary = import_figures(path, source=options["source"])
+            summary = import_figures(
+                path, source=options["source"], publisher=options["publisher"],
+                status=options["status"],
+            )  # fmt: skip
         except ComparisonImportError as problem:
             raise CommandError(f"{path}: {problem}") from None
         for line in summary.lines():
