@@ -50,7 +50,7 @@ def test_work_queued_before_the_move_runs_at_the_tasks_new_paths() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_figures_held_before_issue_17_get_a_publisher_and_status() -> None:
-    """0099_comparator_source: a figure imported with only a free-text source is given the
+    """0021_comparator_source: a figure imported with only a free-text source is given the
     publisher and status its source names, else NCER's emerging and everyone else's final."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -77,7 +77,7 @@ def test_figures_held_before_issue_17_get_a_publisher_and_status() -> None:
             old.objects.create(measure="eyfsp_gld", group="all", level=level, area=source[:20],
                                academic_year=year, value=60.0, source=source,
                                imported_at=timezone.now())  # fmt: skip
-        migrate("0099_comparator_source")
+        migrate("0021_comparator_source")
         from keystage.web.models import ComparisonFigure
 
         found = {f.source: (f.publisher, f.status) for f in ComparisonFigure.objects.all()}
