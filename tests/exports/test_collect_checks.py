@@ -193,3 +193,9 @@ def test_a_child_in_two_places_names_both(la: Path) -> None:
     assert all(e.label in message for e, _ in draft.entries)
     assert "shared pupils page" in message
 
+
+def test_the_docs_list_every_check() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "exports.md").read_text()
+    for kind in ("EYFSP", "PHON"):
+        for code, item in rules_for(kind):
+            assert f"`{code}`" in docs and f"| {item.severity.value} |" in docs, code
