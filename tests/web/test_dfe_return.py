@@ -16,9 +16,11 @@ from portal_support import ctf_bytes
 
 from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil
+from keystage.exports.collect import Establishment
 from keystage.exports.collect_reader import pupils_of, read_return
 from keystage.exports.collect_spec import spec_for
 from keystage.measures import Measure, compute
+from keystage.web.exports import files as exports
 from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
 from keystage.web.results.page import results_context
 from keystage.web.results.pupils import pupils
@@ -178,3 +180,15 @@ def test_a_school_cannot_download_the_return(
     for url in ("", "dfe.zip", f"dfe/{schools[0].pk}.xml"):
         assert head_a.get(base + url).status_code in (403, 404), url
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_a_school_and_a_setting_map_to_their_establishments() -> None:
+    """The one mapping from the portal's providers: a school by its DfE number, a PVI setting
+    (School.is_setting, from the settings branch) by its early years URN."""
+    school = School(laestab="3302001", urn="103210", name="Oak Lane")
+    assert exports.establishment_of(school) == Establishment("330", "2001", name="Oak Lane")
+    setting = School(laestab="3300000", urn="512345", name="Little Acorns")
+    setting.is_setting = True  # type: ignore[attr-defined]
+    made = exports.establishment_of(setting)
+    assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
+    assert made.label == "Little Acorns (early years URN 512345)"
