@@ -181,24 +181,21 @@ def establishment_once(draft: Draft) -> Iterator[Problem]:
     summary="Each child once in the whole return (one UPN, one record).",
 )
 def child_once(draft: Draft) -> Iterator[Problem]:
-    where: dict[str, list[Establishment]] = defaultdict(list)
+    where: dict[str, list[tuple[Establishment, Child]]] = defaultdict(list)
     for establishment, child in _children(draft):
         if child.upn:
-            where[child.upn].append(establishment)
-    for number, places in where.items():
+            where[child.upn].append((establishment, child))
+    for places in where.values():
         if len(places) < 2:
             continue
-        names = sorted({p.label for p in places})
-        for establishment in dict.fromkeys(places):
-            yield (
-                establishment,
-                Child(number, None, None, None, None),
-                (
-                    f"{establishment.label}: UPN {number} is in the return {len(places)} times "
-                    f"({'; '.join(names)}). Decide which school or setting reports the child on "
-                    "the shared pupils page, or ask the school to correct the UPN."
-                ),
+        names = "; ".join(sorted({e.label for e, _ in places}))
+        for establishment, child in dict(places).items():
+            message = (
+                f"{_who(establishment, child)} is in the return {len(places)} times ({names}). "
+                "Decide which school or setting reports the child on the shared pupils page, "
+                "or ask the school to correct the UPN."
             )
+            yield establishment, child, message
 
 
 @rule(

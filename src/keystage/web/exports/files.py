@@ -208,9 +208,13 @@ class DfeReturn:
         ]  # fmt: skip
 
     def _failed_reason(self, school: School) -> str:
-        errors = [f for f in self.errors if f.establishment == self.establishments[school.pk]]
-        count = len(errors)
-        return f"{count} error{'s' if count != 1 else ''} in the DfE's checks: {errors[0].message}"
+        establishment = self.establishments[school.pk]
+        errors = [f for f in self.errors if f.establishment == establishment]
+        count, first = len(errors), errors[0]
+        said = first.message.removeprefix(f"{establishment.label}: ")  # named once is enough
+        return (
+            f"{count} error{'s' if count != 1 else ''} in the DfE's checks ({first.code}): {said}"
+        )
 
     @property
     def errors(self) -> list[ReturnFinding]:
