@@ -110,6 +110,7 @@ FAILING: list[tuple[str, str, Change, int | None]] = [
     ("PHON", "PHR-SEX", lambda d: child(d, sex=None), 0),
     ("EYFSP", "EYR-DOB", lambda d: child(d, dob="2021-02-30"), 0),
     ("PHON", "PHR-DOB", lambda d: child(d, dob="2026-07-01"), 0),
+    ("PHON", "PHR-DOB", lambda d: child(d, dob=None), 0),
     ("EYFSP", "EYR-DOB-RANGE", lambda d: child(d, dob="2019-08-31"), 0),
     ("PHON", "PHR-DOB-RANGE", lambda d: child(d, nc_year="1", dob="2018-12-01"), 0),
     ("EYFSP", "EYR-FUNDED", lambda d: a_setting(d, "2021-03-31"), 0),

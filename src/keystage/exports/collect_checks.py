@@ -119,33 +119,24 @@ def header_la(draft: Draft) -> Iterator[Problem]:
 def establishment_id(draft: Draft) -> Iterator[Problem]:
     for establishment, _ in draft.entries:
         if establishment.is_setting and not draft.spec.takes_settings.value:
-            yield (
-                establishment,
-                None,
-                (
-                    f"{establishment.label} is an early years setting: the phonics return takes "
-                    "schools only. Leave it out of the collection's expected list."
-                ),
+            message = (
+                f"{establishment.label} is an early years setting: the phonics return takes "
+                "schools only. Leave it out of the collection's expected list."
             )
+            yield establishment, None, message
         elif establishment.is_setting and not _EY_URN.fullmatch(establishment.ey_urn or ""):
-            yield (
-                establishment,
-                None,
-                (
-                    f"{establishment.label}: the early years URN must be 6 digits starting 5, 6 "
-                    "or 7, as in the early years census. Correct the setting's URN in the "
-                    "providers list."
-                ),
+            message = (
+                f"{establishment.label}: the early years URN must be 6 digits starting 5, 6 "
+                "or 7, as in the early years census. Correct the setting's URN in the "
+                "providers list."
             )
+            yield establishment, None, message
         elif not establishment.is_setting and not _ESTAB.fullmatch(establishment.estab or ""):
-            yield (
-                establishment,
-                None,
-                (
-                    f"{establishment.label}: the DfE establishment number must be 4 digits. "
-                    "Correct the school's LAESTAB in the register."
-                ),
+            message = (
+                f"{establishment.label}: the DfE establishment number must be 4 digits. "
+                "Correct the school's LAESTAB in the register."
             )
+            yield establishment, None, message
 
 
 @rule(
@@ -159,14 +150,11 @@ def establishment_once(draft: Draft) -> Iterator[Problem]:
     for establishment, _ in draft.entries:
         ident = (establishment.la, establishment.number, establishment.is_setting)
         if ident in seen:
-            yield (
-                establishment,
-                None,
-                (
-                    f"{establishment.label} has the same number as {seen[ident].label}: a school "
-                    "or setting goes in the return once. Correct the number in the register."
-                ),
+            message = (
+                f"{establishment.label} has the same number as {seen[ident].label}: a school "
+                "or setting goes in the return once. Correct the number in the register."
             )
+            yield establishment, None, message
         else:
             seen[ident] = establishment
 
@@ -216,11 +204,8 @@ def child_upn(draft: Draft) -> Iterator[Problem]:
 def child_name(draft: Draft) -> Iterator[Problem]:
     for establishment, child in _children(draft):
         if not (child.surname and child.forename):
-            yield (
-                establishment,
-                child,
-                f"{_who(establishment, child)} lacks a name. {FIX_AT_SCHOOL}",
-            )
+            message = f"{_who(establishment, child)} lacks a name. {FIX_AT_SCHOOL}"
+            yield establishment, child, message
 
 
 @rule(
@@ -233,14 +218,11 @@ def child_sex(draft: Draft) -> Iterator[Problem]:
     allowed = draft.codeset.code_set("sex")
     for establishment, child in _children(draft):
         if child.sex not in allowed:
-            yield (
-                establishment,
-                child,
-                (
-                    f"{_who(establishment, child)}: sex is {child.sex or 'missing'}; the return "
-                    f"takes {' or '.join(sorted(allowed))}. {FIX_AT_SCHOOL}"
-                ),
+            message = (
+                f"{_who(establishment, child)}: sex is {child.sex or 'missing'}; the return "
+                f"takes {' or '.join(sorted(allowed))}. {FIX_AT_SCHOOL}"
             )
+            yield establishment, child, message
 
 
 @rule(
@@ -254,9 +236,12 @@ def child_dob(draft: Draft) -> Iterator[Problem]:
     for establishment, child in _children(draft):
         born = parse_date(child.dob)
         if born is None or born >= reference:
-            problem = f"date of birth {child.dob!r} is not a real date" if born is None else (
-                f"born {_day(born)}, on or after the return's reference date {_day(reference)}"
-            )  # fmt: skip
+            if born is not None:
+                problem = f"born {_day(born)}, on or after the reference date {_day(reference)}"
+            elif child.dob:
+                problem = f"the date of birth {child.dob!r} is not a real date"
+            else:
+                problem = "there is no date of birth"
             yield establishment, child, f"{_who(establishment, child)}: {problem}. {FIX_AT_SCHOOL}"
 
 
@@ -274,16 +259,13 @@ def child_dob_range(draft: Draft) -> Iterator[Problem]:
             continue
         first, last = year_group_range(draft.codeset.start_year, year)
         if not first <= born <= last:
-            yield (
-                establishment,
-                child,
-                (
-                    f"{_who(establishment, child)}: born {_day(born)}, outside the year group's "
-                    f"usual range ({_day(first)} to {_day(last)}). If the child is taught out of "
-                    "their year group, explain it in COLLECT's notepad; otherwise ask the school "
-                    "to correct the date of birth."
-                ),
+            message = (
+                f"{_who(establishment, child)}: born {_day(born)}, outside the year group's "
+                f"usual range ({_day(first)} to {_day(last)}). If the child is taught out of "
+                "their year group, explain it in COLLECT's notepad; otherwise ask the school "
+                "to correct the date of birth."
             )
+            yield establishment, child, message
 
 
 @rule(
@@ -297,15 +279,12 @@ def funded(draft: Draft) -> Iterator[Problem]:
     for establishment, child in _children(draft):
         born = parse_date(child.dob)
         if establishment.is_setting and born is not None and not first <= born <= last:
-            yield (
-                establishment,
-                child,
-                (
-                    f"{_who(establishment, child)}: born {_day(born)}. A setting returns only "
-                    f"funded children, born {_day(first)} to {_day(last)}. Ask the setting "
-                    "whether the date of birth is wrong; if not, the child is not returned."
-                ),
+            message = (
+                f"{_who(establishment, child)}: born {_day(born)}. A setting returns only "
+                f"funded children, born {_day(first)} to {_day(last)}. Ask the setting "
+                "whether the date of birth is wrong; if not, the child is not returned."
             )
+            yield establishment, child, message
 
 
 # -- The results ------------------------------------------------------------------------------
@@ -364,11 +343,8 @@ def phonics_result(draft: Draft) -> Iterator[Problem]:
 def phonics_year(draft: Draft) -> Iterator[Problem]:
     for establishment, child in _children(draft):
         if child.nc_year not in (USUAL_YEAR["PHON"], RECHECK_YEAR):
-            yield (
-                establishment,
-                child,
-                (
-                    f"{_who(establishment, child)}: NC year {child.nc_year or 'missing'}; the "
-                    f"phonics return takes Year 1 and Year 2 pupils. {FIX_AT_SCHOOL}"
-                ),
+            message = (
+                f"{_who(establishment, child)}: NC year {child.nc_year or 'missing'}; the "
+                f"phonics return takes Year 1 and Year 2 pupils. {FIX_AT_SCHOOL}"
             )
+            yield establishment, child, message
