@@ -22,6 +22,7 @@ from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.web.accounts.access import la_user_required
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
+from keystage.web.common.page_views import viewed
 from keystage.web.exports import files as exports
 from keystage.web.models import Collection, School
 
@@ -40,6 +41,8 @@ def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     checked = None
     if dfe_allowed and ready.any:
         checked = exports.dfe_return(collection, ready, exports.next_number(collection))
+        shown = [f.upn for f in checked.findings if f.upn]  # the failures name the children
+        viewed(request, "the DfE return's check failures", upns=shown, collection=collection)
     return render(
         request,
         "la/exports.html",
