@@ -45,7 +45,7 @@ SURNAMES = ['=HYPERLINK("http://x","y")', "\uff1d1+1", "+1+1", "-2+3", "\uff20SU
 FORENAMES = ["@SUM(1)", "=1+1", "\uff1d1+1", "-A1", "+A1", "\uff20A1", "\uff0bA1", "\uff0dA1"]
 UPNS = ["=1+1", "\uff1d1+1", "@SUM(1)", "-1+1", "+1+1", "\uff20SUM(1)", "\uff0b1", "\uff0d1"]
 VARIANTS = ("", "?version=1", "?minimised=1", "?publication=1", "?profile=full")
-ZIPS_WITH_A_CSV = {"la_export_dfe"}  # the DfE return: each school's CTF and the LA's CSV
+ZIPS_WITH_A_CSV = {"la_export_dfe"}  # the DfE return: each school's COLLECT XML and the LA's CSV
 
 
 def named(pupils: list[Pupil]) -> list[Pupil]:

@@ -1,11 +1,11 @@
-"""The return to the DfE (EYFSP and phonics: a CTF per confirmed, locked school and the LA's
-CSV, in a ZIP): who goes in, who is missing and why, a decision on a pupil in two schools'
-files applied, and the round trip through the project's own reader, checks and measures."""
+"""The return to the DfE (EYFSP and phonics: a COLLECT XML file a confirmed, locked school and
+the LA's CSV, in a ZIP): who goes in, the DfE's checks shown before the file with the school
+to chase, a decision on a pupil in two schools' files applied, and the round trip: the files
+read back give the pupils and the headline figures of the LA's results page."""
 
 from __future__ import annotations
 
 import dataclasses
-import io
 from pathlib import Path
 
 import pytest
@@ -14,89 +14,117 @@ from export_support import confirm, csv_rows, ready, send, zip_members
 from portal_builders import make_window
 from portal_support import ctf_bytes
 
-from keystage.checks import Context, run_checks
 from keystage.codesets import codeset_for
-from keystage.ctf.filename import expected_name
-from keystage.ctf.model import Pupil, SchoolRef
-from keystage.ctf.reader import read_ctf
-from keystage.measures import compute
+from keystage.ctf.model import Pupil
+from keystage.exports.collect import Establishment
+from keystage.exports.collect_reader import pupils_of, read_return
+from keystage.exports.collect_spec import spec_for
+from keystage.measures import Measure, compute
+from keystage.web.exports import files as exports
 from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
+from keystage.web.results.page import results_context
 from keystage.web.results.pupils import pupils
 from keystage.web.submissions.locks import lock
 
 CODESET = codeset_for("2025-26")
 
 
-def read_back(body: bytes) -> tuple[object, list[Pupil]]:
-    with read_ctf(io.BytesIO(body)) as reader:
-        return reader.header, list(reader)
+def name_of(school: School, number: int = 1) -> str:
+    return f"{school.laestab}_FTF_{school.la}DfE_{number:03d}.xml"
 
 
-def school_ref(school: School) -> SchoolRef:
-    return SchoolRef(la=school.la, estab=school.estab, urn=school.urn, name=school.name)
+def headlines(collection: Collection) -> dict[str, float | None]:
+    """The LA's figures as its results page shows them (percentages and averages)."""
+    overall = results_context(collection, None)["overall"]
+    return {c.measure: c.ours.percent if c.ours.kind == "percent" else c.ours.value
+            for c in overall}  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["EYFSP", "PHON"])
-def test_round_trip_each_file_passes_the_checks_and_keeps_the_measures(
-    kind: str, schools: list[School], la_folder: Path, officer: User, la_client: Client
-) -> None:
+@pytest.mark.parametrize(("kind", "headline"), [("EYFSP", "eyfsp_gld"), ("PHON", "phon_y1_met")])
+def test_the_return_read_back_gives_the_results_pages_pupils_and_figures(
+    kind: str, headline: str, schools: list[School], la_folder: Path, officer: User,
+    la_client: Client,
+) -> None:  # fmt: skip
     collection = make_window(kind)
     ready(schools, collection, la_folder, officer)
-    before = {s.pk: compute(pupils(collection, s), kind, CODESET) for s in schools}
-    counts = {s.pk: len(pupils(collection, s)) for s in schools}
+    spec = spec_for(kind)
 
     members = zip_members(la_client.get(f"/la/collections/{collection.pk}/exports/dfe.zip"))
 
     assert "NOT-INCLUDED.txt" not in members
+    everyone: list[Pupil] = []
     for school in schools:
-        name = expected_name(school.la, school.estab, "000", 1)
-        header, back = read_back(members[name])
-        assert header.source.laestab == school.laestab and header.source.urn == school.urn  # type: ignore[attr-defined]
-        assert header.dest.la == "000"  # type: ignore[attr-defined]
-        assert "Birmingham City Council" in header.supplier_id  # type: ignore[attr-defined]
-        context = Context(codeset=CODESET, collection=kind, school=school_ref(school),
-                          file_name=name)  # fmt: skip
-        outcome = run_checks(header, back, context)  # type: ignore[arg-type]
-        assert [f for f in outcome.findings if f.severity == "error"] == []
-        assert outcome.collection == kind and len(back) == counts[school.pk]
-        assert compute(back, kind, CODESET) == before[school.pk]
+        back = read_return(members[name_of(school)], spec)
+        assert back.header.la == "330" and back.header.collection == spec.collection.value
+        assert (back.establishment.la, back.establishment.estab) == (school.la, school.estab)
+        theirs = pupils(collection, school)
+        assert [c.upn for c in back.children] == [p.upn for p in theirs]
+        everyone += pupils_of(back.children, spec, CODESET)
+    assert len({p.upn for p in everyone}) == len(everyone)
+    figures = {m.measure: (m.percent if m.kind == "percent" else m.value)
+               for m in _all(everyone, kind)}  # fmt: skip
+    page = headlines(collection)
+    assert page[headline] is not None
+    assert {m: figures[m] for m in page} == page
     (csv_name,) = [n for n in members if n.endswith(".csv")]
     assert csv_name == f"330_{kind}_2025-26_pupils.csv"
-    rows = csv_rows(members[csv_name])
-    assert len(rows) == sum(counts.values())
-    assert {r["LAESTAB"] for r in rows} == {s.laestab for s in schools}
+    assert len(csv_rows(members[csv_name])) == len(everyone)
 
 
-def moved_pupil(taken: Pupil, school_b: School) -> object:
-    def change(found: list[Pupil]) -> list[Pupil]:
-        return [dataclasses.replace(found[0], upn=taken.upn), *found[1:]]
-
-    return change
+def _all(found: list[Pupil], kind: str) -> list[Measure]:
+    return [m for m in compute(found, kind, CODESET) if m.group == "all"]
 
 
-def test_a_moving_pupils_decision_is_applied(
+def test_a_failing_check_is_shown_with_the_school_to_chase_and_keeps_it_out(
+    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
+) -> None:
+    ready(schools, eyfsp, la_folder, officer)
+    a, b = schools[0], schools[1]
+    record = PupilRecord.objects.filter(submission__school=a, submission__is_current=True)[0]
+    record.data = {**record.data, "sex": "X"}  # as a code-table change might leave it
+    record.save()
+
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+
+    checks = page[page.index('id="dfe-checks"') : page.index('id="dfe-zip"')]
+    assert "EYR-SEX" in checks and a.name in checks
+    assert f'href="/la/collections/{eyfsp.pk}/schools/{a.pk}/"' in checks
+    assert "the return takes F or M" in checks
+    members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
+    assert name_of(a) not in members and name_of(b) in members
+    note = members["NOT-INCLUDED.txt"].decode()
+    assert f"{a.name} ({a.laestab}): 1 error in the DfE's checks" in note
+    response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
+    assert "sex is X" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert name_of(a) not in event.detail["files"] and a.urn in event.detail["left_out"]
+
+
+def test_a_child_in_two_schools_files_keeps_both_out_until_the_la_decides(
     schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
 ) -> None:
     a, b, c = schools
     send(a, eyfsp, ctf_bytes(la_folder, a, "EYFSP"))
     taken = pupils(eyfsp, a)[0]
-    assert taken.upn
-    send(b, eyfsp, ctf_bytes(la_folder, b, "EYFSP", change=moved_pupil(taken, b)))  # type: ignore[arg-type]
+
+    def change(found: list[Pupil]) -> list[Pupil]:
+        return [dataclasses.replace(found[0], upn=taken.upn), *found[1:]]
+
+    send(b, eyfsp, ctf_bytes(la_folder, b, "EYFSP", change=change))  # type: ignore[arg-type]
     send(c, eyfsp, ctf_bytes(la_folder, c, "EYFSP"))
-    response = la_client.post(f"/la/collections/{eyfsp.pk}/moves/{taken.upn}/",
-                              {"school": b.pk})  # fmt: skip
-    assert response.status_code == 302
     for school in schools:
         confirm(school, eyfsp)
     lock(eyfsp, None, officer)
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+    assert page.count("EYR-CHILD-ONCE") == 2 and "shared pupils page" in page
 
+    la_client.post(f"/la/collections/{eyfsp.pk}/moves/{taken.upn}/", {"school": b.pk})
     members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
 
+    spec = spec_for("EYFSP")
     holding = [n for n, body in members.items() if n.endswith(".xml")
-               and taken.upn in {p.upn for p in read_back(body)[1]}]  # fmt: skip
-    assert holding == [expected_name(b.la, b.estab, "000", 1)]
-    rows = [r for r in csv_rows(members["330_EYFSP_2025-26_pupils.csv"]) if r["UPN"] == taken.upn]
-    assert [r["LAESTAB"] for r in rows] == [b.laestab]
+               and taken.upn in {ch.upn for ch in read_return(body, spec).children}]  # fmt: skip
+    assert holding == [name_of(b)] and "NOT-INCLUDED.txt" not in members
 
 
 def test_only_confirmed_and_locked_schools_go_and_the_others_are_listed(
@@ -112,28 +140,17 @@ def test_only_confirmed_and_locked_schools_go_and_the_others_are_listed(
     missing = page[page.index('id="missing"') :]
     assert a.name in included and b.name not in included and c.name not in included
     assert b.name in missing and "Not locked" in missing
-    assert c.name in missing and "Not started: the school has not sent a file" in missing
+    assert 'id="dfe-checks-clear"' in page
 
     members = zip_members(la_client.get(f"/la/collections/{phon.pk}/exports/dfe.zip"))
-    a_file, la_csv = expected_name(a.la, a.estab, "000", 1), "330_PHON_2025-26_pupils.csv"
-    assert sorted(members) == sorted([a_file, la_csv, "NOT-INCLUDED.txt"])
-    note = members["NOT-INCLUDED.txt"].decode()
-    assert f"{b.laestab} {b.name}: Not locked" in note and c.laestab in note
-    assert {r["LAESTAB"] for r in csv_rows(members[la_csv])} == {a.laestab}
-    # B's own file is refused, with why; A's is there on its own too.
+    assert sorted(members) == sorted([name_of(a), "330_PHON_2025-26_pupils.csv",
+                                      "NOT-INCLUDED.txt"])  # fmt: skip
+    assert f"{b.name} ({b.laestab}): Not locked" in members["NOT-INCLUDED.txt"].decode()
     response = la_client.get(f"/la/collections/{phon.pk}/exports/dfe/{b.pk}.xml", follow=True)
     assert "cannot go yet: Not locked" in response.content.decode()
     single = la_client.get(f"/la/collections/{phon.pk}/exports/dfe/{a.pk}.xml")
-    assert single.status_code == 200
-    assert expected_name(a.la, a.estab, "000", 2) in single["Content-Disposition"]
-
-    # The whole collection locked: C uploads but has not confirmed.
-    send(c, phon, ctf_bytes(la_folder, c, "PHON"))
-    lock(phon, None, officer)
-    page = la_client.get(f"/la/collections/{phon.pk}/exports/").content.decode()
-    missing = page[page.index('id="missing"') :]
-    assert b.name not in missing
-    assert "Not confirmed (the school is at “Ready to confirm”)" in missing
+    assert single.status_code == 200 and name_of(a, 2) in single["Content-Disposition"]
+    assert read_return(single.content, spec_for("PHON")).header.serial_no == "002"
 
 
 def test_nothing_to_export_says_so(
@@ -144,7 +161,7 @@ def test_nothing_to_export_says_so(
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
 
 
-def test_ks1_is_not_returned_to_the_dfe_but_can_be_benchmarked(
+def test_ks1_is_not_returned_to_the_dfe(
     schools: list[School], la_folder: Path, officer: User, la_client: Client, ks1: Collection
 ) -> None:
     ready(schools, ks1, la_folder, officer)
@@ -153,30 +170,25 @@ def test_ks1_is_not_returned_to_the_dfe_but_can_be_benchmarked(
     assert 'id="dfe-not-this"' in page and "dfe.zip" not in page
     for url in ("dfe.zip", f"dfe/{schools[0].pk}.xml", "la.csv"):
         assert la_client.get(base + url).status_code == 404, url
-    response = la_client.get(base + "benchmark.csv")
-    assert response.status_code == 200
-    rows = csv_rows(response.content)
-    assert len(rows) == sum(len(pupils(ks1, s)) for s in schools)
-    assert "ks1_rwm_exs_plus" in rows[0]
 
 
-def test_a_file_that_fails_the_checks_when_read_back_is_left_out(
-    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
+def test_a_school_cannot_download_the_return(
+    schools: list[School], la_folder: Path, officer: User, head_a: Client, eyfsp: Collection
 ) -> None:
-    """The safety net: a stored record that no longer makes a clean file (here a name gone,
-    as a retention purge would leave it) keeps the school out, and says why."""
     ready(schools, eyfsp, la_folder, officer)
-    a = schools[0]
-    record = PupilRecord.objects.filter(submission__school=a, submission__is_current=True)[0]
-    record.data = {**record.data, "surname": None}
-    record.save()
-    members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
-    assert expected_name(a.la, a.estab, "000", 1) not in members
-    assert expected_name(schools[1].la, schools[1].estab, "000", 1) in members
-    note = members["NOT-INCLUDED.txt"].decode()
-    assert f"{a.laestab} {a.name}: Its file fails 1 check when read back" in note
-    assert a.laestab not in {
-        r["LAESTAB"] for r in csv_rows(members["330_EYFSP_2025-26_pupils.csv"])
-    }
-    response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
-    assert "has no surname" in response.content.decode()
+    base = f"/la/collections/{eyfsp.pk}/exports/"
+    for url in ("", "dfe.zip", f"dfe/{schools[0].pk}.xml"):
+        assert head_a.get(base + url).status_code in (403, 404), url
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_a_school_and_a_setting_map_to_their_establishments() -> None:
+    """The one mapping from the portal's providers: a school by its DfE number, a PVI setting
+    (School.is_setting, from the settings branch) by its early years URN."""
+    school = School(laestab="3302001", urn="103210", name="Oak Lane")
+    assert exports.establishment_of(school) == Establishment("330", "2001", name="Oak Lane")
+    setting = School(laestab="3300000", urn="512345", name="Little Acorns")
+    setting.is_setting = True  # type: ignore[attr-defined]
+    made = exports.establishment_of(setting)
+    assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
+    assert made.label == "Little Acorns (early years URN 512345)"

@@ -1,28 +1,20 @@
-"""Onward exports of locked, confirmed data: the LA's return to the DfE (one CTF per school and
-a CSV of the whole LA) and a pupil-level CSV for benchmarking with other LAs; and the one
-writer of every CSV Keystage writes, which keeps each cell from running as a formula
-(safe_csv).
+"""Onward exports of locked, confirmed data: the LA's EYFSP and phonics returns to the DfE's
+COLLECT (one XML file a school or setting, `collect`, its settings in `collect_spec`, the
+DfE's checks run first in `collect_checks`, read back by `collect_reader`) with a CSV of the
+whole LA, and a pupil-level CSV for benchmarking with other LAs; and the one writer of every
+CSV Keystage writes, which keeps each cell from running as a formula (safe_csv).
 
-    files = [dfe.return_file(school, pupils, "EYFSP", codeset, producer) for ...]
+    spec = collect_spec.spec_for("EYFSP")
+    children = collect.children_of(pupils, spec, codeset)
+    findings = collect_checks.run(Draft(spec, codeset, header, la, [(establishment, children)]))
+    made = collect.return_file(header, establishment, children, spec, number)
     table = tables.la_return(rows, "EYFSP", codeset)
 
 Pure Python: never imports Django. The portal (keystage.web.exports.files) chooses the schools,
 gives the pupils and records every download.
 """
 
-from keystage.exports.dfe import (
-    DFE_COLLECTIONS,
-    DFE_LA,
-    DFE_NAME,
-    Producer,
-    ReturnFile,
-    header_for,
-    read_back_errors,
-    return_file,
-    return_name,
-    zip_of,
-    zip_stream,
-)
+from keystage.exports.dfe import DFE_COLLECTIONS, Producer, zip_of, zip_stream
 from keystage.exports.safe_csv import csv_bytes, csv_text, inert, write_csv
 from keystage.exports.tables import (
     FULL,
@@ -38,26 +30,19 @@ from keystage.exports.tables import (
 
 __all__ = [
     "DFE_COLLECTIONS",
-    "DFE_LA",
-    "DFE_NAME",
     "FULL",
     "MINIMISED",
     "PROFILES",
     "Column",
     "Producer",
-    "ReturnFile",
     "SchoolPupil",
     "benchmark",
     "benchmark_columns",
     "csv_bytes",
     "csv_text",
-    "header_for",
     "inert",
     "la_return",
     "la_return_columns",
-    "read_back_errors",
-    "return_file",
-    "return_name",
     "write_csv",
     "zip_of",
     "zip_stream",

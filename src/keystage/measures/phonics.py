@@ -69,11 +69,19 @@ class PhonicsScorer(Scorer):
             return self.marks.accepts(result) and mark >= self.threshold
         return False if result in self.counted_codes else None
 
-    def score(self, pupil: Pupil, results: Results) -> Iterator[Score]:
+    def current(
+        self, pupil: Pupil, results: Results
+    ) -> tuple[str | None, list[Assessment], Assessment | None]:
+        """(the pupil's year group, earlier years' marks, this year's mark or code) as the
+        measures read them: what the DfE return carries for the pupil."""
         found = [a for a in results.get(MARK_ROLE, ()) if a.result is not None]
         year = self._year_group(pupil, found)
         earlier, current = self._split(found, recheck=year == RECHECK_YEAR)
-        now = self.outcome(current[-1] if current else None)
+        return year, earlier, current[-1] if current else None
+
+    def score(self, pupil: Pupil, results: Results) -> Iterator[Score]:
+        year, earlier, current = self.current(pupil, results)
+        now = self.outcome(current)
         if year == YEAR1 and now is not None:
             yield "phon_y1_met", int(now)
         if year != RECHECK_YEAR:

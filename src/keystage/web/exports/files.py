@@ -6,14 +6,17 @@ whole collection) goes onward; every other school the collection expects is list
 school not expected that sent its data anyway goes onward like any other (its data are real; the
 expected list is for chasing); one not expected that sent nothing is not missing. The pupils are the
 portal's own (keystage.web.results.pupils.pupils): each school's current version, less the pupils
-the data team decided another school reports. Every file is read back and checked before it
-goes: a school whose file would not pass the project's own checks is left out and said so.
-The views record each download in the audit trail.
+the data team decided another school reports. Before any file is made, the DfE's checks that
+can be run locally (keystage.exports.collect_checks) run over the whole return: a school or
+setting with an error is left out and listed with the failure to chase; an error in the
+header stops the return. Every file is read back before it goes. The views record each
+download in the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,20 +25,29 @@ from django.utils import timezone
 
 from keystage.checks import COLLECTION_NAMES
 from keystage.codesets import codeset_for
-from keystage.ctf.model import Pupil, SchoolRef
+from keystage.ctf.model import Pupil
 from keystage.exports import (
     DFE_COLLECTIONS,
     Producer,
-    ReturnFile,
     SchoolPupil,
     benchmark,
     csv_bytes,
     la_return,
-    read_back_errors,
-    return_file,
-    return_name,
     zip_stream,
 )
+from keystage.exports import collect_checks as return_checks
+from keystage.exports.collect import (
+    Child,
+    CollectFile,
+    Establishment,
+    children_of,
+    file_name,
+    header_for,
+    return_file,
+)
+from keystage.exports.collect_reader import read_return
+from keystage.exports.collect_registry import Draft, ReturnFinding, blocked
+from keystage.exports.collect_spec import spec_for
 from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import AuditEvent, Collection, School
 from keystage.web.results.pupils import pupils
@@ -96,8 +108,26 @@ def why_not(standing: Standing) -> str:
     return text[0].upper() + text[1:]
 
 
-def school_ref(school: School) -> SchoolRef:
-    return SchoolRef(la=school.la, estab=school.estab, urn=school.urn, name=school.name)
+def establishment_of(school: School) -> Establishment:
+    """The one place a School becomes an establishment of the return: a school by its LA and
+    DfE number, a PVI setting by its LA and early years URN."""
+    # getattr until School.is_setting exists (branch h17-pvi); the lead replaces it at merge.
+    is_setting = bool(getattr(school, "is_setting", False))
+    return Establishment(
+        la=school.la,
+        estab=None if is_setting else school.estab,
+        ey_urn=school.urn if is_setting else None,
+        name=school.name,
+        is_setting=is_setting,
+        key=school.pk,
+    )
+
+
+def submitting_la() -> str:
+    """The LA making the return: the LA number most of the register's establishments share
+    (Keystage serves one LA; a school of another LA in it is then a finding, EYR-HDR-LA)."""
+    found = Counter(establishment_of(s).la for s in School.objects.all())
+    return found.most_common(1)[0][0] if found else ""
 
 
 def dfe_allowed(collection: Collection) -> bool:
@@ -117,6 +147,12 @@ def next_number(collection: Collection) -> int:
 
 def producer(number: int) -> Producer:
     return Producer(la_name=settings.LA_NAME, made_at=timezone.localtime(), number=number)
+
+
+def dfe_return(collection: Collection, ready: Readiness, number: int) -> DfeReturn:
+    """The export of the schools and settings that may go, checked: what the page shows and
+    the downloads give."""
+    return DfeReturn(gather(collection, ready.included), producer(number), submitting_la())
 
 
 @dataclass
@@ -142,41 +178,88 @@ def gather(collection: Collection, schools: Iterable[School]) -> Gathered:
 
 
 class DfeReturn:
-    """One export to the DfE. The files are made, read back and checked one school at a time
-    as they are asked for (a ZIP of 300 schools streams, never held whole); a school whose
-    file shows an error is left out and kept in `failed`."""
+    """One export to the DfE: the DfE's checks run over every school's and setting's children
+    first (`findings`); the files of those without an error are made, read back and given out
+    one at a time as they are asked for (a ZIP of 300 schools streams, never held whole)."""
 
-    def __init__(self, gathered: Gathered, made: Producer) -> None:
+    def __init__(self, gathered: Gathered, made: Producer, la: str) -> None:
         if not dfe_allowed(gathered.collection):
             raise ValueError(f"the DfE return is for {' and '.join(DFE_COLLECTIONS)} only")
         self.gathered = gathered
         self.collection = gathered.collection
         self.made = made
+        self.spec = spec_for(self.collection.kind)
         self.codeset = codeset_for(self.collection.academic_year)
-        self.failed: list[Missing] = []
+        self.header = header_for(self.spec, self.codeset, la, made)
+        self.establishments = {s.pk: establishment_of(s) for s in gathered.schools}
+        self.children = {
+            s.pk: children_of(gathered.pupils[s.pk], self.spec, self.codeset)
+            for s in gathered.schools
+        }
+        entries = [(self.establishments[s.pk], self.children[s.pk]) for s in gathered.schools]
+        self.findings = return_checks.run(Draft(self.spec, self.codeset, self.header, la, entries))
+        self.header_wrong, kept_out = blocked(self.findings)
+        self.failed = [
+            Missing(s, self._failed_reason(s)) for s in gathered.schools
+            if self.establishments[s.pk] in kept_out
+        ]  # fmt: skip
+        self.going = [] if self.header_wrong else [
+            s for s in gathered.schools if self.establishments[s.pk] not in kept_out
+        ]  # fmt: skip
+
+    def _failed_reason(self, school: School) -> str:
+        establishment = self.establishments[school.pk]
+        errors = [f for f in self.errors if f.establishment == establishment]
+        count, first = len(errors), errors[0]
+        said = first.message.removeprefix(f"{establishment.label}: ")  # named once is enough
+        return (
+            f"{count} error{'s' if count != 1 else ''} in the DfE's checks ({first.code}): {said}"
+        )
+
+    @property
+    def errors(self) -> list[ReturnFinding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def school_of(self, finding: ReturnFinding) -> School | None:
+        """The school or setting a finding asks the LA to chase (None: the return's own)."""
+        if finding.establishment is None:
+            return None
+        return next(s for s in self.gathered.schools if s.pk == finding.establishment.key)
 
     @property
     def names(self) -> list[str]:
-        return [return_name(school_ref(s), self.made.number) for s in self.gathered.schools]
+        return [file_name(self.spec, self.establishments[s.pk], self.made.number)
+                for s in self.going]  # fmt: skip
 
     @property
     def csv_name(self) -> str:
-        la = self.gathered.schools[0].la if self.gathered.schools else "LA"
-        return f"{la}_{self.collection.kind}_{self.collection.academic_year}_pupils.csv"
+        kind, year = self.collection.kind, self.collection.academic_year
+        return f"{self.header.la or 'LA'}_{kind}_{year}_pupils.csv"
 
-    def files(self) -> Iterator[tuple[School, ReturnFile]]:
-        kind = self.collection.kind
-        for school in self.gathered.schools:
-            theirs = self.gathered.pupils[school.pk]
-            made = return_file(school_ref(school), theirs, kind, self.codeset, self.made)
-            errors = read_back_errors(made, kind, self.codeset)
-            if errors:
-                self.failed.append(Missing(school, _failed_reason(len(errors), errors[0].message)))
-            else:
+    def files(self, only: School | None = None) -> Iterator[tuple[School, CollectFile]]:
+        for school in self.going:
+            if only is not None and school.pk != only.pk:
+                continue
+            establishment, children = self.establishments[school.pk], self.children[school.pk]
+            made = return_file(self.header, establishment, children, self.spec, self.made.number)
+            if self._reads_back(made, children):
                 yield school, made
+            else:
+                reason = "Its file did not read back as written: tell the service's support team"
+                self.failed.append(Missing(school, reason))
+
+    def file_for(self, school: School) -> CollectFile | None:
+        """One school's or setting's file on its own; None when it is kept out."""
+        return next((made for _, made in self.files(only=school)), None)
+
+    def _reads_back(self, made: CollectFile, children: list[Child]) -> bool:
+        """The safety net: the file, read back, holds this header and these children."""
+        back = read_return(made.body, self.spec)
+        return back.header == self.header and back.children == children
 
     def members(self, missing: Sequence[Missing]) -> Iterator[tuple[str, bytes]]:
-        """Every school's file, the CSV of their pupils, and a note of the schools not in it."""
+        """Every school's and setting's file, the CSV of their pupils, and a note of those not
+        in it."""
         sent: list[School] = []
         for school, made in self.files():
             sent.append(school)
@@ -191,10 +274,6 @@ class DfeReturn:
         return zip_stream(self.members(missing), self.made.made_at)
 
 
-def _failed_reason(count: int, first: str) -> str:
-    return f"Its file fails {count} check{'s' if count != 1 else ''} when read back: {first}"
-
-
 def la_csv(gathered: Gathered) -> bytes:
     """The CSV of the whole LA for the DfE, on its own (the ZIP's holds only the schools whose
     files passed the read-back checks: the same, unless one failed)."""
@@ -207,7 +286,7 @@ def not_included(collection: Collection, left_out: Iterable[Missing]) -> bytes:
         f"Schools not in this {COLLECTION_NAMES.get(collection.kind, collection.kind)} return "
         "to the DfE, and why:",
         "",
-        *(f"{m.school.laestab} {m.school.name}: {m.reason}" for m in left_out),
+        *(f"{establishment_of(m.school).label}: {m.reason}" for m in left_out),
     ]
     return ("\r\n".join(lines) + "\r\n").encode()
 

@@ -1,9 +1,10 @@
-"""The data team's onward exports of a collection: the return to the DfE (EYFSP and phonics:
-one CTF per school and a CSV of the whole LA, in one ZIP, or one school's file) and the
-pupil-level benchmarking file (every kind; minimised by default).
+"""The data team's onward exports of a collection: the return to the DfE's COLLECT (EYFSP and
+phonics: one XML file a school or setting and a CSV of the whole LA, in one ZIP, or one
+school's file) and the pupil-level benchmarking file (every kind; minimised by default).
 
-Only confirmed and locked schools go; the page lists the others with why. Every download is
-pupil-level data and is recorded in the audit trail.
+Only confirmed and locked schools go; the page lists the others with why, and the failures
+of the DfE's checks run before the files are made, each with the school or setting to chase.
+Every download is pupil-level data and is recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from keystage.exports.tables import benchmark_columns, la_return_columns
 from keystage.web.accounts.access import la_user_required
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import today
+from keystage.web.common.page_views import viewed
 from keystage.web.exports import files as exports
 from keystage.web.models import Collection, School
 
@@ -35,13 +37,21 @@ PROFILE_WORDS = {
 def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     ready = exports.readiness(collection, today())
+    dfe_allowed = exports.dfe_allowed(collection)
+    checked = None
+    if dfe_allowed and ready.any:
+        checked = exports.dfe_return(collection, ready, exports.next_number(collection))
+        shown = [f.upn for f in checked.findings if f.upn]  # the failures name the children
+        viewed(request, "the DfE return's check failures", upns=shown, collection=collection)
     return render(
         request,
         "la/exports.html",
         {
             "collection": collection,
             "ready": ready,
-            "dfe_allowed": exports.dfe_allowed(collection),
+            "dfe_allowed": dfe_allowed,
+            "checked": checked,
+            "failures": [(f, checked.school_of(f)) for f in checked.findings] if checked else [],
         },
     )
 
@@ -93,27 +103,33 @@ def _attachment(body: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
+HEADER_WRONG = "The return's header fails the DfE's checks, so no file can be made: see below."
+NONE_CLEAR = "No school or setting passes the DfE's checks yet: see the failures below."
+
+
 @la_user_required
 @require_safe
 def dfe_zip(request: HttpRequest, collection_id: int) -> HttpResponseBase:
-    """Every confirmed, locked school's file and the LA's CSV, in one ZIP, streamed as each
-    file is made and checked. The audit event is written before the first byte goes: it names
-    every school planned (one whose file fails the read-back checks is then left out, and
-    NOT-INCLUDED.txt in the ZIP says so)."""
+    """Every confirmed, locked school's and setting's COLLECT file that passes the DfE's checks,
+    and the LA's CSV, in one ZIP, streamed as each file is made. The audit event is written
+    before the first byte goes: it names every file planned (NOT-INCLUDED.txt in the ZIP lists
+    those left out, and why)."""
     try:
         collection, ready = _exportable(collection_id, dfe=True)
     except _NotNowError as refused:
         return _back(request, collection_id, str(refused))
     number = exports.next_number(collection)
-    gathered = exports.gather(collection, ready.included)
-    made = exports.DfeReturn(gathered, exports.producer(number))
+    made = exports.dfe_return(collection, ready, number)
+    if made.header_wrong or not made.going:
+        return _back(request, collection_id, HEADER_WRONG if made.header_wrong else NONE_CLEAR)
+    pupils = sum(len(made.children[s.pk]) for s in made.going)
     record(
         Action.DOWNLOAD,
-        f"downloaded the return to the DfE ({len(gathered.schools)} schools' files, "
-        f"{gathered.total} pupils, and the LA's CSV)",
+        f"downloaded the return to the DfE ({len(made.going)} schools' and settings' files, "
+        f"{pupils} pupils, and the LA's CSV)",
         request=request, collection=collection, export=exports.DFE_EXPORT, number=number,
-        files=made.names, pupils=gathered.total,
-        left_out=[m.school.laestab for m in ready.missing],
+        files=made.names, pupils=pupils,
+        left_out=[m.school.urn for m in [*ready.missing, *made.failed]],
     )  # fmt: skip
     response = StreamingHttpResponse(made.zip(ready.missing), content_type="application/zip")
     name = exports.export_name(collection, f"dfe-return-{number:03d}", "zip", today())
@@ -124,7 +140,8 @@ def dfe_zip(request: HttpRequest, collection_id: int) -> HttpResponseBase:
 @la_user_required
 @require_safe
 def dfe_school(request: HttpRequest, collection_id: int, school_id: int) -> HttpResponse:
-    """One confirmed, locked school's file to the DfE."""
+    """One confirmed, locked school's or setting's file to the DfE, checked with the whole
+    return (a child can be in two schools' files)."""
     try:
         collection, ready = _exportable(collection_id, dfe=True)
     except _NotNowError as refused:
@@ -134,16 +151,18 @@ def dfe_school(request: HttpRequest, collection_id: int, school_id: int) -> Http
     if missing is not None:
         return _back(request, collection_id, f"{school.name} cannot go yet: {missing.reason}.")
     number = exports.next_number(collection)
-    made = exports.DfeReturn(exports.gather(collection, [school]), exports.producer(number))
-    found = next(made.files(), None)
-    if found is None:
-        return _back(request, collection_id, f"{school.name}: {made.failed[0].reason}")
-    _, file = found
+    made = exports.dfe_return(collection, ready, number)
+    if made.header_wrong:
+        return _back(request, collection_id, HEADER_WRONG)
+    file = made.file_for(school)
+    if file is None:
+        reason = next((m.reason for m in made.failed if m.school.pk == school.pk), "")
+        return _back(request, collection_id, f"{school.name}: {reason}")
     record(
         Action.DOWNLOAD,
-        f"downloaded {school.name}'s return to the DfE ({file.pupils} pupils)",
+        f"downloaded {school.name}'s return to the DfE ({file.children} pupils)",
         request=request, school=school, collection=collection, export=exports.DFE_EXPORT,
-        number=number, files=[file.name], pupils=file.pupils,
+        number=number, files=[file.name], pupils=file.children,
     )  # fmt: skip
     return _attachment(file.body, "application/xml", file.name)
 
