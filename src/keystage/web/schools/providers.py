@@ -75,7 +75,7 @@ def read_settings(text: str, name: str = "The provider list", *, la: str | None 
     reader = csv.reader(io.StringIO(text, newline=""))
     columns = _columns(next(reader, []), name)
     la = la or schools_la()
-    extract, problems, seen = Extract(), [], {}
+    extract, problems, seen = Extract(), [], dict[str, int]()
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
@@ -121,11 +121,11 @@ def _setting(number: int, row: dict[str, str], la: str | None) -> Establishment:
     for field in ("type", "telephone", "district", "head_email"):
         if row.get(field):
             values[field] = row[field]
-    if values.get("head_email"):
+    if email := row.get("head_email"):
         try:
-            validate_email(values["head_email"])
+            validate_email(email)
         except ValidationError:
-            raise ValueError(f"{who}: {values['head_email']!r} is not an email address") from None
+            raise ValueError(f"{who}: {email!r} is not an email address") from None
     for field, value in values.items():
         limit = getattr(School._meta.get_field(field), "max_length", None)
         if isinstance(value, str) and limit and len(value) > limit:

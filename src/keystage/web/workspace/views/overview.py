@@ -26,5 +26,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         apart = sum(1 for pk, s in standings.items() if pk not in wanted and s.latest is not None)
         rows.append((window, [(state, counts.get(state, 0)) for state in State], apart))
     settings = sum(1 for s in schools if s.is_setting)
-    counts = {"schools": len(schools) - settings, "settings": settings}
-    return render(request, "portal/la_overview.html", {"rows": rows, **counts})
+    return render(
+        request,
+        "portal/la_overview.html",
+        {"rows": rows, "schools": len(schools) - settings, "settings": settings},
+    )
