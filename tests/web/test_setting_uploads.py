@@ -81,6 +81,9 @@ def test_a_filled_template_is_checked_with_the_funded_window(
     )
     page = setting_user.get(f"/collections/{eyfsp.pk}/").content.decode()
     assert "outside the funded window" in page
+    # the page leads with the template, the setting's main channel, and says the window
+    assert 'id="setting-template"' in page and "born 1 April 2021 to 31 August 2021" in page
+    assert "Upload your filled template or CTF" in page
     assert first == dt.date(2021, 4, 1) and last == dt.date(2021, 8, 31)
 
 
