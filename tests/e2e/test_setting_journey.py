@@ -80,3 +80,6 @@ def test_a_setting_signs_in_with_its_ey_urn_and_sends_its_template(
     expect(row).to_contain_text("Queries")
     expect(la_page.locator("#settings-submitted")).to_contain_text("0 of 1 PVI setting expected")
     expect(la_page.locator("#schools")).not_to_contain_text("Little Acorns Nursery")
+    la.follow(row.get_by_role("link", name="Little Acorns Nursery"))
+    expect(la_page.locator(".govuk-summary-list").first).to_contain_text("EY URN 512345, LA 330")
+    expect(la_page.locator(".govuk-summary-list").first).to_contain_text("contact Jo Bloggs")
