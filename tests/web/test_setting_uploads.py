@@ -148,6 +148,7 @@ def test_the_setting_is_asked_in_words_that_name_neither(
     assert "also in another school's or early years setting's return" in query.message
     assert "spends most time between 8am and 6pm" in query.message
     page = setting_user.get(f"/collections/{eyfsp.pk}/").content.decode()
+    assert "the provider where the child spends most time between 8am and 6pm" in page
     # (the UPN carries the number of the school that allocated it: the child's, not news)
     for other in (school_a.name, school_a.reference, f"URN {school_a.urn}"):
         assert other not in page and other not in query.message
