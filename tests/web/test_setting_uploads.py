@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.test import Client
 from openpyxl import load_workbook
 from portal_builders import make_head
@@ -155,17 +156,27 @@ def test_the_setting_is_asked_in_words_that_name_neither(
 
 
 def test_the_data_team_sees_both_providers_and_the_handbooks_rule(
-    shared_child: str, setting: School, la_client: Client, eyfsp: Collection, school_a: School
-):
+    shared_child: str, setting: School, la_client: Client, eyfsp: Collection, school_a: School,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     listed = la_client.get(f"/la/collections/{eyfsp.pk}/moves/").content.decode()
     assert shared_child in listed
     page = la_client.get(f"/la/collections/{eyfsp.pk}/moves/{shared_child}/").content.decode()
     assert setting.reference in page and school_a.reference in page
     assert "where the child spends most time between 8am and 6pm" in page
-    response = la_client.post(
-        f"/la/collections/{eyfsp.pk}/moves/{shared_child}/", {"school": str(setting.pk)}
-    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = la_client.post(
+            f"/la/collections/{eyfsp.pk}/moves/{shared_child}/", {"school": str(setting.pk)}
+        )
     assert response.status_code == 302
+    # each provider hears the decision in words that fit either kind, and nothing of the other
+    to_setting = next(m for m in mail.outbox if "jo@littleacorns.example" in m.to)
+    to_school = next(m for m in mail.outbox if "jo@littleacorns.example" not in m.to)
+    assert "another school's or early years setting's return" in to_setting.body
+    assert "The LA decided that you report this child." in to_setting.body
+    assert "another provider, where the child spends most time" in to_school.body
+    assert school_a.name not in to_setting.body and setting.name not in to_school.body
     told = FindingRecord.objects.get(submission__school=setting, code="PUPIL-OTHER-SCHOOL")
     answer = Answer.objects.get(school=setting, upn=told.upn)
     assert answer.text == "The LA decided that you report this child."
