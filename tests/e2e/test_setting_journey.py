@@ -7,6 +7,7 @@ finds the setting on the collection's page, in the settings' own table and figur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from keystage.web.models import Collection, School, Submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+FINDINGS_TIMEOUT_MS = 30_000  # the page's own polling finds the check done (as the journeys')
 SECRET = "JBSWY3DPEHPK3PXP"  # the officer's authenticator app, known to the test
 
 
@@ -57,8 +59,11 @@ def test_a_setting_signs_in_with_its_ey_urn_and_sends_its_template(
 
     page.get_by_label("Upload your filled template or CTF").set_input_files(filled)
     portal.submit(page.get_by_role("button", name="Upload and check"))
+    expect(page).to_have_url(re.compile(r"/files/\d+/$"))
     run_tasks()
-    portal.visit(f"/collections/{eyfsp.pk}/")
+    # poll.js reloads the file's page once the check is done; then the findings are there.
+    page.locator("#finding-counts").wait_for(timeout=FINDINGS_TIMEOUT_MS)
+    portal.check_page()
     version = Submission.objects.get(school=setting, collection=eyfsp)
     assert (version.pupils, version.errors, version.queries) == (len(pupils), 0, 1)
     findings = page.locator(".govuk-summary-card").filter(has_text="DOB-RANGE")
