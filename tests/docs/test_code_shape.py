@@ -26,6 +26,8 @@ MUST_BE_INSIDE: dict[tuple[str, str], str] = {
     ("keystage.web.submissions.template_upload", "keystage.template"): OPENPYXL,
     ("keystage.template.start", "keystage.template"): OPENPYXL,
     ("keystage.validate", "keystage.template"): OPENPYXL,
+    ("keystage.web.ops.demo_settings", "openpyxl"): OPENPYXL,
+    ("keystage.web.ops.demo_settings", "keystage.template"): OPENPYXL,
     ("keystage.web.settings", "botocore"): "only when the files are kept in object storage",
     ("keystage.web.apps", "keystage.web"): "AppConfig.ready: the models are ready only then",
     ("keystage.web.ops.serve", "keystage.web"): AFTER_SETUP,

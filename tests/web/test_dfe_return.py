@@ -184,11 +184,12 @@ def test_a_school_cannot_download_the_return(
 
 def test_a_school_and_a_setting_map_to_their_establishments() -> None:
     """The one mapping from the portal's providers: a school by its DfE number, a PVI setting
-    (School.is_setting, from the settings branch) by its early years URN."""
+    (School.is_setting) by its early years URN."""
     school = School(laestab="3302001", urn="103210", name="Oak Lane")
     assert exports.establishment_of(school) == Establishment("330", "2001", name="Oak Lane")
-    setting = School(laestab="3300000", urn="512345", name="Little Acorns")
-    setting.is_setting = True  # type: ignore[attr-defined]
+    setting = School(
+        kind="setting", laestab="", la_number="330", urn="512345", name="Little Acorns"
+    )
     made = exports.establishment_of(setting)
     assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
     assert made.label == "Little Acorns (early years URN 512345)"

@@ -12,6 +12,7 @@ from keystage.web.models import (
     Appeal,
     Collection,
     Confirmation,
+    FindingRecord,
     Guidance,
     JudgementChange,
     ModeratedSchool,
@@ -90,8 +91,20 @@ def test_the_demo_has_schools_in_every_state(db: None, tmp_path: Path) -> None:
     assert junior.pk in wanted["KS2"] and junior.pk not in wanted["EYFSP"] | wanted["PHON"]
     out = opted_out_of_ks1()
     assert len(out) == 1 and out[0].pk not in wanted["KS1"]
-    assert len(wanted["KS1"]) == School.objects.count() - 2  # all but the junior and out[0]
-    head = School.objects.order_by("laestab").first()
+    schools = School.objects.filter(kind="school")
+    assert len(wanted["KS1"]) == schools.count() - 2  # all but the junior and out[0]
+    # 30 PVI settings beside the schools, expected for the EYFSP only, with accounts; some sent
+    # their template, one with a child outside the funded window
+    settings = School.objects.filter(kind="setting")
+    assert settings.count() == 30 and all(s.la == "330" for s in settings)
+    assert {s.pk for s in settings} <= wanted["EYFSP"] and not {s.pk for s in settings} & (
+        wanted["PHON"] | wanted["KS1"] | wanted["KS2"])  # fmt: skip
+    assert User.objects.filter(username__in=[s.urn for s in settings]).count() == 30
+    sent = Submission.objects.filter(school__kind="setting", collection=eyfsp)
+    assert sent.count() == 20 and all(v.original_name.endswith(".xlsx") for v in sent)
+    assert FindingRecord.objects.filter(submission__in=sent, code="DOB-RANGE").count() == 1
+    assert Confirmation.objects.filter(submission__in=sent).exists()
+    head = schools.order_by("laestab").first()
     assert head is not None
     client = Client()
     assert client.login(username=head.urn, password=password)

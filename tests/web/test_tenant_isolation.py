@@ -17,6 +17,7 @@ from portal_builders import (
     make_appeal,
     make_confirmation,
     make_evidence,
+    make_head,
     make_moderation,
     make_moderation_round,
     make_officer,
@@ -27,6 +28,7 @@ from portal_builders import (
 )
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from portal_world import portal_patterns
+from setting_support import make_setting, post_template, setting_template
 
 from keystage.web.models import (
     CodeTable,
@@ -86,6 +88,7 @@ def other_school(
         "file_id": unattributed.pk,
         "collection_id": ks1.pk,
         "year": "2025-26",
+        "la_folder": str(la_folder),
         "markers": [
             school_b.name,
             school_b.laestab,
@@ -133,17 +136,58 @@ def test_every_portal_pattern_is_known_to_this_test() -> None:
 def test_a_school_user_gets_404_for_every_other_school_object(
     other_school: dict[str, object], school_a: School
 ) -> None:
-    head_a = signed_in(User.objects.get(username=school_a.urn))
-    markers = [str(m) for m in other_school["markers"]]  # type: ignore[attr-defined]
+    _walk(signed_in(User.objects.get(username=school_a.urn)), other_school)
+
+
+def test_a_settings_user_gets_404_for_every_schools_object(
+    other_school: dict[str, object], eyfsp: Collection
+) -> None:
+    """A PVI setting's user (an account like a head's, its username the EY URN) is held to
+    the same rule: nothing of a school's."""
+    setting = make_setting()
+    make_head(setting, email=setting.head_email)
+    _walk(signed_in(User.objects.get(username=setting.urn)), other_school)
+
+
+def test_a_school_user_gets_404_for_every_settings_object(
+    other_school: dict[str, object], school_a: School, eyfsp: Collection
+) -> None:
+    """And the other way: a setting's version, refused upload, staff, query and report are
+    out of a school's reach as another school's are."""
+    setting = make_setting()
+    account = make_head(setting, email=setting.head_email)
+    client = signed_in(account)
+    post_template(client, eyfsp, setting_template(setting, eyfsp))
+    upload(client, eyfsp, ctf_bytes(Path(str(other_school["la_folder"])), school_a, "EYFSP"),
+           name="a.xml")  # fmt: skip
+    run_tasks()
+    version = Submission.objects.get(school=setting)
+    pupil = version.pupil_set.first()
+    assert pupil is not None
+    staff = make_staff(setting, "staff.setting@example.org")
+    query = raise_query(school=setting, collection=eyfsp, by=make_officer("officer.s"),
+                        subject="About the setting", body="?")  # fmt: skip
+    theirs = other_school | {
+        "submission_id": version.pk, "refused_id": RefusedUpload.objects.get(school=setting).pk,
+        "user_id": staff.pk, "query_id": query.pk,
+        "report_id": make_report(setting, eyfsp, made_from=version).pk,
+        "school_id": setting.pk, "upn": pupil.upn, "collection_id": eyfsp.pk,
+        "markers": [setting.name, setting.urn, pupil.surname, staff.username],
+    }  # fmt: skip
+    _walk(signed_in(User.objects.get(username=school_a.urn)), theirs)
+
+
+def _walk(client: Client, theirs: dict[str, object]) -> None:
+    markers = [str(m) for m in theirs["markers"]]  # type: ignore[attr-defined]
     checked = 0
     for route, pattern in portal_patterns():
         keywords = set(pattern.pattern.converters)
-        url = url_for(route, other_school)
+        url = url_for(route, theirs)
         for method in ("get", "post"):
-            response = getattr(head_a, method)(url)
+            response = getattr(client, method)(url)
             body = response.content.decode(errors="replace")
             leaked = [m for m in markers if m in body]
-            assert not leaked, f"{method.upper()} {url} shows school B's {leaked}"
+            assert not leaked, f"{method.upper()} {url} shows the other provider's {leaked}"
             if keywords & SCHOOL_OWNED or route.startswith("la/"):
                 assert response.status_code == 404, f"{method.upper()} {url}"
                 checked += 1

@@ -49,6 +49,7 @@ class Context:
     codeset: Codeset
     collection: str | None = None  # EYFSP | PHON | KS1 | KS2; None: inferred from the content
     school: SchoolRef | None = None  # the school uploading
+    setting: bool = False  # the uploader is a PVI early years setting (known by its EY URN)
     file_name: str | None = None
     previous: Mapping[str, Pupil] | None = None  # UPN -> pupil in the school's previous version
     known: Mapping[str, Pupil] | None = None  # UPN -> the LA's earlier record of the pupil

@@ -244,9 +244,13 @@ def _write_about(
     sheet.cell(1, 1, f"Keystage spreadsheet template: {name}, {codeset.academic_year}").font = Font(
         bold=True, size=14
     )
+    setting = bool(school.urn and not school.estab)  # a PVI setting: its EY URN, no LAESTAB
     facts = [
-        ("School", school.name or "(not filled in: the portal fills it in for your school)"),
-        ("LAESTAB", school.laestab or ""),
+        (
+            "Setting" if setting else "School",
+            school.name or "(not filled in: the portal fills it in for your school)",
+        ),
+        ("EY URN", school.urn or "") if setting else ("LAESTAB", school.laestab or ""),
         ("Collection", f"{name} ({collection})"),
         ("Academic year", codeset.academic_year),
         ("Template version", TEMPLATE_VERSION),

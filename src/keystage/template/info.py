@@ -99,8 +99,10 @@ def expect_for(info: TemplateInfo, codeset: Codeset, collection: str | None) -> 
 
 
 def template_header(info: TemplateInfo, codeset: Codeset, school: SchoolRef | None) -> Header:
-    """The CTF header a template stands for: its own school when it names one, else `school`."""
-    named = info.school if info.school.la and info.school.estab else (school or SchoolRef())
+    """The CTF header a template stands for: its own school when it names one (a school by its
+    LAESTAB, a PVI setting by its early years URN), else `school`."""
+    own = info.school
+    named = own if own.la and (own.estab or own.urn) else (school or SchoolRef())
     source = dataclasses.replace(named, academic_year=str(codeset.start_year))
     return Header(
         document_name=DOCUMENT_NAME,

@@ -77,12 +77,21 @@ def ctf_version(header: Header, run: Run) -> Iterable[Finding]:
 
 
 def school_name(school: SchoolRef) -> str:
-    """'Oak Lane Primary (330/2001)'."""
+    """'Oak Lane Primary (330/2001)'; a PVI setting, which has no establishment number,
+    'Little Acorns Nursery (EY URN 512345)'."""
+    if school.urn and not school.estab:
+        return f"{school.name} (EY URN {school.urn})" if school.name else f"EY URN {school.urn}"
     number = f"{school.la or '?'}/{school.estab or '?'}"
     return f"{school.name} ({number})" if school.name else f"school {number}"
 
 
 def _same_school(source: SchoolRef, school: SchoolRef) -> bool:
+    if school.urn and not school.estab:
+        # A PVI setting has no establishment number: its early years URN is all that names it,
+        # so the file must carry it (in SourceSchool's URN, or the template's hidden details).
+        return source.urn == school.urn and (
+            not source.la or not school.la or source.la == school.la
+        )
     pairs = [(source.la, school.la), (source.estab, school.estab)]
     if source.urn and school.urn:  # the URN is compared only when both sides have it
         pairs.append((source.urn, school.urn))
@@ -94,7 +103,8 @@ def _same_school(source: SchoolRef, school: SchoolRef) -> bool:
     severity=ERROR,
     scope="header",
     fields=("LEA", "Estab", "URN"),
-    summary="SourceSchool LEA + Estab (and URN when present) is not the school uploading.",
+    summary="SourceSchool LEA + Estab (and URN when present) is not the school uploading; for a "
+    "PVI setting, its early years URN.",
 )
 def source_school(header: Header, run: Run) -> Iterable[Finding]:
     school = run.school

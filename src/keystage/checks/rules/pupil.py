@@ -10,6 +10,7 @@ from keystage.checks.model import ERROR, QUERY, Finding
 from keystage.checks.registry import Accumulator, finding, rule
 from keystage.checks.run import Run
 from keystage.checks.text import FIX, join, who
+from keystage.codesets.funded import funded_window
 from keystage.ctf import upn
 from keystage.ctf.model import Pupil
 
@@ -212,9 +213,12 @@ def _usual_year(pupil: Pupil, run: Run) -> int | None:
     severity=QUERY,
     scope="pupil",
     fields=("DOB", "NCyearActual"),
-    summary="Date of birth outside the year group's normal range (by NCyearActual).",
+    summary="Date of birth outside the year group's normal range (by NCyearActual); for a PVI "
+    "setting's EYFSP, outside the funded birth window.",
 )
 def dob_range(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    if run.context.setting and run.collection == "EYFSP":
+        return _outside_funded_window(pupil, run)
     born = pupil.dob_date
     nc_year = _NC_YEARS.get(pupil.nc_year or "")
     if nc_year is None:
@@ -228,6 +232,24 @@ def dob_range(pupil: Pupil, run: Run) -> Iterable[Finding]:
         f"{who(pupil)}: born {born.isoformat()}, outside the usual range for "
         f"{_year_name(nc_year)} ({_day(first)} to {_day(last)}). If the pupil is taught out of "
         "their year group, confirm it; otherwise correct the date of birth or NC year in your MIS."
+    )
+    return (finding("DOB-RANGE", message, pupil, "DOB"),)
+
+
+def _outside_funded_window(pupil: Pupil, run: Run) -> Iterable[Finding]:
+    """A PVI setting returns only its funded children (codesets.funded): a child born outside
+    the window is a query, not the school's Reception range."""
+    born = pupil.dob_date
+    if born is None:
+        return ()
+    first, last = funded_window(run.codeset.start_year)
+    if first <= born <= last:
+        return ()
+    message = (
+        f"{who(pupil)}: born {_day(born)}, outside the funded window for this year's EYFSP "
+        f"({_day(first)} to {_day(last)}). A setting returns only children receiving funded "
+        "early education in that window: correct the date of birth, or remove the child if "
+        "they are not funded (a child at school returns through the school)."
     )
     return (finding("DOB-RANGE", message, pupil, "DOB"),)
 

@@ -19,7 +19,8 @@ declare(
     fields=("UPN",),
     summary="The UPN and date of birth are also in another school's current return for this "
     "collection, received before this file: the LA decides (the school where the pupil was "
-    "registered for more days in May submits). The school is never told which school.",
+    "registered for more days in May submits; for EYFSP with a PVI setting, the provider where "
+    "the child spends most time). The school is never told which school or setting.",
 )
 
 

@@ -21,6 +21,18 @@ class UploadForm(forms.Form):
         },
     )
 
+    def __init__(self, *args: Any, setting: bool = False, **kwargs: Any) -> None:
+        """A PVI setting's main channel is the spreadsheet template: its words say so."""
+        super().__init__(*args, **kwargs)
+        if setting:
+            field = self.fields["file"]
+            field.label = "Upload your filled template or CTF"
+            field.help_text = (
+                "The spreadsheet template filled in and saved as an Excel Workbook (.xlsx), or "
+                "the CTF your software exports, up to 50 MB."
+            )
+            field.error_messages["required"] = "Select your filled template or CTF to upload"
+
 
 class AnswerForm(forms.Form):
     upn = forms.CharField(max_length=13, required=False, widget=forms.HiddenInput)

@@ -111,8 +111,7 @@ def why_not(standing: Standing) -> str:
 def establishment_of(school: School) -> Establishment:
     """The one place a School becomes an establishment of the return: a school by its LA and
     DfE number, a PVI setting by its LA and early years URN."""
-    # getattr until School.is_setting exists (branch h17-pvi); the lead replaces it at merge.
-    is_setting = bool(getattr(school, "is_setting", False))
+    is_setting = school.is_setting
     return Establishment(
         la=school.la,
         estab=None if is_setting else school.estab,

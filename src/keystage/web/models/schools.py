@@ -13,12 +13,32 @@ from keystage.web.models.collections import Collection
 
 CLOSED = "Closed"  # GIAS's EstablishmentStatus for a closed establishment
 NOT_YET_OPEN = "Proposed to open"
+SCHOOL = "school"
+SETTING = "setting"  # a private, voluntary or independent early years setting (PVI)
 
 
 class School(models.Model):
-    # One open school a LAESTAB: a converter academy may keep its predecessor's number.
-    laestab = models.CharField("LAESTAB", max_length=7)
-    urn = models.CharField("URN", max_length=6, unique=True)
+    """A provider that sends the LA its results: a school from the register (GIAS), or a PVI
+    early years setting (a nursery, a childminder) from the LA's early years provider list.
+    A setting is known by its early years URN (6 digits, starting 5, 6 or 7: the DfE's EYFSP
+    return names it so) and has no LAESTAB; its contact is kept in the head's fields, as the
+    person its account goes to."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = SCHOOL, "School"
+        SETTING = SETTING, "Early years setting (PVI)"
+
+    kind = models.CharField(max_length=7, choices=Kind.choices, default=SCHOOL)
+    # One open school a LAESTAB: a converter academy may keep its predecessor's number. A
+    # setting has none (blank).
+    laestab = models.CharField("LAESTAB", max_length=7, blank=True)
+    la_number = models.CharField(
+        "LA number", max_length=3, blank=True,
+        help_text="A setting's LA (a school's is the first three digits of its LAESTAB).",
+    )  # fmt: skip
+    urn = models.CharField(
+        "URN", max_length=6, unique=True, help_text="A setting's early years URN."
+    )
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=60, blank=True)
     type = models.CharField(max_length=80, blank=True)
@@ -40,7 +60,7 @@ class School(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["laestab"],
-                condition=~models.Q(status=CLOSED),
+                condition=~models.Q(status=CLOSED) & ~models.Q(laestab=""),
                 name="one_open_school_per_laestab",
                 violation_error_message="Another open school has this LAESTAB.",
             )
@@ -51,16 +71,41 @@ class School(models.Model):
 
     @property
     def reference(self) -> str:
-        """How pages, emails and the audit trail name a school: "Oak Primary (9992001)"."""
+        """How pages, emails and the audit trail name a provider: "Oak Primary (9992001)",
+        "Little Acorns Nursery (EY URN 512345)"."""
+        if self.is_setting:
+            return f"{self.name} (EY URN {self.urn})"
         return f"{self.name} ({self.laestab})"
 
     @property
+    def is_setting(self) -> bool:
+        return self.kind == SETTING
+
+    @property
+    def number(self) -> str:
+        """The number the DfE knows the provider by: a school's LAESTAB, a setting's early
+        years URN (unique among providers either way, so a key where both meet)."""
+        return self.urn if self.is_setting else self.laestab
+
+    @property
     def la(self) -> str:
-        return self.laestab[:3]
+        return self.la_number if self.is_setting else self.laestab[:3]
 
     @property
     def estab(self) -> str:
         return self.laestab[3:]
+
+    @property
+    def contact_name(self) -> str:
+        return " ".join(part for part in (self.head_first_name, self.head_last_name) if part)
+
+    @property
+    def contact_email(self) -> str:
+        return self.head_email or self.main_email
+
+    @property
+    def contact_phone(self) -> str:
+        return self.telephone
 
     @property
     def head_name(self) -> str:
@@ -158,9 +203,11 @@ class ExpectedSchool(models.Model):
 
 
 class RegisterLoad(models.Model):
-    """Files the LA uploaded to load schools, kept between seeing the plan and applying it
-    (several server processes share the database, not a folder)."""
+    """Files the LA uploaded to load schools (or, `kind` setting, its early years provider list
+    in `extract`), kept between seeing the plan and applying it (several server processes share
+    the database, not a folder)."""
 
+    kind = models.CharField(max_length=7, default=SCHOOL)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -24,7 +24,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
-from keystage.web.ops import demo_guidance, demo_moderation
+from keystage.web.ops import demo_guidance, demo_moderation, demo_settings
 from keystage.web.results.comparisons import load_england_headlines
 from keystage.web.schools import expected
 from keystage.web.schools.register import apply, load_register
@@ -68,6 +68,7 @@ def load(data: Path) -> str:
     folder = data / "demo"
     write_la(out=folder, la="330", schools=DEMO_SCHOOLS, collection="ALL", seed=1, defects=0.02)
     apply(load_register(folder / "schools.csv"))
+    demo_settings.load(folder)
     load_england_headlines()
     _accounts(password)
     windows = [
@@ -84,6 +85,8 @@ def load(data: Path) -> str:
     for window in windows:
         _expected(window)
         _uploads(window, folder / window.kind)
+        if window.kind == "EYFSP":
+            _settings_sign(demo_settings.uploads(window))
     demo_moderation.load(next(w for w in windows if w.kind == "KS2"))
     demo_guidance.load(windows, by=User.objects.get(username="data.team"))
     return password
@@ -93,8 +96,9 @@ def _accounts(password: str) -> None:
     # One hash for every demo account: hashing is slow on purpose, 0.4 s each.
     hashed = make_password(password)
     for school in School.objects.all():
-        head = User(username=school.urn, email=school.main_email, role=Role.HEAD, school=school,
-                    first_name="Head", last_name=school.name)  # fmt: skip
+        head = User(username=school.urn, email=school.main_email or school.head_email,
+                    role=Role.HEAD, school=school, first_name=school.head_first_name or "Head",
+                    last_name=school.head_last_name or school.name)  # fmt: skip
         head.password = hashed
         head.save()
     for username, role, first, last in LA_ACCOUNTS:
@@ -113,7 +117,9 @@ def _expected(window: Collection) -> None:
     if window.kind not in expected.OPTIONAL:
         return
     chose = dt.datetime.combine(window.opens - dt.timedelta(days=14), dt.time(10), tzinfo=dt.UTC)
-    able = [s for s in School.objects.order_by("laestab") if expected.has_year_group(s, "KS1")]
+    able = [
+        s for s in School.objects.order_by("laestab", "urn") if expected.has_year_group(s, "KS1")
+    ]
     for school in able:
         opted_in = school != able[-1]
         ExpectedSchool.objects.filter(collection=window, school=school).update(
@@ -151,6 +157,13 @@ def _uploads(window: Collection, folder: Path) -> None:
             _answer_queries(submission, head, when + dt.timedelta(hours=1))
         if index % 3 != 2 and submission.errors == 0:
             _sign(submission, head, when + dt.timedelta(hours=2))
+
+
+def _settings_sign(sent: list[tuple[Submission, User, dt.datetime]]) -> None:
+    """Half the settings that sent their template sign it (one with no query left open)."""
+    for number, (version, account, when) in enumerate(sent):
+        if number % 2 == 0 and version.errors == 0:
+            _sign(version, account, when + dt.timedelta(hours=2))
 
 
 def _answer_queries(submission: Submission, head: User, when: dt.datetime) -> None:

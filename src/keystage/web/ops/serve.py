@@ -132,8 +132,10 @@ def _print_demo(password: str) -> None:
     from keystage.web.ops.demo import opted_out_of_ks1
 
     print(f"  demo date: {os.environ['KEYSTAGE_TODAY']} (set KEYSTAGE_TODAY to change it)")
-    for school in School.objects.order_by("laestab")[:3]:
+    for school in School.objects.filter(kind=School.Kind.SCHOOL).order_by("laestab")[:3]:
         print(f"  head teacher of {school.name}: sign in as {school.urn}")
+    for setting in School.objects.filter(kind=School.Kind.SETTING).order_by("urn")[:1]:
+        print(f"  early years setting {setting.name}: sign in with its EY URN, {setting.urn}")
     print("  LA data team: data.team; LA administrator: la.admin (they set up two-factor first)")
     for school in opted_out_of_ks1():
         print(f"  {school.name} opted out of KS1: not expected, so never chased for it")

@@ -120,6 +120,12 @@ POLICIES: dict[str, UploadPolicy] = {
         request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,
         advice="Import the statistics table for one measure or year at a time.",
     ),
+    "portal:la_settings_upload": UploadPolicy(  # the LA's early years provider list
+        file_cap=lambda: schools_forms.MAX_FILE_BYTES,
+        request_cap=lambda: schools_forms.MAX_FILE_BYTES + FORM_ALLOWANCE,
+        advice="Export only your LA's early years settings, as a CSV.",
+        sniff=not_a_csv,
+    ),
     "portal:la_schools_upload": UploadPolicy(  # the register's extract, links and addresses
         file_cap=lambda: schools_forms.MAX_FILE_BYTES,
         request_cap=lambda: 3 * schools_forms.MAX_FILE_BYTES + FORM_ALLOWANCE,

@@ -50,8 +50,8 @@ class Chased:
         """For the task's stored result: plain values only."""
         return {
             "sent": len(self.sent),
-            "no_address": [f"{c.short_name} {s.laestab}" for c, s in self.no_address],
-            "failed": [f"{c.short_name} {s.laestab}: {why}" for c, s, why in self.failed],
+            "no_address": [f"{c.short_name} {s.number}" for c, s in self.no_address],
+            "failed": [f"{c.short_name} {s.number}: {why}" for c, s, why in self.failed],
         }
 
 
@@ -67,7 +67,9 @@ def _chase(window: Collection, today: dt.date, chased: Chased) -> None:
     dates = {"opens": window.opens, "deadline": window.deadline, "closes": window.closes}
     if reminders.reason_for(today, **dates, has_queries=True) is None:
         return  # nobody is due anything today: spare the state queries
-    schools = list(School.objects.filter(pk__in=expected_school_ids(window)).order_by("laestab"))
+    schools = list(
+        School.objects.filter(pk__in=expected_school_ids(window)).order_by("laestab", "urn")
+    )
     standings = standings_for(window, schools, today)
     done = set(
         Reminder.objects.filter(collection=window, day=today).values_list("school_id", "reason")

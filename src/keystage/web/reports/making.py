@@ -99,7 +99,7 @@ def _store(
         sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), made_from=made_from,
         data_fingerprint=data_fingerprint, made_at=clock.now(), render_seconds=seconds,
     )  # fmt: skip
-    name = f"{school.laestab}_{collection.kind}_{collection.academic_year}_{kind}_v{version}.pdf"
+    name = f"{school.number}_{collection.kind}_{collection.academic_year}_{kind}_v{version}.pdf"
     report.file.save(name, ContentFile(pdf), save=False)
     report.save()
     return report

@@ -66,7 +66,7 @@ def pupil_report_pdf(
     log.warning(
         "A pupil report's page count did not settle in %d layouts (%s, %s: told %d pages, "
         "laid out %d): the last layout stands, its footers' page total may be wrong",
-        LAYOUTS_AT_MOST, school.laestab, collection, foreseen, pages,
+        LAYOUTS_AT_MOST, school.number, collection, foreseen, pages,
     )  # fmt: skip
     return pdf, pages
 

@@ -33,6 +33,9 @@ from keystage.web.results.pupils import la_schools, pupils
 
 Figures = dict[tuple[str, str], Measure]  # (measure, group) -> its figure
 
+SCHOOL_TITLE = "School-level results"
+SETTING_TITLE = "Setting-level results"  # a PVI setting's report: the same builder
+
 
 def main_measures(kind: str, names: Sequence[str]) -> list[str]:
     """The measures charted and broken down by group: the collection's headline measures that
@@ -77,7 +80,7 @@ def school_context(school: School, collection: Collection) -> dict[str, Any]:
     main = main_measures(collection.kind, names)
     each = subjects(found, collection.kind, codeset)
     return {
-        **front(school, collection, "School-level results"),
+        **front(school, collection, SETTING_TITLE if school.is_setting else SCHOOL_TITLE),
         "headline": [_headline(name, own, la, england) for name in names],
         "england_sources": _england_sources(names, england),
         "chart": _chart(main, own, la, england),

@@ -93,7 +93,7 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponseBase:
         version=report.version,
     )
     name = (
-        f"{report.school.laestab}-{report.collection.kind}-{report.collection.summer}-"
+        f"{report.school.number}-{report.collection.kind}-{report.collection.summer}-"
         f"{report.kind}-v{report.version}.pdf"
     )
     return FileResponse(

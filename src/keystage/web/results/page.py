@@ -16,6 +16,7 @@ from keystage.measures.labels import HEADLINES, label
 from keystage.web.common import charts
 from keystage.web.common.sorting import Column, by_key, headings, sort_asked, sort_rows
 from keystage.web.models import Collection, School
+from keystage.web.models.schools import SCHOOL, SETTING
 from keystage.web.results.comparators import preference, publisher_order, rank
 from keystage.web.results.figures import (
     Comparison,
@@ -26,6 +27,7 @@ from keystage.web.results.figures import (
     figures,
     national_figures,
     school_rows,
+    shown,
 )
 from keystage.web.results.pupils import la_pupils
 
@@ -33,7 +35,9 @@ from keystage.web.results.pupils import la_pupils
 def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
     """The page's content; `sort`: the schools' table's column asked for (?sort=)."""
     headline = HEADLINES[collection.kind]
-    rows = school_rows(cohort_of(collection), School.objects.all(), suppressed=True)
+    every = school_rows(cohort_of(collection), School.objects.all(), suppressed=True)
+    rows = [r for r in every if not r.school.is_setting]  # PVI settings are shown apart
+    setting_rows = [r for r in every if r.school.is_setting]
     la_now, provisional = la_pupils(collection)
     ours = compared(suppress(figures(collection, la_now)), national_figures(collection))
     overall = [c for c in ours if c.group == "all" and c.measure != "eyfsp_not_assessed"]
@@ -51,11 +55,33 @@ def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
         "side_by_side": side_by_side(overall),
         "preference": preference(),
         "table_rows": [(r, r.cells(headline)) for r in sort_rows(rows, chosen, table, by_name)],
+        "setting_rows": [
+            (r, r.cells(headline)) for r in sort_rows(setting_rows, "name", table, by_name)
+        ],
+        "by_provider": by_provider(collection, headline) if setting_rows else [],
+        "headline_labels": [label(m) for m in headline],
         "headings": headings(list(table.values()), chosen, _sorted_by),
         "histogram": histogram(rows, headline[0]),
-        "pupils": sum(r.pupils for r in rows),
+        "pupils": sum(r.pupils for r in every),
+        "settings_with_data": sum(1 for r in setting_rows if r.pupils),
         "with_data": sum(1 for r in rows if r.pupils),
     }
+
+
+PROVIDERS = ((SCHOOL, "Schools"), (SETTING, "PVI settings"))
+
+
+def by_provider(
+    collection: Collection, measures: Sequence[str]
+) -> list[tuple[str, int, list[str]]]:
+    """The LA's headline figures for its schools' pupils and its PVI settings' apart: (label,
+    pupils, each measure's figure as shown), as the LA's own figures are made (la_pupils)."""
+    found = []
+    for kind, said in PROVIDERS:
+        pupils = la_pupils(collection, kind)[0]
+        made = {m.measure: m for m in suppress(figures(collection, pupils)) if m.group == "all"}
+        found.append((said, len(pupils), [shown(made.get(m)) for m in measures]))
+    return found
 
 
 def _sorted_by(sort: str) -> str:
@@ -80,7 +106,7 @@ def _by_figure(measure: str) -> Callable[[SchoolRow], float | None]:
 
 
 def by_name(row: SchoolRow) -> tuple[str, str]:
-    return row.school.name.casefold(), row.school.laestab
+    return row.school.name.casefold(), row.school.number
 
 
 # -- The charts ----------------------------------------------------------------------------------

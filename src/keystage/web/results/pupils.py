@@ -67,9 +67,13 @@ def la_schools(collection: Collection) -> tuple[set[int] | None, bool]:
     return None, True
 
 
-def la_pupils(collection: Collection) -> tuple[list[Pupil], bool]:
-    """The LA's pupils for its own figures (see la_schools), and whether they are provisional."""
+def la_pupils(collection: Collection, kind: str | None = None) -> tuple[list[Pupil], bool]:
+    """The LA's pupils for its own figures (see la_schools), and whether they are provisional;
+    with `kind` (School.Kind), only the schools' or the PVI settings' pupils."""
     chosen, provisional = la_schools(collection)
+    if kind is not None:
+        of_kind = set(School.objects.filter(kind=kind).values_list("pk", flat=True))
+        chosen = of_kind if chosen is None else chosen & of_kind
     rows = current_records(collection)
     found = [
         pupil_from_dict(r.data) for r in rows if chosen is None or r.submission.school_id in chosen

@@ -11,6 +11,9 @@ For progress, reminders and exports:
     expected_school_ids(collection) -> set of School ids
     is_expected(collection, school) -> bool
 
+A PVI early years setting (School.is_setting) is proposed for the EYFSP only: it returns its
+funded children's profiles, and nothing else.
+
 Until a collection has a list (nothing proposed, decided or chosen for it yet: the register
 never loaded, or the collection made since), every school open on the deadline is expected, as
 before there were lists: nobody goes unchased because a list was never made. Once it has one, a
@@ -31,6 +34,7 @@ Why = ExpectedSchool.Why
 # A year group: its pupils' age on 1 September, the words for it.
 YEAR_GROUPS = {"EYFSP": (4, "Reception"), "PHON": (5, "Year 1"), "KS1": (6, "Year 2"),
                "KS2": (10, "Year 6")}  # fmt: skip
+SETTINGS_SEND = frozenset({"EYFSP"})  # the collections a PVI setting sends
 OPTIONAL = frozenset({"KS1"})  # schools opt in; the others are statutory
 NO_PRIMARY_YEARS = frozenset({"Nursery", "16 plus"})  # phases whose ages can mislead (2-5)
 
@@ -51,6 +55,10 @@ def proposal(collection: Collection, school: School) -> tuple[bool, str]:
     """What the register suggests, and why, in the words the LA's page shows."""
     if not school.is_open_on(collection.deadline):
         return False, "Closed by the deadline"
+    if school.is_setting:
+        if collection.kind in SETTINGS_SEND:
+            return True, "Early years setting: its funded children's EYFSP"
+        return False, f"Early years setting: no {collection.kind}"
     group = year_group(collection)
     if not has_year_group(school, collection.kind):
         return False, f"No {group} ({_ages(school)})"
@@ -122,7 +130,9 @@ def _expects(collection: Collection, school: School, recorded: bool | None, list
         return False
     if recorded is not None:
         return recorded
-    return proposal(collection, school)[0] if listed else True
+    if listed or school.is_setting:  # with no list, every open school, but settings by kind
+        return proposal(collection, school)[0]
+    return True
 
 
 def decide(
@@ -199,6 +209,8 @@ def entries(collection: Collection) -> tuple[list[Entry], int]:
             continue
         row = rows.get(school.pk)
         proposed, reason = proposal(collection, school)
-        expected = row.expected if row is not None else proposed if rows else True
+        expected = (
+            row.expected if row is not None else proposed if rows or school.is_setting else True
+        )
         found.append(Entry(school, expected, row, reason))
     return found, closed

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from keystage.web.schools import gias
+from keystage.web.schools import gias, providers
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an LA's extract is a few hundred KB; England's is 60 MB
 
@@ -75,6 +75,30 @@ class RegisterFilesForm(forms.Form):
     def file_name(self, name: str) -> str:
         upload = self.files.get(name)
         return str(getattr(upload, "name", "") or "")[:200]
+
+
+class SettingsListForm(forms.Form):
+    providers = forms.FileField(
+        label="Your early years provider list (CSV)",
+        help_text="One row a setting, with its early years URN (6 digits starting 5, 6 or 7), "
+        "name, type, contact name, email, telephone and postcode or district. Add an LA "
+        "column if the settings are not all in your schools' LA.",
+        error_messages={"required": "Choose your early years provider list"},
+    )  # fmt: skip
+
+    def clean_providers(self) -> str:
+        upload = self.cleaned_data["providers"]
+        if upload.size and upload.size > MAX_FILE_BYTES:
+            raise ValidationError("The file is larger than 20 MB: is it your LA's settings only?")
+        try:
+            text = gias.decode(upload.read(), upload.name or "The provider list")
+            providers.read_settings(text)
+        except gias.RegisterError as problem:
+            raise ValidationError(str(problem)) from None
+        return text
+
+    def file_name(self) -> str:
+        return str(getattr(self.files.get("providers"), "name", "") or "")[:200]
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

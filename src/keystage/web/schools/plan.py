@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from keystage.web.models import School, SchoolLink
-from keystage.web.models.schools import CLOSED
+from keystage.web.models.schools import CLOSED, SCHOOL
 from keystage.web.schools.gias import Addresses, Establishment, Extract, Link, RegisterError, Value
 
 
@@ -42,8 +42,12 @@ LABELS = {
     "closed_on": "Last day open", "head_title": "Head's title",
     "head_first_name": "Head's first name", "head_last_name": "Head's last name",
     "telephone": "Telephone", "district": "District", "main_email": "School's email",
-    "head_email": "Head's email",
+    "head_email": "Head's email", "kind": "Kind", "la_number": "LA number",
 }  # fmt: skip
+# A setting's contact is kept in the head's fields: its plan says so.
+SETTING_LABELS = {"head_first_name": "Contact's first name", "head_last_name": "Contact's surname",
+                  "head_email": "Contact's email", "telephone": "Telephone",
+                  "district": "Postcode or district"}  # fmt: skip
 CLOSING_FIELDS = {"status", "closed_on"}
 
 
@@ -52,9 +56,12 @@ class Difference:
     field: str
     old: Value
     new: Value
+    setting: bool = False
 
     @property
     def label(self) -> str:
+        if self.setting and self.field in SETTING_LABELS:
+            return SETTING_LABELS[self.field]
         return LABELS.get(self.field, self.field)
 
     @property
@@ -94,13 +101,18 @@ class Plan:
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)  # open here, not in the extract
     notes: list[str] = field(default_factory=list)
+    kind: str = SCHOOL  # the providers planned: the register's schools, or the LA's settings
+
+    @property
+    def noun(self) -> str:
+        return "schools" if self.kind == SCHOOL else "settings"
 
     def of(self, kind: Kind) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
 
     @property
     def groups(self) -> list[tuple[str, list[Change]]]:
-        return [(HEADINGS[k], self.of(k)) for k in Kind if self.of(k)]
+        return [(HEADINGS[k].replace("schools", self.noun), self.of(k)) for k in Kind if self.of(k)]
 
     def counts(self) -> dict[str, int]:
         return {kind.value: len(self.of(kind)) for kind in Kind}
@@ -124,9 +136,11 @@ class Plan:
             lines.append(f"{heading}: {len(changes)}")
             for c in changes:
                 said = "; ".join(f"{d.label} {d.was} -> {d.becomes}" for d in c.differences)
-                lines.append(f"  {c.name} (URN {c.urn}, LAESTAB {c.laestab}) {c.note} {said}")
-        lines.append(f"Links between establishments to add: {len(self.links)}")
-        lines.append(f"Schools unchanged: {self.unchanged}")
+                number = f"LAESTAB {c.laestab}" if c.laestab else "no LAESTAB"
+                lines.append(f"  {c.name} (URN {c.urn}, {number}) {c.note} {said}")
+        if self.kind == SCHOOL:
+            lines.append(f"Links between establishments to add: {len(self.links)}")
+        lines.append(f"{self.noun.capitalize()} unchanged: {self.unchanged}")
         lines += [f"Not in the extract, left as they are: {m}" for m in self.missing]
         return [*(line.rstrip() for line in lines), *self.notes]
 
@@ -138,9 +152,12 @@ def make_plan(
     notes: Iterable[str] = (),
     *,
     today: dt.date,
+    kind: str = SCHOOL,
 ) -> Plan:
-    held = {s.urn: s for s in School.objects.all()}
-    plan = Plan(notes=[*(extract.notes if extract else ()), *notes])
+    """The register's schools (kind school) or the LA's settings: each list is compared with
+    the providers of its kind only, so neither file makes the other's providers "missing"."""
+    held = {s.urn: s for s in School.objects.filter(kind=kind)}
+    plan = Plan(notes=[*(extract.notes if extract else ()), *notes], kind=kind)
     links = list(links)
     before = _predecessors(links)
     incoming = {e.urn: e for e in extract.establishments} if extract else {}
@@ -192,7 +209,7 @@ def _as_school(school: School | None, found: Establishment) -> School:
 
 def _compare(plan: Plan, school: School, found: Establishment, today: dt.date) -> None:
     values = {"laestab": found.laestab, **found.values}
-    differences = [Difference(name, getattr(school, name), value)
+    differences = [Difference(name, getattr(school, name), value, school.is_setting)
                    for name, value in values.items() if getattr(school, name) != value]  # fmt: skip
     if not differences:
         plan.unchanged += 1
@@ -280,7 +297,7 @@ def _check_laestabs(plan: Plan, held: dict[str, School]) -> None:
         if status != CLOSED:
             open_by_laestab[laestab].append(f"{name} (URN {urn})")
     for laestab, names in open_by_laestab.items():
-        if len(names) > 1:
+        if laestab and len(names) > 1:  # a setting has no LAESTAB: blanks never collide
             raise RegisterError(
                 f"LAESTAB {laestab} would belong to {' and '.join(names)}, all open. If one "
                 "replaced another, load the links file too, or an extract with closed schools."

@@ -17,13 +17,13 @@ from django.http import HttpRequest
 from keystage.web.common.audit import Action, record
 from keystage.web.common.clock import now, today
 from keystage.web.models import Collection, RegisterLoad, School, SchoolLink, User
-from keystage.web.models.schools import CLOSED
-from keystage.web.schools import expected, gias
+from keystage.web.models.schools import CLOSED, SCHOOL, SETTING
+from keystage.web.schools import expected, gias, providers
 from keystage.web.schools.gias import RegisterError
 from keystage.web.schools.plan import Plan, make_plan
 
 __all__ = ["Plan", "RegisterError", "apply", "apply_load", "keep_load", "load_register",
-           "plan_load", "plan_texts"]  # fmt: skip
+           "load_settings", "plan_load", "plan_settings", "plan_texts"]  # fmt: skip
 
 
 class PlanChangedError(RegisterError):
@@ -48,16 +48,30 @@ def plan_texts(extract: str | None, *, links: str | None = None, emails: str | N
     return make_plan(read, linked, addresses, notes, today=today())
 
 
-def keep_load(texts: dict[str, str], names: dict[str, str], *, by: User) -> RegisterLoad:
+def load_settings(path: Path | str, *, la: str | None = None) -> Plan:
+    """What loading the LA's early years provider list would change; nothing is written."""
+    return plan_settings(gias.read_text(path), la=la)
+
+
+def plan_settings(text: str, *, la: str | None = None) -> Plan:
+    return make_plan(providers.read_settings(text, la=la), today=today(), kind=SETTING)
+
+
+def keep_load(
+    texts: dict[str, str], names: dict[str, str], *, by: User, kind: str = SCHOOL
+) -> RegisterLoad:
     """Keeps uploaded files until the LA applies their plan (or discards them); a person has one
-    such set at a time."""
-    RegisterLoad.objects.filter(uploaded_by=by, applied_at__isnull=True).delete()
+    such set of each kind at a time (the register's, the provider list)."""
+    RegisterLoad.objects.filter(uploaded_by=by, applied_at__isnull=True, kind=kind).delete()
     return RegisterLoad.objects.create(
-        uploaded_by=by, uploaded_at=now(), **texts, **{f"{n}_name": v for n, v in names.items()}
-    )
+        uploaded_by=by, uploaded_at=now(), kind=kind, **texts,
+        **{f"{n}_name": v for n, v in names.items()},
+    )  # fmt: skip
 
 
 def plan_load(load: RegisterLoad) -> Plan:
+    if load.kind == SETTING:
+        return plan_settings(load.extract)
     return plan_texts(load.extract or None, links=load.links or None, emails=load.emails or None)
 
 
@@ -67,7 +81,8 @@ def apply_load(load: RegisterLoad, *, shown: str, request: HttpRequest) -> Plan:
     plan = plan_load(load)
     if plan.fingerprint() != shown:
         raise PlanChangedError(
-            "The schools changed since this plan was made. Check the changes again, then apply."
+            f"The {plan.noun} changed since this plan was made. Check the changes again, then "
+            "apply."
         )
     apply(plan)
     audit(plan, load.file_names, request=request)
@@ -80,7 +95,8 @@ def apply_load(load: RegisterLoad, *, shown: str, request: HttpRequest) -> Plan:
 def audit(plan: Plan, files: list[str], *, request: HttpRequest | None = None) -> None:
     said = ", ".join(files) + ("" if request else " (command line)")
     counts: dict[str, Any] = {"links": len(plan.links), **plan.counts()}
-    record(Action.SCHOOLS, f"loaded schools from {said}", request=request, **counts)
+    what = "schools" if plan.kind == SCHOOL else "early years settings"
+    record(Action.SCHOOLS, f"loaded {what} from {said}", request=request, **counts)
 
 
 def apply(plan: Plan) -> None:

@@ -119,8 +119,21 @@ def _key(name: str) -> int:
     )
 
 
-def message(display_name: str, upn: str) -> str:
-    """Says nothing of the other school or its record: the school may learn only its own."""
+EYFSP = "EYFSP"
+
+
+def message(display_name: str, upn: str, kind: str = "") -> str:
+    """Says nothing of the other school or its record: the school may learn only its own. For
+    the EYFSP, where PVI settings send too, every provider hears the same words whichever kind
+    the other is ("another school's or early years setting's"), and the handbook's rule: the
+    provider where the child spends most time between 8am and 6pm completes the profile."""
+    if kind == EYFSP:
+        return (
+            f"{display_name} (UPN {upn}) is also in another school's or early years setting's "
+            "return; the LA will settle it. The provider where the child spends most time "
+            "between 8am and 6pm reports the child (EYFSP handbook): say here how many days and "
+            "hours the child attends you, and from when."
+        )
     return (
         f"{display_name} (UPN {upn}) is also in another school's return; the LA will settle it. "
         "If the pupil joined or left your school this year, say when here: it helps the LA "
@@ -213,12 +226,13 @@ def findings_for(submission: Submission, pupils: Sequence[Pupil], seen: Sighting
     """The version's own queries: its pupils whose UPN and date of birth another school's
     current version also gives, where that school sent the pupil first."""
     asked = asked_now(submission, pupils, seen)
+    kind = submission.collection.kind
     found, told = [], set()
     for pupil in pupils:
         if pupil.upn in asked and pupil.upn not in told:
             told.add(pupil.upn)
-            shown = pupil.display_name
-            found.append(finding(CODE, message(shown, pupil.upn), pupil=pupil, field="UPN"))
+            said = message(pupil.display_name, pupil.upn, kind)
+            found.append(finding(CODE, said, pupil=pupil, field="UPN"))
     return found
 
 
@@ -282,7 +296,7 @@ def put_owed(owed: Owed) -> None:
         records = PupilRecord.objects.filter(
             submission_id=version_id, upn__in=[u for u in upns if u not in have]
         )
-        rows = {r.upn: _row(version_id, r) for r in records}
+        rows = {r.upn: _row(version_id, r, locked.collection.kind) for r in records}
         if not rows:
             continue
         bulk.insert(list(rows.values()))
@@ -299,10 +313,10 @@ def _grouped(owed: Owed) -> dict[int, list[str]]:
     return found
 
 
-def _row(version_id: int, record: PupilRecord) -> FindingRecord:
+def _row(version_id: int, record: PupilRecord, kind: str) -> FindingRecord:
     named = f"{record.surname.upper() or '(no surname)'}, {record.forename or '(no forename)'}"
     shown = columns.shortened(FindingRecord, "pupil", named)  # upper() can lengthen a name
-    made = finding(CODE, message(shown, record.upn))
+    made = finding(CODE, message(shown, record.upn, kind))
     line = record.data.get("line")
     return FindingRecord(
         submission_id=version_id, code=CODE, severity=made.severity, message=made.message,

@@ -17,7 +17,7 @@ from django.db import transaction
 from keystage.checks import REFUSING, Context, Finding, finding, run_checks
 from keystage.codesets import codeset_for
 from keystage.ctf.errors import CTFError
-from keystage.ctf.model import Pupil, SchoolRef, pupil_to_dict
+from keystage.ctf.model import Pupil, pupil_to_dict
 from keystage.ctf.reader import read_ctf
 from keystage.web.common import bulk, clock, events, faultpoints
 from keystage.web.common.columns import shortened, whole_or_blank
@@ -60,7 +60,8 @@ def _read_and_check(submission: Submission) -> Outcome:
     context = Context(
         codeset=codeset_for(collection.academic_year),
         collection=collection.kind,
-        school=_school_ref(submission),
+        school=template_upload.school_ref(submission.school),
+        setting=submission.school.is_setting,
         file_name=submission.original_name,
         previous=_previous_pupils(submission),
     )
@@ -84,11 +85,6 @@ def _read_and_check(submission: Submission) -> Outcome:
     if refusal is not None:
         return Outcome(pupils=[], findings=[refusal], refused=refusal)
     return Outcome(pupils=pupils, findings=result.findings)
-
-
-def _school_ref(submission: Submission) -> SchoolRef:
-    school = submission.school
-    return SchoolRef(la=school.la, estab=school.estab, urn=school.urn, name=school.name)
 
 
 def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:

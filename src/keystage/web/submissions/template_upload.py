@@ -90,16 +90,19 @@ def _keep_converted(submission: Submission, ctf: bytes) -> None:
 
 
 def school_ref(school: School) -> SchoolRef:
-    return SchoolRef(la=school.la, estab=school.estab, urn=school.urn, name=school.name)
+    """A setting has no establishment number: its EY URN names it (HDR-SCHOOL)."""
+    estab = None if school.is_setting else school.estab
+    return SchoolRef(la=school.la, estab=estab, urn=school.urn, name=school.name)
 
 
 def template_download(collection: Collection, school: School | None) -> HttpResponse:
-    """The collection's blank template, with the school's name and LAESTAB filled in."""
+    """The collection's blank template, with the school's name and LAESTAB (a setting's EY
+    URN) filled in."""
     from keystage.template.build import build_template  # openpyxl: only here
 
     codeset = codeset_for(collection.academic_year)
     data = build_template(collection.kind, codeset, school_ref(school) if school else None)
-    who = f"{school.laestab}-" if school else ""
+    who = f"{school.number}-" if school else ""
     name = f"{who}{collection.kind}-{codeset.academic_year}-template{SUFFIX}"
     response = HttpResponse(data, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -108,7 +111,7 @@ def template_download(collection: Collection, school: School | None) -> HttpResp
 
 def converted_download(version: Submission) -> FileResponse:
     """The CTF made from a version's template (callers check who may have it, and audit)."""
-    school, kind = version.school.laestab, version.collection.kind
+    school, kind = version.school.number, version.collection.kind
     return FileResponse(
         version.converted.open("rb"),
         as_attachment=True,

@@ -24,8 +24,12 @@ def current_records(collection: Collection) -> QuerySet[PupilRecord]:
     ).exclude(upn="")
 
 
-def settled_text(ours: bool | None) -> str:
-    """What a school is told of the LA's decision (None: different children)."""
+def settled_text(ours: bool | None, kind: str = "") -> str:
+    """What a school is told of the LA's decision (None: different children). For the EYFSP,
+    where PVI settings send too, the words fit a school and a setting alike and never say which
+    kind the other provider is."""
+    if kind == "EYFSP":
+        return _settled_eyfsp(ours)
     if ours is None:
         return (
             "The LA checked: the pupil in the other school's return is a different child. "
@@ -36,6 +40,20 @@ def settled_text(ours: bool | None) -> str:
     return (
         "The LA decided that another school reports this pupil: the pupil is left out of your "
         "school's figures for this collection."
+    )
+
+
+def _settled_eyfsp(ours: bool | None) -> str:
+    if ours is None:
+        return (
+            "The LA checked: the child in the other return is a different child. You keep "
+            "this child."
+        )
+    if ours:
+        return "The LA decided that you report this child."
+    return (
+        "The LA decided that another provider, where the child spends most time, reports this "
+        "child: the child is left out of your figures for this collection."
     )
 
 
@@ -53,12 +71,15 @@ class Outcome:
     pupil: str  # as the school's own file names them
     decided: bool
     ours: bool | None  # the school reports the pupil; None: a different child in each file
+    kind: str = ""  # the collection's
 
     @property
     def text(self) -> str:
         if not self.decided:
+            if self.kind == "EYFSP":
+                return "Also in another school's or setting's return: the LA will settle it"
             return "Also in another school's return: the LA will settle it"
-        return settled_text(self.ours)
+        return settled_text(self.ours, self.kind)
 
 
 def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]:
@@ -85,15 +106,18 @@ def outcomes_for_school(school: School, collection: Collection) -> list[Outcome]
     named = own.filter(upn__in=list(told)).only("upn", "surname", "forename")
     pupils = {r.upn: display_name(r) for r in named}
     return [
-        _outcome(school, upn, pupils[upn], decisions.get(upn))
+        _outcome(school, upn, pupils[upn], decisions.get(upn), collection.kind)
         for upn in sorted(told & set(pupils), key=lambda u: (pupils[u], u))
     ]
 
 
-def _outcome(school: School, upn: str, pupil: str, decision: MoveDecision | None) -> Outcome:
+def _outcome(
+    school: School, upn: str, pupil: str, decision: MoveDecision | None, kind: str
+) -> Outcome:
     return Outcome(
         upn=upn,
         pupil=pupil,
         decided=decision is not None,
         ours=None if decision is None else our_school(school, decision.school),
+        kind=kind,
     )

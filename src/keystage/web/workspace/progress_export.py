@@ -15,7 +15,7 @@ EXPORT_HEADINGS = [
     "LAESTAB", "URN", "School", "District", "Phase", "State", "Step", "Latest version",
     "Latest upload", "Latest status", "Current version", "Pupils", "Errors",
     "Unanswered queries", "Open data-team queries", "Confirmed by", "Role", "Confirmed at",
-    "Locked", "Refused uploads", "Latest refused upload", "Expected",
+    "Locked", "Refused uploads", "Latest refused upload", "Expected", "Provider",
 ]  # fmt: skip
 
 
@@ -38,6 +38,7 @@ def export_rows(rows: Iterable[Row]) -> list[list[str | int | None]]:
             "yes" if r.standing.locked else "no",
             r.standing.refused_count, _when(refused.uploaded_at) if refused else "",
             "yes" if r.expected else "no: sent though not expected",
+            "PVI setting" if r.school.is_setting else "school",
         ])  # fmt: skip
     return out
 

@@ -21,7 +21,7 @@ from keystage.web.workspace.progress import Row
 _ROW = (
     '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
     '<a class="govuk-link" href="{href}">{name}</a><br>'
-    '<span class="govuk-body-s">{laestab}, URN {urn}{locked}</span></th>'
+    '<span class="govuk-body-s">{ident}{locked}</span></th>'
     '<td class="govuk-table__cell">{district}</td>'
     '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{colour}">{state}</strong>'
     "{state_note}</td>"
@@ -46,6 +46,11 @@ def rows_html(rows: Iterable[Row], collection: Collection) -> SafeString:
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
+def _ident(row: Row) -> str:
+    school = row.school
+    return f"EY URN {school.urn}" if school.is_setting else f"{school.laestab}, URN {school.urn}"
+
+
 def row_html(row: Row, href: str) -> str:
     """One row of the table as HTML, every value in it escaped."""
     s, signed, e = row.standing, row.confirmation, escape_html
@@ -53,8 +58,7 @@ def row_html(row: Row, href: str) -> str:
     return _ROW.format(
         href=e(href),
         name=e(row.school.name),
-        laestab=e(row.school.laestab),
-        urn=e(row.school.urn),
+        ident=e(_ident(row)),
         locked=", locked" if s.locked else "",
         district=e(row.school.district),
         colour=e(s.tag_colour),

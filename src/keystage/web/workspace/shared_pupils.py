@@ -77,7 +77,7 @@ class Move:
 
     @property
     def suggested_school(self) -> School | None:
-        return next((s for s in self.schools if s.laestab == self.suggestion.school), None)
+        return next((s for s in self.schools if s.number == self.suggestion.school), None)
 
     @property
     def names(self) -> list[str]:
@@ -114,13 +114,33 @@ def _moves(collection: Collection, records: Iterable[PupilRecord]) -> list[Move]
     found = []
     for upn, per_school in sorted(by_upn.items()):
         rows = sorted(per_school.values(), key=lambda r: r.submission.school.name)
-        advice = moves.suggest(
-            [(r.submission.school.laestab, history(r)) for r in rows],
-            year,
-            {r.submission.school.laestab: r.submission.school.name for r in rows},
-        )
+        providers = [r.submission.school for r in rows]
+        if any(p.is_setting for p in providers):
+            advice = _setting_advice(providers)
+        else:
+            advice = moves.suggest(
+                [(p.number, history(r)) for p, r in zip(providers, rows, strict=True)],
+                year,
+                {p.number: p.name for p in providers},
+            )
         found.append(Move(collection, upn, rows, advice, decisions.get(upn)))
     return found
+
+
+SPENDS_MOST_TIME = (
+    "A PVI early years setting shares this child. The EYFSP handbook says the provider where "
+    "the child spends most time between 8am and 6pm completes the profile: the files do not "
+    "say the hours, so no provider is suggested. Ask the providers (their answers to the query "
+    "show on the collection's page) and decide."
+)
+
+
+def _setting_advice(providers: list[School]) -> moves.Suggestion:
+    """A child in a school and a setting (or two settings): the May-days rule of the school
+    census does not apply; the handbook's rule needs hours the files do not hold."""
+    return moves.Suggestion(
+        school=None, days={p.number: None for p in providers}, reason=SPENDS_MOST_TIME, stays={}
+    )
 
 
 def _records(collection: Collection) -> QuerySet[PupilRecord]:
@@ -150,7 +170,7 @@ def decide(
     """Records (or changes) which school reports the pupil, or (`school` None) that the files
     are about different children, who decided it when, and for which schools' records: a school
     sending the UPN later is no party to it."""
-    followed = school is not None and move.suggestion.school == school.laestab
+    followed = school is not None and move.suggestion.school == school.number
     decision, _ = MoveDecision.objects.update_or_create(
         collection=move.collection,
         upn=move.upn,
@@ -193,7 +213,7 @@ def _audit(
     audit.record(
         audit.Action.DECIDE, what, request=request, actor=by, school=school,
         collection=move.collection, upn=move.upn,
-        reports=school.laestab if school else "", left_out=[s.laestab for s in others]
+        reports=school.number if school else "", left_out=[s.number for s in others]
         if school else [], suggested=move.suggestion.school, followed_suggestion=followed,
         noted=noted,  # the note itself stays on the decision, which the retention purge clears
     )  # fmt: skip
@@ -215,7 +235,7 @@ def _close_queries(move: Move, reporting: School | None, by: User) -> list[Schoo
             upn=move.upn,
             code=CROSS_SCHOOL_CODE,
             defaults={
-                "text": settled_text(our_school(version.school, reporting)),
+                "text": settled_text(our_school(version.school, reporting), move.collection.kind),
                 "answered_by": by,
                 "answered_at": now,
                 "first_submission": version,
@@ -240,7 +260,7 @@ def _tell_schools(move: Move, reporting: School | None, told: list[School]) -> N
                 "collection": move.collection,
                 "pupil": display_name(record),
                 "upn": move.upn,
-                "outcome": settled_text(our_school(school, reporting)),
+                "outcome": settled_text(our_school(school, reporting), move.collection.kind),
                 "url": url,
             },
         )

@@ -45,7 +45,7 @@ def side_by_side(move: Move) -> list[Row]:
     rows.append(
         Row(
             f"Days registered in May {year}",
-            [_days(days.get(r.submission.school.laestab)) for r in records],
+            [_days(days.get(r.submission.school.number)) for r in records],
         )
     )
     rows.append(Row("School history in this file", [_history(r) for r in records]))
@@ -77,13 +77,13 @@ def _assessment_label(item: dict[str, Any]) -> str:
 
 
 def _stays(move: Move, record: PupilRecord) -> tuple[moves.Stay, ...]:
-    return move.suggestion.stays.get(record.submission.school.laestab, ())
+    return move.suggestion.stays.get(record.submission.school.number, ())
 
 
 def _source(move: Move, record: PupilRecord, laestab: str | None) -> str:
-    if laestab is None or laestab == record.submission.school.laestab:
+    if laestab is None or laestab == record.submission.school.number:
         return ""
-    other = next((s.name for s in move.schools if s.laestab == laestab), laestab)
+    other = next((s.name for s in move.schools if s.number == laestab), laestab)
     return f" (from the file of {other})"
 
 

@@ -13,6 +13,7 @@ from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.accounts.heads import schools_without_account
 from keystage.web.common.clock import today
 from keystage.web.models import RegisterLoad, School, User
+from keystage.web.models.schools import SCHOOL
 from keystage.web.schools.forms import RegisterFilesForm
 from keystage.web.schools.register import (
     RegisterError,
@@ -27,7 +28,9 @@ FILES = ("extract", "links", "emails")
 
 def _pending(user: User) -> RegisterLoad | None:
     """The files this person uploaded and has not yet applied or discarded."""
-    return RegisterLoad.objects.filter(uploaded_by=user, applied_at__isnull=True).first()
+    return RegisterLoad.objects.filter(
+        uploaded_by=user, applied_at__isnull=True, kind=SCHOOL
+    ).first()
 
 
 def _admin(request: HttpRequest) -> User:
@@ -52,12 +55,13 @@ def _page(
             plan = plan_load(pending)
         except RegisterError as error:  # the register changed under the files since upload
             problem = str(error)
-    held = School.objects.prefetch_related("predecessor_links__predecessor").order_by("name")
+    held = School.objects.filter(kind=SCHOOL).prefetch_related("predecessor_links__predecessor")
+    held = held.order_by("name")
     opened = [s for s in held if s.is_open_on(today())]
     return render(request, "la/schools.html", {
         "form": form, "pending": pending, "plan": plan, "problem": problem,
         "schools": opened, "closed_schools": len(held) - len(opened),
-        "last_load": RegisterLoad.objects.filter(applied_at__isnull=False).first(),
+        "last_load": RegisterLoad.objects.filter(applied_at__isnull=False, kind=SCHOOL).first(),
         "is_admin": signed_in(request).is_la_admin,
         "without_account": len(schools_without_account()),
     }, status=status)  # fmt: skip

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
+from keystage.codesets import codeset_for
+from keystage.codesets.funded import funded_window
 from keystage.web.accounts.access import (
     own_submission,
     school_of,
@@ -40,10 +44,10 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     school = school_of(request)
     window = get_object_or_404(Collection, pk=collection_id)
     if request.method != "POST":
-        return _collection_page(request, school, window, UploadForm())
+        return _collection_page(request, school, window, UploadForm(setting=school.is_setting))
     if not signed_in(request).may_upload:
         return without_right(request, "upload the school's files", back=request.path)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, setting=school.is_setting)
     if not window.is_open(today()):
         form.add_error(None, _closed_message(window))
         return _collection_page(request, school, window, form)
@@ -63,6 +67,14 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
                          f"{submission.version}). We are checking it now.")  # fmt: skip
         return redirect("portal:submission", submission_id=submission.pk)
     return _collection_page(request, school, window, form)
+
+
+def _funded(school: School, window: Collection) -> dict[str, dt.date]:
+    """A PVI setting's funded birth window, for its page's words about the template."""
+    if not school.is_setting:
+        return {}
+    first, last = funded_window(codeset_for(window.academic_year).start_year)
+    return {"funded_first": first, "funded_last": last}
 
 
 def _collection_page(
@@ -95,6 +107,7 @@ def _collection_page(
             "enquiries": [q for q in threads if q.from_school],
             "guidance": Guidance.objects.filter(collection=window).first(),
             "moves": moves,
+            **_funded(school, window),
         },
         status=400 if form.errors else 200,
     )  # fmt: skip

@@ -25,4 +25,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         counts = Counter(s.state for pk, s in standings.items() if pk in wanted)
         apart = sum(1 for pk, s in standings.items() if pk not in wanted and s.latest is not None)
         rows.append((window, [(state, counts.get(state, 0)) for state in State], apart))
-    return render(request, "portal/la_overview.html", {"rows": rows, "schools": len(schools)})
+    settings = sum(1 for s in schools if s.is_setting)
+    return render(
+        request,
+        "portal/la_overview.html",
+        {"rows": rows, "schools": len(schools) - settings, "settings": settings},
+    )

@@ -44,6 +44,9 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     collection = get_object_or_404(Collection, pk=collection_id)
     table = progress_table(collection, request.GET)
     exports = table.query()
+    # PVI settings are shown apart from schools: their own table and figures (issue 17).
+    schools = [r for r in table.rows if not r.school.is_setting]
+    settings = [r for r in table.rows if r.school.is_setting]
     return render(
         request,
         "la/progress.html",
@@ -51,11 +54,14 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "collection": collection,
             "table": table,
             "form": table.form,
-            "rows": table.rows,
-            "rows_html": rows_html(table.rows, collection),
+            "rows": schools,
+            "rows_html": rows_html(schools, collection),
+            "settings": settings,
+            "settings_html": rows_html(settings, collection),
+            "settings_totals": totals(settings),
             "apart_html": rows_html(table.apart, collection),
-            "totals": totals(table.rows),
-            "chart": submissions_chart(collection, table.rows, table.today),
+            "totals": totals(schools),
+            "chart": submissions_chart(collection, schools, table.today),
             "headings": _headings(table),
             "lock": collection_lock(collection),
             "exports": f"?{exports}" if exports else "",
