@@ -27,6 +27,7 @@ from keystage.web.results.figures import (
     school_rows,
 )
 from keystage.web.results.pupils import la_pupils
+from keystage.web.submissions.sources import awaiting_nca, from_nca
 
 
 def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
@@ -52,6 +53,8 @@ def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
         "histogram": histogram(rows, headline[0]),
         "pupils": sum(r.pupils for r in rows),
         "with_data": sum(1 for r in rows if r.pupils),
+        "from_nca": from_nca(collection),
+        "awaiting_nca": awaiting_nca(collection),
     }
 
 
