@@ -2,9 +2,9 @@
 
 The demo has no STA: its NCA Portal download is made from the schools' own KS2 files, as one
 combined LA CTF in the shape the NCA Portal gives (each pupil's school in its school history,
-tests/data/nca/README.md). The demo imports it (the results day, 16 July 2026), then a later
-download in which reviews of marking changed a few scores, so the import page has differences
-to show.
+tests/data/nca/README.md). The demo imports it, then a later download in which reviews of
+marking changed a few scores, so the import page has differences to show. Both are dated just
+before the demo's date, like everything else the demo sent (the real results come in July).
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ from keystage.ctf.model import (
     pupil_from_dict,
 )
 from keystage.ctf.writer import to_bytes
+from keystage.web.common import clock
 from keystage.web.models import Collection, NcaImport, PupilRecord, Submission, User
 from keystage.web.ops.demo_moderation import at
 from keystage.web.submissions.nca import import_download
 from keystage.web.submissions.processing import check_submission
 
 Change = Callable[[Pupil], Pupil]
-RESULTS_DAY, REVIEWED = dt.date(2026, 7, 16), dt.date(2026, 9, 3)
+RESULTS_DAY = dt.date(2026, 7, 16)  # the header's date: the STA's release of the results
 
 
 def combined_ctf(window: Collection, change: Change | None = None) -> bytes:
@@ -90,11 +91,12 @@ def _up(item: Assessment, by: int) -> Assessment:
 
 
 def load(window: Collection) -> None:
-    """The results day's download, then September's after reviews of marking."""
+    """A download, then a later one after reviews of marking, two days and a day ago."""
     team = User.objects.get(username="data.team")
+    today = clock.today()
     first = import_combined(window, user=team)
     later = import_combined(window, user=team, change=re_marked(), name="KS2_results_LA_Sep.xml")
-    for made, day in ((first, RESULTS_DAY), (later, REVIEWED)):
+    for made, day in ((first, today - dt.timedelta(days=2)), (later, today - dt.timedelta(days=1))):
         NcaImport.objects.filter(pk=made.pk).update(imported_at=at(day, 9))
         Submission.objects.filter(nca_import=made).update(
             uploaded_at=at(day, 9), checked_at=at(day, 9)
