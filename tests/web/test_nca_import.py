@@ -4,6 +4,7 @@ changed; a file that cannot be imported whole is refused and nothing of it is st
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from portal_builders import make_officer, make_school, make_window
 from portal_support import run_tasks, signed_in
 
 from keystage.web.models import AuditEvent, Collection, NcaImport, School, Submission
+from keystage.web.privacy import retention
 from keystage.web.submissions.locks import lock
 from keystage.web.submissions.nca import NcaRefusedError, import_download, school_for
 from keystage.web.submissions.nca_changes import changes_in
@@ -222,3 +224,14 @@ def test_the_command_imports_a_download_and_lists_unknown_laestabs(
     assert "import 1 of KS2 2026: 5 pupils, 1 schools" in said
     assert "LAESTAB 3309998 is not in Keystage: 2 pupils not stored" in said
     assert Submission.objects.get(channel=NCA).school == meadow
+
+
+@pytest.mark.usefixtures("meadow", "brook")
+def test_the_retention_purge_deletes_the_imported_download_with_its_collection(
+    ks2: Collection,
+) -> None:
+    made = imported(ks2, "ks2_la_combined.xml")
+    Collection.objects.filter(pk=ks2.pk).update(retain_until=dt.date(2030, 8, 31))
+    assert made.file.name in retention.stored_files(ks2)
+    assert retention.purge(ks2, today=dt.date(2030, 9, 1)) is not None
+    assert not default_storage.exists(made.file.name)
