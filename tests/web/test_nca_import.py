@@ -113,8 +113,8 @@ def test_pupils_added_and_removed_and_an_outcome_in_place_of_a_score_are_differe
     text = "\n".join([lines[0], maladministered, newcomer, *lines[3:]]) + "\n"
     later = imported(ks2, "later.csv", text.encode())
     meadow_changes = next(c for c in changes_in(later) if c.school == meadow)
-    assert meadow_changes.added == ["NEWTON, Callum (K330999919004)"]
-    assert meadow_changes.removed == ["BRIGHT, Callum (G330999919002)"]
+    assert [str(p) for p in meadow_changes.added] == ["NEWTON, Callum (K330999919004)"]
+    assert [str(p) for p in meadow_changes.removed] == ["BRIGHT, Callum (G330999919002)"]
     assert [(c.before, c.after) for c in meadow_changes.changed[0].changes] == [("104", "Q")]
 
 

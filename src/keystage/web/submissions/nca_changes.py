@@ -28,6 +28,15 @@ class Changed:
 
 
 @dataclass(frozen=True)
+class Named:
+    pupil: str  # "SURNAME, Forename"
+    upn: str
+
+    def __str__(self) -> str:
+        return f"{self.pupil} ({self.upn})"
+
+
+@dataclass(frozen=True)
 class PupilChanges:
     upn: str
     pupil: str
@@ -39,13 +48,19 @@ class SchoolChanges:
     school: School
     version: Submission
     before: Submission | None  # the NCA version it replaces; None: first for this school
-    added: list[str] = field(default_factory=list)  # "SURNAME, Forename (UPN)"
-    removed: list[str] = field(default_factory=list)
+    added: list[Named] = field(default_factory=list)
+    removed: list[Named] = field(default_factory=list)
     changed: list[PupilChanges] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
         return bool(self.added or self.removed or self.changed)
+
+    @property
+    def upns(self) -> set[str]:
+        """The pupils the differences name (for the audit trail of who saw them)."""
+        named = {p.upn for p in (*self.added, *self.removed)}
+        return named | {p.upn for p in self.changed}
 
 
 def changes_in(made: NcaImport) -> list[SchoolChanges]:
@@ -89,8 +104,8 @@ def _by(records: dict[str, PupilRecord]) -> Callable[[str], tuple[str, str, str]
     return lambda upn: (records[upn].surname.casefold(), records[upn].forename.casefold(), upn)
 
 
-def _named(record: PupilRecord) -> str:
-    return f"{display_name(record)} ({record.upn})"
+def _named(record: PupilRecord) -> Named:
+    return Named(display_name(record), record.upn)
 
 
 def _results_changed(old: PupilRecord, new: PupilRecord, codeset: Codeset) -> list[Changed]:

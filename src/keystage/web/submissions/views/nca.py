@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
 from keystage.web.accounts.access import la_user_required, signed_in
+from keystage.web.common.page_views import viewed
 from keystage.web.models import Collection, NcaImport
 from keystage.web.submissions.nca import NcaRefusedError, import_download
 from keystage.web.submissions.nca_changes import changes_in
@@ -65,6 +66,9 @@ def one_import(request: HttpRequest, collection_id: int, import_id: int) -> Http
         pk=import_id, collection_id=collection_id,
     )  # fmt: skip
     found = changes_in(made)
+    shown = {upn for school in found for upn in school.upns}
+    viewed(request, f"NCA Portal import {made.number}'s differences", upns=shown,
+           collection=made.collection, import_id=made.pk)  # fmt: skip
     context = {
         "window": made.collection, "made": made, "schools": found,
         "checking": any(s.version.in_progress for s in found),
