@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from django.core import mail
 from django.test import Client
 from moderation_world import figures
 from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, upload
 
 from keystage.web.exports.files import readiness
-from keystage.web.models import Collection, School, Submission
+from keystage.web.models import Collection, Report, School, Submission, User
 from keystage.web.ops.demo_nca import import_combined
+from keystage.web.reports.publish import publish
 from keystage.web.reports.publishable import sort_schools
 from keystage.web.results.pupils import measures_for
 from keystage.web.submissions.sources import figures_source, from_nca
@@ -105,3 +107,21 @@ def test_ks2_before_the_nca_portal_still_reads_the_schools_own_files(
     upload(head_a, old, ctf_bytes(la_folder, school_a, "KS2"), name="ks2.xml")
     run_tasks()
     assert figures_source(old).get().channel == Submission.Channel.PORTAL
+
+
+def test_ks2_reports_are_made_from_the_nca_results_without_the_heads_sign_off(
+    head_a: Client, la_folder: Path, school_a: School, school_b: School, officer: User
+) -> None:
+    ks2 = make_window("KS2")
+    ks2_upload(head_a, ks2, la_folder, school_a)  # the school's own: not signed, not locked
+    import_combined(ks2)
+    mail.outbox.clear()
+    assert publish(ks2, officer) == 1  # school B has no results: left out
+    run_tasks()
+    nca = Submission.objects.get(school=school_a, channel=NCA)
+    made = Report.objects.filter(school=school_a, collection=ks2)
+    assert made.count() == 2 and {r.made_from for r in made} == {nca}
+    told = next(m for m in mail.outbox if "reports" in m.subject.lower())
+    assert "made from the KS2 results the STA published on the NCA Portal" in " ".join(
+        told.body.split()
+    )
