@@ -23,6 +23,7 @@ from keystage.ctf.model import pupil_from_dict
 from keystage.measures.compute import scorer_for
 from keystage.measures.results import by_role, latest
 from keystage.web.models import Appeal, Collection, ModeratedSchool, PupilRecord, School, User
+from keystage.web.ops.demo_nca import import_combined
 from keystage.web.results.pupils import measures_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -69,6 +70,9 @@ def with_data(ks2: Collection, la_folder: Path, school_a: School, school_b: Scho
         head = signed_in(User.objects.get(username=school.urn))
         upload(head, ks2, ctf_bytes(la_folder, school, "KS2"), name="ks2.xml")
     run_tasks()
+    # The figures come from the NCA Portal's results (KS2 from 2026): moderation attaches to
+    # the imported results, keyed by school and UPN.
+    import_combined(ks2)
     return ks2
 
 

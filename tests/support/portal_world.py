@@ -58,6 +58,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
+from keystage.web.ops.demo_nca import import_combined, re_marked
 from keystage.web.workspace import shared_pupils
 from keystage.web.workspace.la_queries import open_enquiry, raise_query
 
@@ -91,6 +92,8 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
            ctf_bytes(la_folder, school_b, "EYFSP", lambda pupils: [*pupils, moved]),
            name="b.xml")  # fmt: skip
     run_tasks()
+    import_combined(ks2)  # the NCA Portal's KS2 results, from school A's file
+    nca = import_combined(ks2, change=re_marked(every=2), name="later.xml")  # differences
     version = Submission.objects.get(school=school_a, collection=eyfsp, is_current=True)
     admin_user = make_admin()
     version.converted.save("from-template.xml", ContentFile(b"<CTF/>"))  # sent as a template
@@ -130,6 +133,7 @@ def build_world(school_a: School, school_b: School, la_folder: Path) -> World:
         "appeal_id": [appeal.pk],
         "evidence_id": [evidence.pk],
         "table_id": [table.pk],
+        "import_id": [nca.pk],
     }
     pupils = PupilRecord.objects.all()
     return World(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from portal_builders import (
@@ -35,18 +36,20 @@ from keystage.web.models import (
     Collection,
     JudgementChange,
     ModeratedSchool,
+    NcaImport,
     RefusedUpload,
     School,
     Submission,
     User,
 )
+from keystage.web.submissions.nca import import_download
 from keystage.web.workspace.la_queries import raise_query
 
 # Keywords of school-owned objects; of objects every school shares; of the data team's pages.
 SCHOOL_OWNED = {"submission_id", "user_id", "query_id", "report_id", "moderation_id",
                 "change_id", "appeal_id", "evidence_id", "refused_id"}  # fmt: skip
 SHARED = {"collection_id", "year"}
-LA_ONLY = {"school_id", "upn", "file_id", "table_id"}
+LA_ONLY = {"school_id", "upn", "file_id", "table_id", "import_id"}
 
 
 @pytest.fixture
@@ -70,10 +73,12 @@ def other_school(
     unattributed = make_unattributed()
     report = make_report(school_b, ks1, made_from=version)
     moderated = _moderation_of(school_b)
+    nca = _nca_import_of(school_b, la_folder)
     table = CodeTable.objects.create(academic_year="2027-28", toml_text="", sha256="0" * 64,
                                      uploaded_at=timezone.now())  # fmt: skip
     return {
         "table_id": table.pk,
+        "import_id": nca.pk,
         "moderation_id": moderated.pk,
         "change_id": moderated.changes.get().pk,
         "appeal_id": moderated.appeal.pk,
@@ -113,6 +118,15 @@ def _moderation_of(school: School) -> ModeratedSchool:
     )  # fmt: skip
     make_evidence(make_appeal(moderated))
     return moderated
+
+
+def _nca_import_of(school: School, la_folder: Path) -> NcaImport:
+    """The NCA Portal's KS2 results for the school, imported by the LA into the KS2 window."""
+    ks2 = Collection.objects.get(kind="KS2")
+    download = SimpleUploadedFile("nca.xml", ctf_bytes(la_folder, school, "KS2"))
+    made = import_download(ks2, download, user=None)
+    assert made.versions.get().school == school
+    return made
 
 
 def url_for(route: str, values: dict[str, object]) -> str:

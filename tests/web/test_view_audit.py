@@ -23,7 +23,7 @@ VIEW = AuditEvent.Action.VIEW
 PUPIL_PAGES = {
     "collection", "submission", "query", "moderation",  # a school's
     "la_school", "la_moves", "la_move", "la_moderated", "la_appeal", "la_query", "la_audit",
-    "la_raise_query", "la_exports",
+    "la_raise_query", "la_exports", "la_nca_import",
 }  # fmt: skip
 
 

@@ -52,6 +52,7 @@ from keystage.web.common.pupil_ids import pseudonym
 from keystage.web.models import AuditEvent, Collection, School
 from keystage.web.results.pupils import pupils
 from keystage.web.schools.expected import expected_school_ids
+from keystage.web.submissions.sources import figures_source, from_nca
 from keystage.web.submissions.state import Standing, State, standings_for
 
 DFE_EXPORT = "dfe-return"  # the audit detail's "export" for the DfE files (numbers them)
@@ -78,6 +79,8 @@ class Readiness:
 
 
 def readiness(collection: Collection, today: dt.date) -> Readiness:
+    if from_nca(collection):
+        return _nca_readiness(collection)
     schools = list(School.objects.order_by("name"))
     standings = standings_for(collection, schools, today)
     wanted = expected_school_ids(collection)
@@ -90,6 +93,20 @@ def readiness(collection: Collection, today: dt.date) -> Readiness:
             missing.append(Missing(school, reason))
         else:
             included.append(school)
+    return Readiness(collection, included, missing)
+
+
+def _nca_readiness(collection: Collection) -> Readiness:
+    """KS2 from 2026: the schools with results imported from the NCA Portal go onward (the
+    STA's data, not the schools' own uploads); an expected school without them is missing."""
+    have = set(figures_source(collection).values_list("school_id", flat=True))
+    wanted = expected_school_ids(collection)
+    included, missing = [], []
+    for school in School.objects.order_by("name"):
+        if school.pk in have:
+            included.append(school)
+        elif school.pk in wanted:
+            missing.append(Missing(school, "No KS2 results from the NCA Portal imported for it"))
     return Readiness(collection, included, missing)
 
 

@@ -11,6 +11,7 @@ from keystage.web.models.moderation import (
     ModerationRound,
     SampledPupil,
 )
+from keystage.web.models.nca import NcaImport
 from keystage.web.models.privacy import DataSharingStatement
 from keystage.web.models.results import ComparisonFigure, Publication, Report
 from keystage.web.models.schools import ExpectedSchool, RegisterLoad, School, SchoolLink
@@ -51,6 +52,7 @@ __all__ = [
     "ModeratedSchool",
     "ModerationRound",
     "MoveDecision",
+    "NcaImport",
     "Publication",
     "PupilMatch",
     "PupilRecord",

@@ -43,6 +43,9 @@ class Submission(models.Model):
         PORTAL = "portal", "Uploaded by the school"
         LA = "la", "Uploaded by the LA for the school"
         IMPORT = "import", "Imported from secure transfer"
+        # The STA's KS2 results, imported by the LA (keystage.web.submissions.nca): a stream of
+        # versions apart from the school's own, current through is_current_nca.
+        NCA = "nca", "NCA Portal"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="submissions")
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="submissions")
@@ -57,7 +60,15 @@ class Submission(models.Model):
     uploaded_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    # The school's current version of its own files (uploads, the LA's for it, imports).
     is_current = models.BooleanField(default=False)
+    # The current version of the NCA Portal's results for the school (channel NCA only: those
+    # never set is_current, so the school's own pages never see them).
+    is_current_nca = models.BooleanField(default=False)
+    nca_import = models.ForeignKey(
+        "portal.NcaImport", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="versions",
+    )  # fmt: skip
     checked_at = models.DateTimeField(null=True, blank=True)
     pupils = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
@@ -85,6 +96,11 @@ class Submission(models.Model):
                 fields=["school", "collection"],
                 condition=models.Q(is_current=True),
                 name="one_current_version",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "collection"],
+                condition=models.Q(is_current_nca=True),
+                name="one_current_nca_version",
             ),
         ]
         indexes = [models.Index(fields=["collection", "is_current"])]

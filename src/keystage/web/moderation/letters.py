@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from keystage.web.common.pdf import pdf_of
 from keystage.web.common.pupil_ids import display_name
 from keystage.web.models import ModeratedSchool, PupilRecord
 from keystage.web.moderation.roles import moderated_roles
+from keystage.web.submissions.sources import current_filter
 
 
 @task(priority=task_order.LETTER)  # after checks and reminders: keystage.web.common.task_order
@@ -39,8 +41,8 @@ def letter_context(moderated: ModeratedSchool) -> dict[str, Any]:
         r.upn: display_name(r)
         for r in PupilRecord.objects.filter(
             submission__collection=collection, submission__school=moderated.school,
-            submission__is_current=True, upn__in=[c.upn for c in changes],
-        )
+            upn__in=[c.upn for c in changes],
+        ).filter(Q(submission__is_current=True) | current_filter(collection, "submission__"))
     }  # fmt: skip
     return {
         "title": f"KS2 moderation outcome: {moderated.school.name}, {collection.summer}",

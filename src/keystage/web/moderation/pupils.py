@@ -7,20 +7,18 @@ from keystage.ctf.model import pupil_from_dict
 from keystage.ctf.upn import is_valid
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moderation.errors import ModerationError
+from keystage.web.submissions.sources import current_filter
 
 
 def school_record(collection: Collection, school: School, upn: str) -> PupilRecord | None:
-    """The pupil as the school's current version gives them (never moderated)."""
-    return (
-        PupilRecord.objects.filter(
-            submission__collection=collection,
-            submission__school=school,
-            submission__is_current=True,
-            upn=upn,
-        )
-        .select_related("submission")
-        .first()
-    )
+    """The pupil as the results give them, never moderated: the version the figures are made
+    from (for KS2 from 2026, the NCA Portal's), else, before the NCA Portal's results are
+    imported (moderation comes first, in June), the school's own current version."""
+    found = PupilRecord.objects.filter(
+        submission__collection=collection, submission__school=school, upn=upn
+    ).select_related("submission")
+    figures = found.filter(current_filter(collection, "submission__")).first()
+    return figures or found.filter(submission__is_current=True).first()
 
 
 def school_judgement(record: PupilRecord, role: str, codeset: Codeset) -> str:

@@ -24,7 +24,7 @@ from keystage.web.models import (
     Submission,
     User,
 )
-from keystage.web.ops import demo_guidance, demo_moderation, demo_settings
+from keystage.web.ops import demo_guidance, demo_moderation, demo_nca, demo_settings
 from keystage.web.results.comparisons import load_england_headlines
 from keystage.web.schools import expected
 from keystage.web.schools.register import apply, load_register
@@ -88,6 +88,7 @@ def load(data: Path) -> str:
         if window.kind == "EYFSP":
             _settings_sign(demo_settings.uploads(window))
     demo_moderation.load(next(w for w in windows if w.kind == "KS2"))
+    demo_nca.load(next(w for w in windows if w.kind == "KS2"))
     demo_guidance.load(windows, by=User.objects.get(username="data.team"))
     return password
 

@@ -115,6 +115,12 @@ POLICIES: dict[str, UploadPolicy] = {
         advice="Import the files in smaller groups.",
         many=True,
     ),
+    # The NCA Portal's KS2 download: a CTF or a CSV, so sniffed by the import itself.
+    "portal:la_nca": UploadPolicy(
+        file_cap=_ctf_cap,
+        request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,
+        advice="Download the results school by school from the NCA Portal and import each.",
+    ),
     "portal:la_comparisons": UploadPolicy(
         file_cap=_ctf_cap,
         request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,

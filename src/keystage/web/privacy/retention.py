@@ -55,6 +55,7 @@ from keystage.web.models import (
     Lock,
     ModeratedSchool,
     MoveDecision,
+    NcaImport,
     PupilRecord,
     QueryMessage,
     RefusedUpload,
@@ -84,6 +85,7 @@ FILES_DELETED = {
     ("UnattributedFile", "file"): "files attributed to the collection by hand",
     ("ModeratedSchool", "letter"): "KS2 moderation letters (they name pupils)",
     ("AppealEvidence", "file"): "evidence sent with KS2 moderation appeals (pupils' work)",
+    ("NcaImport", "file"): "the KS2 results downloaded from the NCA Portal, as imported",
 }
 
 
@@ -336,6 +338,7 @@ def stored_files(collection: Collection) -> list[str]:
     names += AppealEvidence.objects.filter(
         appeal__moderated__round__collection=collection
     ).values_list("file", flat=True)
+    names += NcaImport.objects.filter(collection=collection).values_list("file", flat=True)
     return sorted({name for name in names if name})
 
 

@@ -16,10 +16,11 @@ from django.core.cache import cache as shared_cache
 
 from keystage.codesets import codeset_for
 from keystage.measures import AVERAGE, Measure, compute
-from keystage.web.models import Collection, Submission
+from keystage.web.models import Collection
 from keystage.web.moderation import judgements as moderation
 from keystage.web.results.comparators import chosen
 from keystage.web.results.pupils import la_pupils, la_schools
+from keystage.web.submissions.sources import figures_source
 from keystage.web.workspace.shared_pupils import excluded_records
 
 NOT_AVAILABLE = "not available"
@@ -51,7 +52,7 @@ def la_measures(collection: Collection) -> dict[tuple[str, str], Measure]:
     """The LA's figures (every school pooled), computed once per state of the data: the key
     changes whenever any school's current version or the data team's decisions change."""
     digest = hashlib.sha256()
-    current = Submission.objects.filter(collection=collection, is_current=True)
+    current = figures_source(collection)
     for pk in current.order_by("pk").values_list("pk", flat=True):
         digest.update(f"{pk};".encode())
     for school_id, upn in sorted(excluded_records(collection)):

@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from keystage.web.models import Collection, School, Submission
+from keystage.web.models import Collection, School
+from keystage.web.submissions.sources import figures_source
 
 
 def front(school: School, collection: Collection, title: str) -> dict[str, Any]:
     version = (
-        Submission.objects.filter(school=school, collection=collection, is_current=True)
+        figures_source(collection)
+        .filter(school=school)
         .only("version", "checked_at", "uploaded_at")
         .first()
     )

@@ -20,6 +20,7 @@ from keystage.web.reports import pupil_pdf
 from keystage.web.reports.publishable import publishable_now
 from keystage.web.reports.school_report import render_school_report
 from keystage.web.results.pupils import fingerprint
+from keystage.web.submissions.sources import NCA, figures_source, from_nca
 from keystage.web.submissions.state import Standing
 
 
@@ -45,9 +46,12 @@ def render_for(school_id: int, collection_id: int) -> str:
             # keeps its reports as they were), or a decision queued this school again.
             return "changed meanwhile"
         version = _next_version(school, collection)
+        # The version the figures come from: the school's current one, or for KS2 from 2026
+        # the NCA Portal's results (keystage.web.submissions.sources).
+        source = figures_source(collection).filter(school=school).first()
         for kind, pdf, seconds in rendered:
-            _store(school, collection, kind, version, pdf, seconds, now.current, made_from)
-    _tell_school(school, collection, version, now)
+            _store(school, collection, kind, version, pdf, seconds, source, made_from)
+    _tell_school(school, collection, version, now, source)
     return f"version {version}"
 
 
@@ -105,7 +109,9 @@ def _store(
     return report
 
 
-def _tell_school(school: School, collection: Collection, version: int, now: Standing) -> None:
+def _tell_school(
+    school: School, collection: Collection, version: int, now: Standing, source: Submission | None
+) -> None:
     mail.send(
         "reports_ready",
         mail.school_addresses(school),
@@ -114,7 +120,9 @@ def _tell_school(school: School, collection: Collection, version: int, now: Stan
             "collection": collection,
             "version": version,
             "updated": version > 1,
-            "file_version": now.current.version if now.current else None,
+            # The school's own file's version; not the NCA Portal's, which it never sees.
+            "file_version": source.version if source and source.channel != NCA else None,
+            "from_nca": from_nca(collection),
             "confirmed": now.confirmation is not None,
             "url": mail.link(reverse("portal:reports")),
         },

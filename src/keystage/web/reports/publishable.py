@@ -19,18 +19,38 @@ from dataclasses import dataclass
 
 from keystage.web.common.clock import today
 from keystage.web.models import Collection, Report, School
+from keystage.web.submissions.sources import figures_source, from_nca
 from keystage.web.submissions.state import Standing, State, standings_for
 
 
-def publishable(standing: Standing) -> bool:
-    """Confirmed, or locked by decision (see above), and with a version to report on."""
+def nca_school_ids(collection: Collection) -> frozenset[int] | None:
+    """For a collection whose figures come from the NCA Portal (KS2 from 2026), the schools it
+    has results for; None for any other collection."""
+    if not from_nca(collection):
+        return None
+    return frozenset(figures_source(collection).values_list("school_id", flat=True))
+
+
+def publishable(
+    standing: Standing, school: School | None = None, nca: frozenset[int] | None = None
+) -> bool:
+    """Confirmed, or locked by decision (see above), and with a version to report on. Where the
+    figures come from the NCA Portal, the STA's results stand behind them: a school with
+    results imported is publishable (its head confirms its own upload, not the STA's data)."""
+    if from_nca(standing.collection):
+        ids = nca if nca is not None else nca_school_ids(standing.collection) or frozenset()
+        return school is not None and school.pk in ids
     return standing.current is not None and (standing.confirmation is not None or standing.locked)
 
 
-def why_left_out(standing: Standing) -> str:
+def why_left_out(
+    standing: Standing, school: School | None = None, nca: frozenset[int] | None = None
+) -> str:
     """Why a school gets no new reports now, for the data team; "" when it does."""
-    if publishable(standing):
+    if publishable(standing, school, nca):
         return ""
+    if from_nca(standing.collection):
+        return "No KS2 results from the NCA Portal have been imported for it"
     if standing.step == State.NOT_STARTED:
         return "It has not sent a file"
     if standing.current is None:
@@ -45,10 +65,11 @@ class LeftOut:
     school: School
     standing: Standing
     kept: Report | None  # its latest school-level report, kept as it was
+    nca: frozenset[int] | None = None  # the schools with NCA Portal results (KS2 from 2026)
 
     @property
     def why(self) -> str:
-        return why_left_out(self.standing)
+        return why_left_out(self.standing, self.school, self.nca)
 
 
 @dataclass(frozen=True)
@@ -65,20 +86,21 @@ def sort_schools(collection: Collection, schools: Iterable[School] | None = None
     )
     standings = standings_for(collection, found, today())
     latest = _latest_reports(collection)
+    nca = nca_school_ids(collection)
     chosen, left_out = [], []
     for school in found:
         here = standings[school.pk]
-        if publishable(here):
+        if publishable(here, school, nca):
             chosen.append((school, here))
         else:
-            left_out.append(LeftOut(school, here, latest.get(school.pk)))
+            left_out.append(LeftOut(school, here, latest.get(school.pk), nca))
     return Sorted(chosen, left_out)
 
 
 def publishable_now(collection: Collection, school: School) -> Standing | None:
     """The school's standing when it is publishable, else None."""
     here = standings_for(collection, [school], today())[school.pk]
-    return here if publishable(here) else None
+    return here if publishable(here, school) else None
 
 
 def publishable_ids(collection: Collection, school_ids: Iterable[int]) -> list[int]:

@@ -12,6 +12,7 @@ from keystage.web.common import charts
 from keystage.web.models import Collection, School
 from keystage.web.reports.figures import NOT_AVAILABLE, share
 from keystage.web.results.pupils import measures_for
+from keystage.web.submissions.sources import figures_source
 
 
 @dataclass
@@ -47,12 +48,10 @@ def trend(
     """The school's "all" figures in earlier years of the same collection, if it has any
     (`measures`: this year's, already computed)."""
     earlier = Collection.objects.filter(
-        kind=collection.kind,
-        academic_year__lt=collection.academic_year,
-        submissions__school=school,
-        submissions__is_current=True,
+        kind=collection.kind, academic_year__lt=collection.academic_year
     ).order_by("academic_year")
-    years = [*earlier.distinct(), collection]
+    had_data = [c for c in earlier if figures_source(c).filter(school=school).exists()]
+    years = [*had_data, collection]
     if len(years) < 2:
         return None
     by_year = [_for_all_pupils(measures_for(c, school)) for c in years[:-1]]

@@ -17,7 +17,7 @@ from keystage.web.accounts.access import (
 )
 from keystage.web.common import audit
 from keystage.web.common.clock import today
-from keystage.web.models import Collection, Publication, Report
+from keystage.web.models import Collection, Publication, Report, School
 from keystage.web.reports.publish import progress, publish
 from keystage.web.reports.publishable import publishable
 from keystage.web.submissions import downloads
@@ -39,11 +39,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     published = Collection.objects.filter(publication__isnull=False, purged_at__isnull=True)
     now = {c: standing(school, c, today()) for c in published}
     collections = [
-        (c, found[0].version, found, _kept_note(now.get(c), found[0]))
+        (c, found[0].version, found, _kept_note(now.get(c), found[0], school))
         for c, found in by_collection.items()
     ]
     waiting = [  # published collections the school has sent a file for, and no report yet
-        (c, publishable(here))
+        (c, publishable(here, school))
         for c, here in now.items()
         if c not in by_collection and here.latest is not None
     ]
@@ -54,10 +54,10 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _kept_note(now: Standing | None, latest: Report) -> str:
+def _kept_note(now: Standing | None, latest: Report, school: School) -> str:
     """Why the school's reports do not follow its data now ("" when they do): they stay as
     they were until the head confirms again."""
-    if now is None or publishable(now):
+    if now is None or publishable(now, school):
         return ""
     sent = now.latest is not None and now.latest.pk != latest.made_from_id
     return ("You have sent a new file since these reports were made. " if sent else "") + (

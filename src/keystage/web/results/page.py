@@ -30,6 +30,7 @@ from keystage.web.results.figures import (
     shown,
 )
 from keystage.web.results.pupils import la_pupils
+from keystage.web.submissions.sources import awaiting_nca, from_nca
 
 
 def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
@@ -65,6 +66,8 @@ def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
         "pupils": sum(r.pupils for r in every),
         "settings_with_data": sum(1 for r in setting_rows if r.pupils),
         "with_data": sum(1 for r in rows if r.pupils),
+        "from_nca": from_nca(collection),
+        "awaiting_nca": awaiting_nca(collection),
     }
 
 

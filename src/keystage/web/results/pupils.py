@@ -1,4 +1,5 @@
-"""The pupils behind the figures: each school's current version, less the pupils the data team
+"""The pupils behind the figures: each school's current version (for KS2 from 2026, the NCA
+Portal's results: keystage.web.submissions.sources), less the pupils the data team
 assigned to another school. Measures themselves are the pure core's (keystage.measures).
 """
 
@@ -13,6 +14,7 @@ from keystage.measures import Measure, compute
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moderation import judgements as moderation
 from keystage.web.submissions.locks import locked_school_ids
+from keystage.web.submissions.sources import current_filter
 from keystage.web.workspace.shared_pupils import excluded_records
 
 
@@ -22,7 +24,7 @@ def current_records(collection: Collection, school: School | None = None) -> Ite
     judgements = moderation.judgements_for(collection, school)
     codeset = codeset_for(collection.academic_year) if judgements else None
     rows = PupilRecord.objects.filter(
-        submission__collection=collection, submission__is_current=True
+        current_filter(collection, "submission__"), submission__collection=collection
     ).select_related("submission")
     if school is not None:
         rows = rows.filter(submission__school=school)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
+from django.db.models import Q
 
 from keystage.checks import REFUSING, Context, Finding, finding, run_checks
 from keystage.codesets import codeset_for
@@ -25,6 +26,7 @@ from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRe
 from keystage.web.submissions import cross_school, template_upload
 
 log = logging.getLogger(__name__)
+NCA = Submission.Channel.NCA
 
 # Findings that mean the file is not this school's return for this collection: kept, never
 # current, none of its pupils stored. The same codes refuse a file at upload (refusals), where
@@ -93,9 +95,9 @@ def _previous_pupils(submission: Submission) -> Mapping[str, Pupil] | None:
         return None  # no earlier version: spares every first upload a query
     previous = (
         Submission.objects.filter(
+            _current(submission),
             school=submission.school,
             collection=submission.collection,
-            is_current=True,
             version__lt=submission.version,
         )
         .only("file", "converted")
@@ -121,13 +123,13 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         # Its pupils first: schools' versions sharing a pupil, stored at once, take turns at
         # the cross-school check, so each sees the other (see cross_school).
         upns = [p.upn for p in outcome.pupils if p.upn]
-        cross_school.lock_pupils(submission, upns)
-        seen = cross_school.sight(submission, upns)
-        # Lock the school's versions of this collection so two versions finishing at once
-        # cannot both become current.
+        seen = _sight(submission, upns)
+        # Lock the school's versions of this collection (in its stream: its own, or the NCA
+        # Portal's) so two versions finishing at once cannot both become current.
         versions = list(
             Submission.objects.select_for_update()
             .filter(school=submission.school, collection=submission.collection)
+            .filter(Q(channel=NCA) if _is_nca(submission) else ~Q(channel=NCA))
             .order_by("version")
         )
         status = _status(submission, outcome, seen)
@@ -142,6 +144,24 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         if made_current:
             cross_school.put_owed(owed)
     return status
+
+
+def _is_nca(submission: Submission) -> bool:
+    return submission.channel == NCA
+
+
+def _current(submission: Submission) -> Q:
+    """The current version of the submission's stream: the school's own, or the NCA Portal's."""
+    return Q(is_current_nca=True) if _is_nca(submission) else Q(is_current=True)
+
+
+def _sight(submission: Submission, upns: list[str]) -> cross_school.Sighting:
+    """The NCA Portal's results are the STA's record of where each pupil sat the tests: never
+    matched against schools' own files, never held (the LA imported them itself)."""
+    if _is_nca(submission):
+        return cross_school.Sighting([], {}, frozenset(), frozenset(), 0)
+    cross_school.lock_pupils(submission, upns)
+    return cross_school.sight(submission, upns)
 
 
 def _replace_rows(
@@ -160,10 +180,11 @@ def _replace_rows(
 def _checked(
     submission: Submission, outcome: Outcome, status: str, made_current: bool, now: dt.datetime
 ) -> None:
+    field = "is_current_nca" if _is_nca(submission) else "is_current"
     Submission.objects.filter(pk=submission.pk).update(
         status=status,
         checked_at=now,
-        is_current=made_current,
+        **{field: made_current},
         pupils=len(outcome.pupils),
         errors=sum(1 for f in outcome.findings if f.severity == "error"),
         queries=sum(1 for f in outcome.findings if f.severity == "query"),
@@ -177,7 +198,9 @@ def _status(
 ) -> Submission.Status:
     if outcome.refused:
         return Submission.Status.REFUSED
-    if not submission.hold_released and cross_school.too_many(submission, outcome.pupils, seen):
+    if _is_nca(submission) or submission.hold_released:
+        return Submission.Status.CHECKED
+    if cross_school.too_many(submission, outcome.pupils, seen):
         return Submission.Status.HELD  # the LA looks first (see cross_school)
     return Submission.Status.CHECKED
 
@@ -193,14 +216,15 @@ def _make_current(
     newest = max(checked, default=0)
     # Most files are a school's first, with no other version to demote or sign-off to void,
     # and are spared those two writes.
-    if any(v.is_current and v.version != newest for v in versions):
+    field = "is_current_nca" if _is_nca(submission) else "is_current"
+    if any(getattr(v, field) and v.version != newest for v in versions):
         Submission.objects.filter(
-            school=submission.school, collection=submission.collection, is_current=True
-        ).exclude(version=newest).update(is_current=False)
+            _current(submission), school=submission.school, collection=submission.collection
+        ).exclude(version=newest).update(**{field: False})
     made_current = status == Submission.Status.CHECKED and newest == submission.version
     if made_current:
         transaction.on_commit(lambda: _refresh_reports(submission))
-    if made_current and any(v.pk != submission.pk for v in versions):
+    if made_current and not _is_nca(submission) and any(v.pk != submission.pk for v in versions):
         # A new current version is not what the head signed: the sign-off must be redone.
         Confirmation.objects.filter(
             submission__school=submission.school,

@@ -142,7 +142,10 @@ def _versions(
     collection: Collection, ids: list[int]
 ) -> tuple[dict[int, Submission], dict[int, Submission]]:
     """Each school's newest version, and its current one, by school id."""
-    versions = Submission.objects.filter(collection=collection, school_id__in=ids)
+    # The school's own files: the NCA Portal's results are the LA's (keystage.web.submissions.nca).
+    versions = Submission.objects.filter(collection=collection, school_id__in=ids).exclude(
+        channel=Submission.Channel.NCA
+    )
     latest: dict[int, Submission] = {}
     current: dict[int, Submission] = {}
     for version in versions.select_related("uploaded_by").order_by("school_id", "version"):
@@ -213,8 +216,10 @@ def _step(here: Standing) -> State:
 
 
 def versions_of(school: School, collection: Collection) -> QuerySet[Submission]:
-    """Every version the school sent for the collection."""
-    found = Submission.objects.filter(school=school, collection=collection)
+    """Every version the school sent for the collection (not the NCA Portal's results)."""
+    found = Submission.objects.filter(school=school, collection=collection).exclude(
+        channel=Submission.Channel.NCA
+    )
     return found.select_related("uploaded_by")
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from keystage.web.submissions.views import channels, confirm, home, refused, school, template
+from keystage.web.submissions.views import channels, confirm, home, nca, refused, school, template
 
 urlpatterns: list[URLPattern] = [
     path("", home.home, name="home"),
@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("files/<int:submission_id>/download/", school.submission_file, name="download"),
     path("files/<int:submission_id>/answer/", school.answer, name="answer"),
     *channels.urls,
+    *nca.urls,
     *refused.urls,
     *template.urls,
 ]
