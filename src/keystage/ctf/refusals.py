@@ -14,8 +14,8 @@ REMAKE = "Make the CTF again in your MIS and upload the new file."
 ENCODINGS = "UTF-8, ISO-8859-1 (Latin-1), Windows-1252 or UTF-16 with a byte-order mark"
 ENCODED = (
     f"Keystage reads CTFs saved as {ENCODINGS}, in the encoding the file's first line names "
-    '(<?xml ... encoding="..."?>; none means UTF-8): export the CTF again from your MIS (do '
-    "not open and re-save it in another program) and upload that file."
+    "(UTF-8 if it names none): export the CTF again from your MIS (do not open and re-save it "
+    "in another program) and upload that file."
 )
 CTF_IS = (
     "A CTF is an XML file your MIS exports (for example 3302001_CTF_330LLLL_001.xml): "
