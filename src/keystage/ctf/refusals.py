@@ -13,9 +13,9 @@ REMAKE = "Make the CTF again in your MIS and upload the new file."
 # The encodings the reader takes (keystage.ctf.encodings), as a school office is told them.
 ENCODINGS = "UTF-8, ISO-8859-1 (Latin-1), Windows-1252 or UTF-16 with a byte-order mark"
 ENCODED = (
-    f"Keystage reads CTFs saved as {ENCODINGS}, in the encoding the file's first line names "
-    "(UTF-8 if it names none): export the CTF again from your MIS (do not open and re-save it "
-    "in another program) and upload that file."
+    f"Keystage reads CTFs saved as {ENCODINGS}, in the encoding named on the first line of "
+    "the file (UTF-8 if none is named): export the CTF again from your MIS (do not open and "
+    "re-save it in another program) and upload that file."
 )
 CTF_IS = (
     "A CTF is an XML file your MIS exports (for example 3302001_CTF_330LLLL_001.xml): "
