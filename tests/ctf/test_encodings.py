@@ -304,3 +304,21 @@ def test_read_ctf_streams_a_utf16_file_pupil_by_pupil() -> None:
     with read_ctf(io.BytesIO(written("utf-16-be"))) as reader:
         assert reader.header.data_descriptor == DESCRIPTOR
         assert [pupil.forename for pupil in reader] == ["Renée", "Seán", "Zoë"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec", "bom", "bad"),
+    [("windows-1252", "cp1252", b"", b"\x81"), ("UTF-16", "utf-16-le", b"\xff\xfe", b"\x00\xdc")],
+)
+def test_a_bad_byte_past_the_head_is_placed_from_the_lines_before_it(
+    declared: str, codec: str, bom: bytes, bad: bytes
+) -> None:
+    """Far into the file (chunks after the first 64 KB), the place still counts every line."""
+    text = ctf_text(declared, NAMES * 300)  # about 180 KB as UTF-8
+    last = text.rindex("ñoz")  # the ñ is replaced by a byte that is no character
+    data = bom + text[:last].encode(codec) + bad + text[last + 1 :].encode(codec)
+    assert len(data) > 2 * 64 * 1024
+    error = refused(data)
+    line = text.count("\n", 0, last) + 1
+    assert (error.line, error.column) == (line, last - text.rfind("\n", 0, last))
+    assert f"at line {line}, column " in error.message
