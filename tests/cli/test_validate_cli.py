@@ -185,3 +185,24 @@ def test_synth_command_writes_an_la(tmp_path, capsys):
     assert status == 0
     assert len(list((tmp_path / "KS1").glob("330*_CTF_330LLLL_001.xml"))) == 2
     assert (tmp_path / "schools.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("declared", "codec", "bom"),
+    [("windows-1252", "cp1252", b""), ("UTF-16", "utf-16-le", b"\xff\xfe")],
+)
+def test_a_file_in_another_encoding_gives_what_its_utf8_twin_gives(
+    defective_la, tmp_path, capsys, declared, codec, bom
+):
+    """Schools' MIS may write Windows-1252 or UTF-16: validate reads them as they declare."""
+    text = ks1_files(defective_la)[0].read_text(encoding="utf-8")
+    text = text.replace("<Forename>", "<Forename>Ren\u00e9e O\u2019Brien\u2013", 2)
+    twin = tmp_path / "utf8.xml"
+    twin.write_text(text, encoding="utf-8")
+    other = tmp_path / f"{codec}.xml"
+    other.write_bytes(bom + text.replace('"UTF-8"', f'"{declared}"', 1).encode(codec))
+    _, expected = run_json(capsys, str(twin))
+    status, out = run_json(capsys, str(other))
+    (entry,), (wanted,) = out["files"], expected["files"]
+    assert status == 1 and entry["pupils"] == wanted["pupils"] > 0
+    assert entry["findings"] == wanted["findings"] and wanted["findings"]

@@ -116,18 +116,18 @@ def attributes(count: int) -> bytes:
     return HEADER + b"<Pupil " + names + b"/>" + FOOTER
 
 
-def utf16_with_bom() -> bytes:
-    return small_ctf(1).replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
+def utf16(content: bytes) -> bytes:
+    """The same file saved as UTF-16 with a byte-order mark, as some MIS write it."""
+    return content.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
+
+
+def cp1252(content: bytes) -> bytes:
+    return content.replace(b'encoding="UTF-8"', b'encoding="windows-1252"')
 
 
 def utf16_no_bom_no_declaration() -> bytes:
     body = small_ctf(1).split(b"?>", 1)[1]
     return body.decode().encode("utf-16-le")
-
-
-def latin1() -> bytes:
-    ctf = small_ctf(1).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
-    return ctf.replace(b"Smith", "Zoë".encode("latin-1"))
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,24 @@ CASES: dict[str, Case] = {
     "declaration-only": Case(b'<?xml version="1.0" encoding="UTF-8"?>\n', "FILE-NOT-XML"),
     "whitespace-only": Case(b" \n\t\r\n   \n", "FILE-NOT-XML", ("blank",)),
     "long-whitespace": Case(b" " * (100 * 1024), "FILE-NOT-XML"),
-    "utf16-bom": Case(utf16_with_bom, "FILE-NOT-XML", ("utf-16", "utf-8")),
     "utf16-no-bom": Case(utf16_no_bom_no_declaration, "FILE-NOT-XML", ("utf-16", "utf-8")),
-    "latin1-declared": Case(latin1, "FILE-NOT-XML", ("utf-8", "iso-8859-1")),
+    "shift-jis-declared": Case(
+        small_ctf(1).replace(b"UTF-8", b"Shift_JIS"), "FILE-NOT-XML", ("windows-1252",)
+    ),
+    # the hardening in the other encodings a school's MIS may write
+    "utf16-billion-laughs": Case(lambda: utf16(LAUGHS), "FILE-HOSTILE", ("doctype",)),
+    "utf16-external-entity": Case(lambda: utf16(XXE_FILE), "FILE-HOSTILE", ("doctype",)),
+    "utf16-late-doctype": Case(lambda: utf16(LATE_DOCTYPE), "FILE-HOSTILE", ("doctype",)),
+    "cp1252-external-entity": Case(cp1252(XXE_FILE), "FILE-HOSTILE", ("doctype",)),
+    "utf16-deep-100000": Case(
+        lambda: utf16(b"<CTfile>" + b"<a>" * 100_000), "FILE-HOSTILE", ("deep",)
+    ),
+    "utf16-huge-text": Case(
+        lambda: utf16(small_ctf(1).replace(b"Smith", b"S" * (3 * MB))), "FILE-HOSTILE", ("2 mb",)
+    ),
+    "cp1252-many-records": Case(
+        lambda: cp1252(HEADER + b"<Pupil/>" * 200_001 + FOOTER), "FILE-HOSTILE", ("200,000",)
+    ),
     "latin1-undeclared": Case(
         small_ctf(1).replace(b"Smith", "Zoë".encode("latin-1")), "FILE-NOT-XML", ("utf-8",)
     ),
@@ -254,9 +269,13 @@ def test_over_the_default_cap(tmp_path: Path) -> None:
     assert outcome["message"].startswith("The file is 51 MB; the largest Keystage accepts is 50 MB")
 
 
-def test_a_valid_file_reads_in_flat_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("saved_as", [bytes, cp1252, utf16])
+def test_a_valid_file_reads_in_flat_memory(
+    saved_as: Callable[[bytes], bytes], tmp_path: Path
+) -> None:
     path = tmp_path / "valid.xml"
-    path.write_bytes(small_ctf(20_000))  # about 13 MB; held whole it would be far bigger
+    # about 13 MB (26 MB in UTF-16); held whole, or transcoded whole, it would be far bigger
+    path.write_bytes(saved_as(small_ctf(20_000)))
     outcome = probe(path)
     assert outcome["code"] is None, outcome
     assert outcome["pupils"] == 20_000

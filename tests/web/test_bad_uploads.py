@@ -70,7 +70,7 @@ def test_over_the_cap_is_refused(head_a: Client, ks1: Collection, accepted: Subm
         (EXTERNAL_ENTITY, "FILE-HOSTILE"),
         (b"<?xml version='1.0'?><CTfile><Header>", "FILE-NOT-XML"),
         (b"<?xml version='1.0'?><ATfile><Header/></ATfile>", "FILE-NOT-CTF"),
-        (b"\xff\xfe<\x00C\x00", "FILE-NOT-XML"),
+        ("<CTfile><Header/></CTfile>".encode("utf-16-le"), "FILE-NOT-XML"),  # UTF-16, no BOM
     ],
 )
 def test_hostile_or_malformed_files_are_refused_at_upload_and_kept_apart(

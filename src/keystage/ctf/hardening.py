@@ -1,24 +1,24 @@
 """What stands between a file from outside and lxml.
 
 Before lxml sees a byte, the head of the file is sniffed: empty files, PDFs, spreadsheets,
-other encodings than UTF-8 and any DOCTYPE (which is where entity bombs and external entities
-live) are refused. lxml then reads through a stream that counts every byte against the size
-cap, and runs with entities unresolved, no network and no DTD.
+encodings Keystage does not read (keystage.ctf.encodings) and any DOCTYPE (which is where entity
+bombs and external entities live) are refused. lxml then reads UTF-8, transcoded as it streams
+when the file is in another encoding, through a stream that counts every byte of the file
+against the size cap, and runs with entities unresolved, no network and no DTD. The DOCTYPE and
+prolog checks run on the decoded text, so the file's encoding cannot hide a DOCTYPE.
 """
 
 from __future__ import annotations
 
-import re
 from typing import IO, Any
 
 from lxml import etree
 
+from keystage.ctf.encodings import Transcoder, encoding_of
 from keystage.ctf.errors import CTFError
 from keystage.ctf.limits import CHUNK, HEAD_BYTES, MAX_HELD_BYTES
-from keystage.ctf.refusals import CTF_IS, REMAKE, UTF8, doctype, too_big, too_large_record
+from keystage.ctf.refusals import CTF_IS, REMAKE, doctype, too_big, too_large_record
 
-_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
-_UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 _NOT_CTF_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "This is a PDF document, not a CTF."),
     (
@@ -36,37 +36,64 @@ _NOT_CTF_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 class CappedStream:
-    """The file as lxml reads it: the sniffed head first, then the rest, counting every byte.
+    """The file as lxml reads it, in UTF-8: the sniffed head first, then the rest, counting
+    every byte of the file (before any transcoding) against the cap.
 
     Counting here (not only os.stat) also caps streams and files that grow while being read.
+    `text` turns a file in another encoding into UTF-8; None for a UTF-8 file, passed as it is.
     """
 
-    def __init__(self, raw: IO[bytes], head: bytes, max_bytes: int) -> None:
+    def __init__(
+        self, raw: IO[bytes], head: bytes, max_bytes: int, text: Transcoder | None = None
+    ) -> None:
         self._raw = raw
-        self._head = head
+        self._text = text
+        self.head = text.head(head) if text else head  # what the prolog checks read
+        self._pending = self.head
         self._max_bytes = max_bytes
         self.count = len(head)
-        self.lines = head.count(b"\n") + 1  # so far: tells a cut-off file from a broken one
+        # lines of the text passed on so far: tells a cut-off file from a broken one
+        self.lines = self.head.count(b"\n") + 1
         self.eof = False
         self.released_at = 0  # the count when the reader last released a record
 
     def read(self, size: int = CHUNK) -> bytes:
-        if self._head:
-            data, self._head = self._head, b""
+        if self._pending:
+            data, self._pending = self._pending, b""
             return data
-        data = self._raw.read(size)
+        while not self.eof:  # b"" tells lxml the file ended: never return it before then
+            data = self._utf8(self._raw.read(size))
+            if data:
+                self.lines += data.count(b"\n")
+                return data
+        return b""
+
+    def _utf8(self, data: bytes) -> bytes:
+        """The next chunk of the file, counted, as UTF-8 (b"" while a character is unfinished)."""
         if not data:
             self.eof = True
-            return b""
+            return self._text.finish() if self._text else b""
         self.count += len(data)
-        self.lines += data.count(b"\n")
         if self.count > self._max_bytes:
             raise too_big(self.count, self._max_bytes, exact=False)
         # Checked here, per chunk, since lxml reads on while a start tag or text is unfinished
         # and yields no event to check it at.
         if self.count - self.released_at > MAX_HELD_BYTES + CHUNK:
             raise too_large_record()
-        return data
+        return self._text.feed(data) if self._text else data
+
+
+def open_stream(raw: IO[bytes], max_bytes: int) -> CappedStream:
+    """The file's head read and sniffed, and the stream lxml is to read it through."""
+    head = read_head(raw, max_bytes)
+    whole = len(head) < HEAD_BYTES
+    if not head:
+        raise CTFError("FILE-NOT-XML", f"The file is empty (0 bytes). {REMAKE}")
+    _sniff_magic(head)
+    encoding = encoding_of(head)
+    stream = CappedStream(raw, head, max_bytes, Transcoder(encoding) if encoding.codec else None)
+    sniff(stream.head, whole=whole)
+    return stream
 
 
 def read_head(raw: IO[bytes], max_bytes: int) -> bytes:
@@ -97,7 +124,7 @@ def iterparse(stream: CappedStream) -> Any:
         remove_comments=True,
         remove_pis=True,
         remove_blank_text=True,
-        encoding="utf-8",  # the sniff refused other declarations: never let one switch it
+        encoding="utf-8",  # the stream is UTF-8: never let a declaration switch it
         chunk_size=CHUNK,
     )
 
@@ -106,11 +133,8 @@ def iterparse(stream: CappedStream) -> Any:
 
 
 def sniff(head: bytes, *, whole: bool) -> None:
-    """Refuses what is plainly not a UTF-8 XML CTF, and any DOCTYPE, before lxml runs."""
-    if not head:
-        raise CTFError("FILE-NOT-XML", f"The file is empty (0 bytes). {REMAKE}")
-    _sniff_magic(head)
-    _sniff_encoding(head)
+    """Refuses, from the head of the text in UTF-8, what is plainly not an XML CTF and any
+    DOCTYPE, before lxml runs."""
     body = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if not body:
         if whole:
@@ -144,32 +168,6 @@ def _zip_kind(head: bytes) -> str:
     if b"[Content_Types].xml" in head:
         return "This is a Microsoft Office document (probably an Excel spreadsheet)"
     return "This is a zip file"
-
-
-def _sniff_encoding(head: bytes) -> None:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CTFError("FILE-NOT-XML", f"The file is saved as UTF-16, not UTF-8. {UTF8}")
-    start = head[:1024]
-    if b"\x00" in start:
-        if _looks_utf16(start):
-            said = "The file is saved as UTF-16, not UTF-8."
-        else:
-            said = "The file is not a text file: it holds binary data."
-        raise CTFError("FILE-NOT-XML", f"{said} {UTF8}")
-    found = _DECL_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
-    if found:
-        name = found.group(1).decode("ascii", "replace").strip()
-        if name.lower() not in _UTF8_NAMES:
-            shown = re.sub(r"[^A-Za-z0-9._-]", "?", name)[:40]
-            raise CTFError(
-                "FILE-NOT-XML", f"The file says it is in the {shown} encoding. {UTF8}", line=1
-            )
-
-
-def _looks_utf16(start: bytes) -> bool:
-    """UTF-16 text without a BOM: XML is mostly ASCII, so every other byte is a zero."""
-    even, odd = start[0::2], start[1::2]
-    return max(even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1)) > 0.7
 
 
 def _sniff_prolog(body: bytes, *, whole: bool) -> None:

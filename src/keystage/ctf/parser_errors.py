@@ -8,7 +8,7 @@ from lxml import etree
 
 from keystage.ctf.errors import CTFError
 from keystage.ctf.hardening import CappedStream
-from keystage.ctf.refusals import REMAKE, UTF8
+from keystage.ctf.refusals import REMAKE, not_utf8
 
 # libxml2 error numbers (xmlerror.h) that get their own words
 _ERR_DOCUMENT_END = 5  # more after the root element
@@ -76,11 +76,7 @@ def syntax_error(
             **place,
         )
     if fault.code == _ERR_INVALID_ENCODING:
-        return CTFError(
-            "FILE-NOT-XML",
-            f"The file has characters that are not UTF-8 at {fault.where}. {UTF8}",
-            **place,
-        )
+        return not_utf8(fault.where, fault.line, fault.column)
     return CTFError("FILE-NOT-XML", _not_xml(fault, stream, seen_root), **place)
 
 

@@ -6,16 +6,18 @@
             ...
 
 Files come from outside, so the reader trusts nothing: before lxml sees a byte it refuses
-empty files, PDFs, spreadsheets, other encodings than UTF-8 and any DOCTYPE (which is where
-entity bombs and external entities live); lxml runs with entities unresolved, no network and
-no DTD; the reader caps the file's size, the nesting depth, how much one record may hold
-and how many records there are. Every failure is a CTFError with a message for a school
-office, raised where it is met: a truncated file may yield some pupils before the error (the
-caller refuses the whole file).
+empty files, PDFs, spreadsheets, encodings it does not read and any DOCTYPE (which is where
+entity bombs and external entities live); a file in ISO-8859-1, Windows-1252 or UTF-16 is
+read as it declares, turned into UTF-8 as it streams; lxml runs with entities unresolved, no
+network and no DTD; the reader caps the file's size, the nesting depth, how much one record
+may hold and how many records there are. Every failure is a CTFError with a message for a
+school office, raised where it is met: a truncated file may yield some pupils before the
+error (the caller refuses the whole file).
 
 This module puts the parts together: `hardening` (the sniff, the capped stream, lxml's
-settings), `walk` (one pass of lxml events), `records` (model records from finished
-elements), `limits` (the numbers), `refusals` and `parser_errors` (the words).
+settings), `encodings` (which encoding, and the transcoding), `walk` (one pass of lxml
+events), `records` (model records from finished elements), `limits` (the numbers),
+`refusals` and `parser_errors` (the words).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import IO, Any, Self
 from lxml import etree
 
 from keystage.ctf.errors import CTFError
-from keystage.ctf.hardening import CappedStream, iterparse, read_head, sniff
-from keystage.ctf.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, HEAD_BYTES
+from keystage.ctf.hardening import iterparse, open_stream
+from keystage.ctf.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
 from keystage.ctf.model import Header, Pupil
 from keystage.ctf.parser_errors import syntax_error
 from keystage.ctf.refusals import REMAKE, too_big, unreadable
@@ -66,15 +68,13 @@ class CTFReader:
         try:
             if size is not None and size > max_bytes:
                 raise too_big(size, max_bytes, exact=True)
-            head = read_head(raw, max_bytes)
-            sniff(head, whole=len(head) < HEAD_BYTES)
+            self._stream = open_stream(raw, max_bytes)
         except OSError as problem:
             self.close()
             raise unreadable(problem) from None
         except CTFError:
             self.close()
             raise
-        self._stream = CappedStream(raw, head, max_bytes)
         self._walk = Walk(self._stream, max_depth)
         self._items = self._parse()
 

@@ -10,9 +10,12 @@ from keystage.ctf.errors import CTFError
 from keystage.ctf.limits import MAX_HELD_BYTES, MAX_HELD_ELEMENTS, MAX_RECORDS
 
 REMAKE = "Make the CTF again in your MIS and upload the new file."
-UTF8 = (
-    "Keystage reads CTFs saved as UTF-8 only: export the CTF again from your MIS (do not "
-    "open and re-save it in another program) and upload that file."
+# The encodings the reader takes (keystage.ctf.encodings), as a school office is told them.
+ENCODINGS = "UTF-8, ISO-8859-1 (Latin-1), Windows-1252 or UTF-16 with a byte-order mark"
+ENCODED = (
+    f"Keystage reads CTFs saved as {ENCODINGS}, in the encoding named on the first line of "
+    "the file (UTF-8 if none is named): export the CTF again from your MIS (do not open and "
+    "re-save it in another program) and upload that file."
 )
 CTF_IS = (
     "A CTF is an XML file your MIS exports (for example 3302001_CTF_330LLLL_001.xml): "
@@ -113,3 +116,73 @@ def too_many(line: int | None) -> CTFError:
 def unreadable(problem: OSError) -> CTFError:
     reason = problem.strerror or "it could not be read"
     return CTFError("FILE-NOT-XML", f"Keystage could not read the file ({reason}). {REMAKE}")
+
+
+# --- encodings (keystage.ctf.encodings) ---------------------------------------------------
+
+
+def _shown(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "?", name)[:40]
+
+
+def unsupported_encoding(name: str, *, saved: bool = False) -> CTFError:
+    """`saved`: told from the file's first bytes, not from what its declaration names."""
+    said = f"is saved in {name}" if saved else f"says it is in the {_shown(name)} encoding"
+    return CTFError(
+        "FILE-NOT-XML", f"The file {said}, which Keystage does not read. {ENCODED}", line=1
+    )
+
+
+def bom_disagrees(saved_as: str | None, declared: str) -> CTFError:
+    """The byte-order mark shows one encoding, the declaration names another."""
+    if saved_as is None:  # a UTF-16 declaration on bytes that are not UTF-16
+        said = (
+            f"The file says it is in the {_shown(declared)} encoding, but it is not saved as "
+            "UTF-16 (it has no byte-order mark)."
+        )
+    else:
+        said = (
+            f"The file is saved as {saved_as} (it starts with a byte-order mark), but its "
+            f"first line says it is in the {_shown(declared)} encoding."
+        )
+    return CTFError("FILE-NOT-XML", f"{said} {ENCODED}", line=1)
+
+
+def utf16_without_bom() -> CTFError:
+    return CTFError(
+        "FILE-NOT-XML",
+        "The file is saved as UTF-16 without a byte-order mark, so Keystage cannot tell how "
+        f"to read it. {ENCODED}",
+    )
+
+
+def binary() -> CTFError:
+    return CTFError("FILE-NOT-XML", f"The file is not a text file: it holds binary data. {ENCODED}")
+
+
+def misencoded(encoding: str, byte: int, *, line: int, column: int) -> CTFError:
+    """A byte that is not text in the encoding the file says it is in."""
+    said = f"a byte (0x{byte:02X}) that is not a character in {encoding}"
+    if encoding == "ISO-8859-1" and 0x80 <= byte <= 0x9F:
+        said = (
+            f"a byte (0x{byte:02X}) that ISO-8859-1 does not use for text (the file may "
+            "really be in Windows-1252)"
+        )
+    return CTFError(
+        "FILE-NOT-XML",
+        f"The file says it is in {encoding}, but at line {line}, column {column} it has "
+        f"{said}. {ENCODED}",
+        line=line,
+        column=column,
+    )
+
+
+def not_utf8(where: str, line: int | None, column: int | None) -> CTFError:
+    """lxml met bytes that are not UTF-8 in a file that names no other encoding."""
+    return CTFError(
+        "FILE-NOT-XML",
+        f"The file has characters that are not UTF-8 at {where}, though it does not say it "
+        f"is in another encoding. {ENCODED}",
+        line=line,
+        column=column,
+    )

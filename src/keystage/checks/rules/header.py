@@ -21,7 +21,10 @@ declare(
     code="FILE-NOT-XML",
     severity=ERROR,
     scope="reader",
-    summary="Not well-formed XML (with the line and column), empty, or not UTF-8.",
+    summary=(
+        "Not well-formed XML (with the line and column), empty, or not in the encoding it "
+        "declares (UTF-8, ISO-8859-1, Windows-1252, or UTF-16 with a byte-order mark)."
+    ),
 )
 declare(
     code="FILE-HOSTILE",
