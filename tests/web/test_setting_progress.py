@@ -71,6 +71,8 @@ def test_a_schools_only_collection_has_no_settings_section(
     expected.propose(ks1)
     page = la_client.get(f"/la/collections/{ks1.pk}/").content.decode()
     assert 'id="settings-table"' not in page and "Little Acorns" not in page
+    results = la_client.get(f"/la/collections/{ks1.pk}/results/").content.decode()
+    assert "PVI setting" not in results and "Little Acorns" not in results
 
 
 def test_a_settings_report_is_the_school_report_titled_for_a_setting(

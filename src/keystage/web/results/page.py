@@ -38,7 +38,10 @@ def results_context(collection: Collection, sort: str | None) -> dict[str, Any]:
     headline = HEADLINES[collection.kind]
     every = school_rows(cohort_of(collection), School.objects.all(), suppressed=True)
     rows = [r for r in every if not r.school.is_setting]  # PVI settings are shown apart
-    setting_rows = [r for r in every if r.school.is_setting]
+    # Settings send the EYFSP only: elsewhere one is listed only if it somehow has pupils.
+    setting_rows = [
+        r for r in every if r.school.is_setting and (r.pupils or collection.kind == "EYFSP")
+    ]
     la_now, provisional = la_pupils(collection)
     ours = compared(suppress(figures(collection, la_now)), national_figures(collection))
     overall = [c for c in ours if c.group == "all" and c.measure != "eyfsp_not_assessed"]
