@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.template.loader import render_to_string
 from django.test import Client
+from lxml import html as lxml_html
 from portal_builders import make_head
 from portal_support import ctf_bytes, run_tasks, signed_in, upload
 from reminders_support import D, at
@@ -98,3 +99,24 @@ def test_reminders_go_to_settings_that_have_not_sent(db: None, schools: list[Sch
     assert setting in reminded and set(schools) <= reminded
     to_setting = [m for m in mail.outbox if "jo@littleacorns.example" in m.to]
     assert len(to_setting) == 1 and "Dear Little Acorns Nursery" in to_setting[0].body
+
+
+def test_the_overview_counts_settings_apart_from_schools(
+    settings_sent: list[School], la_client: Client, eyfsp: Collection, ks1: Collection
+):
+    """The LA's first page: the EYFSP's steps in a column for schools and one for settings;
+    a collection no setting is expected for has no settings column."""
+    page = lxml_html.fromstring(la_client.get("/la/").content)
+    eyfsp_table, ks1_table = (
+        page.xpath(f"//h2[a[@href='/la/collections/{c.pk}/']]/following::table[1]")[0]
+        for c in (eyfsp, ks1)
+    )
+    heads = [th.text_content().strip() for th in eyfsp_table.xpath(".//thead//th")]
+    assert heads == ["State", "Schools", "PVI settings"]
+    cells = [
+        [td.text_content().strip() for td in tr.xpath("td")]
+        for tr in eyfsp_table.xpath(".//tbody/tr")
+    ]
+    assert sum(int(row[1]) for row in cells) == 2  # both settings, neither among the schools
+    assert sum(int(row[0]) for row in cells) == len(expected.expected_school_ids(eyfsp)) - 2
+    assert "PVI settings" not in ks1_table.text_content()

@@ -1,5 +1,6 @@
 """The LA's first page: each collection and how many of the schools it expects are at each
-step, and how many not expected sent a file anyway (listed on the collection's page)."""
+step (and, apart, how many of the PVI settings it expects), and how many not expected sent a
+file anyway (listed on the collection's page)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from keystage.web.submissions.state import State, collections_for_home, standing
 @la_user_required
 def overview(request: HttpRequest) -> HttpResponse:
     schools = list(School.objects.all())
+    is_setting = {s.pk for s in schools if s.is_setting}
     rows = []
     for window in collections_for_home(today()):
         wanted = expected_school_ids(window)
         standings = standings_for(window, schools, today())
-        counts = Counter(s.state for pk, s in standings.items() if pk in wanted)
+        counts = Counter((s.state, pk in is_setting) for pk, s in standings.items() if pk in wanted)
         apart = sum(1 for pk, s in standings.items() if pk not in wanted and s.latest is not None)
-        rows.append((window, [(state, counts.get(state, 0)) for state in State], apart))
-    settings = sum(1 for s in schools if s.is_setting)
+        steps = [(state, counts[state, False], counts[state, True]) for state in State]
+        rows.append((window, steps, apart, bool(wanted & is_setting)))
+    settings = len(is_setting)
     return render(
         request,
         "portal/la_overview.html",
