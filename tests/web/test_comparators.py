@@ -231,6 +231,7 @@ def test_the_comparison_figures_page_marks_the_one_used(la_client: Client) -> No
     ncer = next(r for r in rows if "NCER emerging" in r)
     assert ">Used</strong>" in dfe and "Used" not in ncer
     assert "68.1" in dfe and "67.9" in ncer
+    assert "Good level of development" in dfe and "All pupils" in dfe  # words, not names
     only_ncer = la_client.get("/la/comparisons/?publisher=ncer").content.decode()
     assert "NCER emerging" in only_ncer and "DfE provisional" not in only_ncer
 
