@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from keystage.codesets import Codeset
+from keystage.codesets import Codeset, funded
 
 Status = Literal["confirmed", "inferred"]
 CONFIRMED: Status = "confirmed"
@@ -194,7 +194,7 @@ PHON = CollectSpec(
 SPECS: Mapping[str, CollectSpec] = MappingProxyType({"EYFSP": EYFSP, "PHON": PHON})
 
 FUNDED_WINDOW = Setting(
-    ((4, 1), (8, 31), 4),
+    (funded.FIRST_MONTH_DAY, funded.LAST_MONTH_DAY, funded.YEARS_BEFORE_START),
     INFERRED,
     "PVI children born 1 April to 31 August, four years before the academic year starts "
     "(2024 return guide: 1 Apr - 31 Aug 2019 for 2023-24); that it moves with the cohort, so "
@@ -210,10 +210,9 @@ def spec_for(kind: str) -> CollectSpec:
 
 
 def funded_window(codeset: Codeset) -> tuple[dt.date, dt.date]:
-    """The birth dates of the PVI children the EYFSP return takes, for the code table's year."""
-    (first_month, first_day), (last_month, last_day), years_back = FUNDED_WINDOW.value
-    year = codeset.start_year - years_back
-    return dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
+    """The birth dates of the PVI children the EYFSP return takes, for the code table's year:
+    the one window the upload's checks use too (keystage.codesets.funded)."""
+    return funded.funded_window(codeset.start_year)
 
 
 def settings_of(spec: CollectSpec) -> dict[str, Setting[object]]:
