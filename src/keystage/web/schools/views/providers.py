@@ -5,36 +5,24 @@ change, and applying it, as the schools page does for the register. The data tea
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.accounts.heads import schools_without_account
 from keystage.web.common.clock import today
-from keystage.web.models import RegisterLoad, School, User
+from keystage.web.models import RegisterLoad, School
 from keystage.web.models.schools import SETTING
 from keystage.web.schools.forms import SettingsListForm
 from keystage.web.schools.register import RegisterError, apply_load, keep_load, plan_load
-
-
-def _pending(user: User) -> RegisterLoad | None:
-    return RegisterLoad.objects.filter(
-        uploaded_by=user, applied_at__isnull=True, kind=SETTING
-    ).first()
-
-
-def _admin(request: HttpRequest) -> User:
-    user = signed_in(request)
-    if not user.is_la_admin:
-        raise Http404("Loading the provider list is for LA administrators.")
-    return user
+from keystage.web.schools.views.loads import admin_loading, pending
 
 
 @la_user_required
 @require_safe
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, SettingsListForm(), _pending(signed_in(request)))
+    return _page(request, SettingsListForm(), pending(signed_in(request), SETTING))
 
 
 def _page(
@@ -61,7 +49,7 @@ def _page(
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     """Keeps the list and shows what it would change; nothing changes yet."""
-    user = _admin(request)
+    user = admin_loading(request, "the provider list")
     form = SettingsListForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, form, None, status=400)
@@ -73,7 +61,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @la_user_required
 @require_POST
 def apply_plan(request: HttpRequest) -> HttpResponse:
-    load = _pending(_admin(request))
+    load = pending(admin_loading(request, "the provider list"), SETTING)
     if load is None:
         return redirect("portal:la_settings")
     try:
@@ -89,7 +77,7 @@ def apply_plan(request: HttpRequest) -> HttpResponse:
 @la_user_required
 @require_POST
 def discard(request: HttpRequest) -> HttpResponse:
-    load = _pending(_admin(request))
+    load = pending(admin_loading(request, "the provider list"), SETTING)
     if load is not None:
         load.delete()
         messages.success(request, "The list was discarded. Nothing changed.")

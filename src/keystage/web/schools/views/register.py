@@ -5,14 +5,14 @@ applying it. The data team may read the page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.accounts.heads import schools_without_account
 from keystage.web.common.clock import today
-from keystage.web.models import RegisterLoad, School, User
+from keystage.web.models import RegisterLoad, School
 from keystage.web.models.schools import SCHOOL
 from keystage.web.schools.forms import RegisterFilesForm
 from keystage.web.schools.register import (
@@ -22,28 +22,15 @@ from keystage.web.schools.register import (
     plan_load,
     plan_texts,
 )
+from keystage.web.schools.views.loads import admin_loading, pending
 
 FILES = ("extract", "links", "emails")
-
-
-def _pending(user: User) -> RegisterLoad | None:
-    """The files this person uploaded and has not yet applied or discarded."""
-    return RegisterLoad.objects.filter(
-        uploaded_by=user, applied_at__isnull=True, kind=SCHOOL
-    ).first()
-
-
-def _admin(request: HttpRequest) -> User:
-    user = signed_in(request)
-    if not user.is_la_admin:
-        raise Http404("Loading the register is for LA administrators.")
-    return user
 
 
 @la_user_required
 @require_safe
 def schools(request: HttpRequest) -> HttpResponse:
-    return _page(request, RegisterFilesForm(), _pending(signed_in(request)))
+    return _page(request, RegisterFilesForm(), pending(signed_in(request), SCHOOL))
 
 
 def _page(
@@ -71,7 +58,7 @@ def _page(
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     """Keeps the files and shows what they would change; nothing changes yet."""
-    user = _admin(request)
+    user = admin_loading(request, "the register")
     form = RegisterFilesForm(request.POST, request.FILES)
     if form.is_valid():
         texts = {n: form.cleaned_data[n] or "" for n in FILES}
@@ -90,7 +77,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def apply_plan(request: HttpRequest) -> HttpResponse:
     """Applies the plan shown, if it is still the plan these files make."""
-    load = _pending(_admin(request))
+    load = pending(admin_loading(request, "the register"), SCHOOL)
     if load is None:
         return redirect("portal:la_schools")
     try:
@@ -106,7 +93,7 @@ def apply_plan(request: HttpRequest) -> HttpResponse:
 @la_user_required
 @require_POST
 def discard(request: HttpRequest) -> HttpResponse:
-    load = _pending(_admin(request))
+    load = pending(admin_loading(request, "the register"), SCHOOL)
     if load is not None:
         load.delete()
         messages.success(request, "The files were discarded. Nothing changed.")
