@@ -111,6 +111,18 @@ def test_each_list_leaves_the_other_kinds_providers_alone(la_folder: Path):
     assert not again.missing and not again.changes  # nor the schools from the list
 
 
+def test_a_urn_held_by_the_other_kind_is_refused_not_turned_into_it():
+    """A provider list naming a school's URN would make the school a setting (its LAESTAB
+    blanked, its versions a setting’s): refused, naming both."""
+    school = make_school(name="Oak Lane Primary", laestab="3302001", urn="512345")
+    with pytest.raises(RegisterError) as refused:
+        plan_settings(PROVIDER_LIST, la="330")
+    assert "URN 512345 is Little Acorns Nursery in this file" in str(refused.value)
+    assert "Oak Lane Primary (3302001)" in str(refused.value)
+    school.refresh_from_db()
+    assert (school.kind, school.laestab) == ("school", "3302001")
+
+
 def test_the_loadsettings_command_shows_then_applies(tmp_path: Path):
     path = tmp_path / "providers.csv"
     path.write_text(PROVIDER_LIST)

@@ -161,6 +161,7 @@ def make_plan(
     links = list(links)
     before = _predecessors(links)
     incoming = {e.urn: e for e in extract.establishments} if extract else {}
+    _check_other_kind(incoming, kind)
     for found in incoming.values():
         if found.urn in held:
             _compare(plan, held[found.urn], found, today)
@@ -282,6 +283,19 @@ def _addresses(
         if differences:
             plan.addresses.append(given)
             plan.changes.append(Change(Kind.ADDRESSES, given.urn, laestab, name, differences))
+
+
+def _check_other_kind(incoming: dict[str, Establishment], kind: str) -> None:
+    """A URN the portal holds for a school may not arrive as a setting's, nor the reverse:
+    applying it would turn one into the other, taking its versions and account along."""
+    for school in School.objects.filter(urn__in=incoming).exclude(kind=kind).order_by("urn"):
+        found = incoming[school.urn]
+        held_as = "an early years setting" if school.is_setting else "a school"
+        raise RegisterError(
+            f"URN {school.urn} is {found.name} in this file, but the portal holds it as "
+            f"{held_as}, {school.reference}. Check the URN in the file: a school's URN and a "
+            "setting's early years URN are never the same."
+        )
 
 
 def _check_laestabs(plan: Plan, held: dict[str, School]) -> None:
