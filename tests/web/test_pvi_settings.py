@@ -113,7 +113,7 @@ def test_each_list_leaves_the_other_kinds_providers_alone(la_folder: Path):
 
 def test_a_urn_held_by_the_other_kind_is_refused_not_turned_into_it():
     """A provider list naming a school's URN would make the school a setting (its LAESTAB
-    blanked, its versions a setting’s): refused, naming both."""
+    blanked, its versions a setting's): refused, naming both."""
     school = make_school(name="Oak Lane Primary", laestab="3302001", urn="512345")
     with pytest.raises(RegisterError) as refused:
         plan_settings(PROVIDER_LIST, la="330")
