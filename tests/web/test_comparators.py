@@ -129,10 +129,27 @@ def test_the_ks2_la_file_takes_its_status_from_its_version_column() -> None:
     assert ComparisonFigure.objects.get(measure="ks2_rwm_high", area="Birmingham").value == 7.0
     assert ComparisonFigure.objects.get(measure="ks2_reading_exs_plus", group="sex=F").value == 78
     assert summary.skipped == {"of a breakdown this service does not report": 1}
-    # What the person importing says wins over the file's version column.
+    # A row's own version column is what the DfE published: a status said at import is for
+    # rows that do not say, so it never files a revised figure as provisional.
     import_figures(KS2_LA_FILE, source="DfE, as provisional", status="provisional")
-    assert ComparisonFigure.objects.filter(measure="ks2_rwm_exs_plus", area="England",
-                                           group="all").count() == 2  # fmt: skip
+    held = ComparisonFigure.objects.filter(measure="ks2_rwm_exs_plus", area="England", group="all")
+    assert list(held.values_list("status", flat=True)) == ["revised"]
+
+
+def test_one_file_with_a_years_provisional_and_revised_rows_keeps_both(tmp_path: Path) -> None:
+    """The DfE's files carry one row a version: each row's stage is its own, none skipped."""
+    lines = KS2_LA_FILE.read_text().splitlines()
+    header, england = lines[0], next(line for line in lines[1:] if ",National," in line)
+    columns = header.split(",")
+    cells = england.split(",")
+    provisional = dict(zip(columns, cells, strict=True)) | {"version": "Provisional"}
+    provisional["pt_rwm_met_expected_standard"] = "61"
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("\n".join([header, england, ",".join(provisional[c] for c in columns)]))
+    summary = import_figures(mixed, source="DfE, KS2 2024/25", status="revised")
+    held = ComparisonFigure.objects.filter(measure="ks2_rwm_exs_plus", area="England", group="all")
+    assert sorted(held.values_list("status", "value")) == [("provisional", 61.0), ("revised", 62.0)]
+    assert not summary.skipped
 
 
 def test_the_command_asks_for_publisher_and_status(capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,8 +44,9 @@ class ComparisonUploadForm(forms.Form):
         choices=[("", "As the file says (its version or status column)"),
                  *((v, label.capitalize()) for v, label in ComparisonFigure.Status.choices)],
         help_text="The DfE publishes provisional figures first and revised or final ones "
-        "later; NCER's are emerging. Importing the same publisher's figures at the same stage "
-        "again updates them.",
+        "later; NCER's are emerging. A row's own version or status column is used where the "
+        "file has one; this choice is for rows that do not say. Importing the same publisher's "
+        "figures at the same stage again updates them.",
     )  # fmt: skip
 
 

@@ -218,12 +218,15 @@ STATUSES = {"emerging": Status.EMERGING, "provisional": Status.PROVISIONAL,
 
 
 def origin_of(row: Mapping[str, str], origin: Origin, *, dfe: bool) -> tuple[str, str] | str:
-    """(publisher, status) of a row, or why it is skipped: what the person importing said
-    wins; else the row's own columns; a DfE statistics file is the DfE's."""
+    """(publisher, status) of a row, or why it is skipped. The publisher: what the person
+    importing said, else the row's column; a DfE statistics file is the DfE's. The status: the
+    row's own version (or status) column where it has one, since a DfE file may hold one year's
+    provisional and revised rows side by side (overriding it would file both as one stage and
+    skip one as a repeat); what the person said is for rows that do not say."""
     publisher = origin.publisher or norm(row.get("publisher", "")) or (Publisher.DFE if dfe else "")
     if publisher not in Publisher.values:
         return "with no publisher or one not known (say who published the figures)"
-    said = origin.status or norm(row.get("version", "") or row.get("status", ""))
+    said = norm(row.get("version", "") or row.get("status", "")) or origin.status
     status = STATUSES.get(said)
     if status is None:
         return (

@@ -3,8 +3,9 @@ national, regional or LA figures.
 
 The file is a CSV as the DfE publishes it (the EYFSP headline file by characteristics, the
 England headline file, the LA-level file) or the simple layout of
-keystage.web.results.comparisons. `--publisher` defaults to the DfE for a DfE file, and
-`--status` to the file's `version` column where it has one. Importing the same publisher's
+keystage.web.results.comparisons. `--publisher` defaults to the DfE for a DfE file; a row's
+own `version` (or `status`) column says how final it is, and `--status` is for rows that do
+not say. Importing the same publisher's
 figures at the same stage again updates them; another publisher's or stage's are kept beside.
 """
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument(
             "--status", choices=ComparisonFigure.Status.values,
-            help="how final they are; default: the file's version (DfE) or status column",
+            help="how final they are, for rows whose version (DfE) or status column does not say",
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
