@@ -10,18 +10,20 @@ from pathlib import Path
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from moderation_world import figures
 from portal_builders import make_window
 from portal_support import ctf_bytes, run_tasks, upload
 
 from keystage.web.exports.files import readiness
-from keystage.web.models import Collection, Report, School, Submission, User
+from keystage.web.models import Collection, MoveDecision, Report, School, Submission, User
 from keystage.web.ops.demo_nca import import_combined
 from keystage.web.reports.publish import publish
 from keystage.web.reports.publishable import sort_schools
 from keystage.web.results.pupils import measures_for
 from keystage.web.submissions.sources import figures_source, from_nca
 from keystage.web.submissions.state import standing
+from keystage.web.workspace.shared_pupils import excluded_records
 
 NCA = Submission.Channel.NCA
 
@@ -125,3 +127,23 @@ def test_ks2_reports_are_made_from_the_nca_results_without_the_heads_sign_off(
     assert "made from the KS2 results the STA published on the NCA Portal" in " ".join(
         told.body.split()
     )
+
+
+def test_decisions_on_schools_own_uploads_never_trim_the_nca_portals_results(
+    head_a: Client, la_folder: Path, school_a: School, school_b: School, officer: User
+) -> None:
+    """The STA's results already say where each pupil sat: a shared-pupil decision the data
+    team made over schools' own KS2 uploads leaves the imported results whole."""
+    ks2 = make_window("KS2")
+    ks2_upload(head_a, ks2, la_folder, school_a)
+    import_combined(ks2)
+    nca = Submission.objects.get(school=school_a, channel=NCA)
+    before = all_pupils(ks2, school_a)
+    upn = nca.pupil_set.values_list("upn", flat=True).first()
+    decision = MoveDecision.objects.create(
+        collection=ks2, upn=upn, school=school_b, suggested=False,
+        decided_by=officer, decided_at=timezone.now(),
+    )  # fmt: skip
+    decision.parties.set([school_a, school_b])
+    assert excluded_records(ks2) == set()
+    assert all_pupils(ks2, school_a) == before

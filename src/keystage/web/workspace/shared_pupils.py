@@ -30,6 +30,7 @@ from keystage.web.models import (
     School,
     User,
 )
+from keystage.web.submissions.sources import from_nca
 from keystage.web.submissions.told import (
     CROSS_SCHOOL_CODE,
     current_records,
@@ -293,6 +294,10 @@ def without_excluded(
 
 def excluded_records(collection: Collection) -> set[tuple[int, str]]:
     """(school id, UPN) of every current record left out of measures and exports, because the
-    data team decided that another school reports the pupil."""
+    data team decided that another school reports the pupil. None where the figures come from
+    the NCA Portal: the STA's results already say where each pupil sat, and decisions made
+    over schools' own uploads must not trim them."""
+    if from_nca(collection):
+        return set()
     rows = current_records(collection).filter(_left_out(collection))
     return set(rows.values_list("submission__school_id", "upn"))
