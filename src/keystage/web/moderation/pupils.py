@@ -7,18 +7,20 @@ from keystage.ctf.model import pupil_from_dict
 from keystage.ctf.upn import is_valid
 from keystage.web.models import Collection, PupilRecord, School
 from keystage.web.moderation.errors import ModerationError
-from keystage.web.submissions.sources import current_filter
+from keystage.web.submissions.sources import awaiting_nca, current_filter, from_nca
 
 
 def school_record(collection: Collection, school: School, upn: str) -> PupilRecord | None:
     """The pupil as the results give them, never moderated: the version the figures are made
     from (for KS2 from 2026, the NCA Portal's), else, before the NCA Portal's results are
-    imported (moderation comes first, in June), the school's own current version."""
+    imported (moderation comes first, in June), the school's own current version. Once they
+    are imported a pupil the STA's results do not hold is not the school's to moderate."""
     found = PupilRecord.objects.filter(
         submission__collection=collection, submission__school=school, upn=upn
     ).select_related("submission")
-    figures = found.filter(current_filter(collection, "submission__")).first()
-    return figures or found.filter(submission__is_current=True).first()
+    if from_nca(collection) and not awaiting_nca(collection):
+        return found.filter(current_filter(collection, "submission__")).first()
+    return found.filter(submission__is_current=True).first()
 
 
 def school_judgement(record: PupilRecord, role: str, codeset: Codeset) -> str:
