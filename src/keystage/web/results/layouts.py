@@ -226,7 +226,7 @@ def origin_of(row: Mapping[str, str], origin: Origin, *, dfe: bool) -> tuple[str
     publisher = origin.publisher or norm(row.get("publisher", "")) or (Publisher.DFE if dfe else "")
     if publisher not in Publisher.values:
         return "with no publisher or one not known (say who published the figures)"
-    said = norm(row.get("version", "") or row.get("status", "")) or origin.status
+    said = norm(row.get("version", "") or row.get("status", "")) or origin.status or ""
     status = STATUSES.get(said)
     if status is None:
         return (
