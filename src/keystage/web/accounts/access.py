@@ -202,9 +202,7 @@ def school_of(request: HttpRequest) -> School:
 def own_submission(request: HttpRequest, submission_id: int) -> Submission:
     """One of the school's own versions; never the NCA Portal's results, which are the LA's."""
     return get_object_or_404(
-        Submission.objects.select_related("school", "collection").exclude(
-            channel=Submission.Channel.NCA
-        ),
+        Submission.objects.select_related("school", "collection").schools_own(),
         pk=submission_id,
         school=school_of(request),
     )

@@ -102,9 +102,8 @@ def record(
         actor_id=actor.pk if actor else None,
         actor=actor.username if actor else "",
         role=actor.role if actor else "",
-        school=school.laestab
-        if school
-        else (actor.school.laestab if actor and actor.school else ""),
+        # The provider's DfE number: a school's LAESTAB, a setting's early years URN.
+        school=school.number if school else (actor.school.number if actor and actor.school else ""),
         collection=collection_label(collection) if collection else "",
         what=what,
         ip=client_ip(request),

@@ -17,7 +17,7 @@ def stored_name(instance: Submission, filename: str) -> str:
     filled spreadsheet template keeps its .xlsx ending)."""
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".xml"
     return (
-        f"submissions/{instance.school.laestab}/{instance.collection.kind}-"
+        f"submissions/{instance.school.number}/{instance.collection.kind}-"
         f"{instance.collection.academic_year}/v{instance.version:03d}-{instance.sha256[:16]}{suffix}"
     )
 
@@ -27,8 +27,24 @@ def converted_name(instance: Submission, filename: str) -> str:
     return stored_name(instance, "").removesuffix(".xml") + "-converted.xml"
 
 
+class Versions(models.QuerySet["Submission"]):
+    def schools_own(self) -> Versions:
+        """The school's own files (uploads, the LA's for it, imports): never the NCA Portal's
+        results, which are the LA's and which no school page may show."""
+        return self.exclude(channel=Submission.Channel.NCA)
+
+    def stream_of(self, submission: Submission) -> Versions:
+        """The versions of the same stream as `submission`: the school's own, or the NCA
+        Portal's (each has its own current version)."""
+        if submission.is_nca:
+            return self.filter(channel=Submission.Channel.NCA)
+        return self.schools_own()
+
+
 class Submission(models.Model):
     """One uploaded file, kept exactly as received, and the outcome of checking it."""
+
+    objects = Versions.as_manager()
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Waiting to be checked"
@@ -106,12 +122,22 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["collection", "is_current"])]
 
     def __str__(self) -> str:
-        return f"{self.school.laestab} {self.collection.short_name} v{self.version}"
+        return f"{self.school.number} {self.collection.short_name} v{self.version}"
 
     @property
     def received(self) -> tuple[dt.datetime, int]:
         """When it counts as received (let through, for a held file), and its id to break ties."""
         return (self.released_at or self.uploaded_at, self.pk)
+
+    @property
+    def is_nca(self) -> bool:
+        """The STA's KS2 results imported from the NCA Portal, not a file the school sent."""
+        return self.channel == self.Channel.NCA
+
+    @property
+    def current_field(self) -> str:
+        """The flag that marks the current version of this version's stream."""
+        return "is_current_nca" if self.is_nca else "is_current"
 
     @property
     def in_progress(self) -> bool:
@@ -127,7 +153,7 @@ def refused_name(instance: RefusedUpload, filename: str) -> str:
     """Beside the school's versions, numbered apart from them."""
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".xml"
     return (
-        f"submissions/{instance.school.laestab}/{instance.collection.kind}-"
+        f"submissions/{instance.school.number}/{instance.collection.kind}-"
         f"{instance.collection.academic_year}/refused-{instance.number:03d}-"
         f"{instance.sha256[:16]}{suffix}"
     )
@@ -168,7 +194,7 @@ class RefusedUpload(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school.laestab} {self.collection.short_name} refused upload {self.number}"
+        return f"{self.school.number} {self.collection.short_name} refused upload {self.number}"
 
 
 class PupilRecord(models.Model):

@@ -188,7 +188,7 @@ def sight(submission: Submission, upns: Iterable[str]) -> Sighting:
     own_first = {u: when for (s, u), when in first.items() if s == school}
     earlier = Submission.objects.filter(
         school_id=school, collection_id=submission.collection_id, version__lt=submission.version
-    ).exclude(channel=Submission.Channel.NCA)
+    ).schools_own()
     asked = PupilMatch.objects.filter(version__in=earlier, same_dob=True, later=True)
     vouched = asked.filter(version__hold_released=True).values_list("upn", flat=True)
     largest = earlier.filter(status=Submission.Status.CHECKED).aggregate(n=Max("pupils"))["n"]

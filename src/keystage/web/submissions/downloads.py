@@ -16,7 +16,7 @@ from keystage.web.submissions import template_upload
 
 def findings_csv(version: Submission) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{version.school.laestab}-{version.collection.kind}-v{version.version}-findings.csv"
+    name = f"{version.school.number}-{version.collection.kind}-v{version.version}-findings.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     # cell: where a filled spreadsheet template's finding is ("Pupils!D9"); empty for a CTF
     head = ["severity", "code", "upn", "pupil", "field", "line", "cell", "message"]

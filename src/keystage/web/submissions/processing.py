@@ -26,7 +26,6 @@ from keystage.web.models import Confirmation, FindingRecord, PupilMatch, PupilRe
 from keystage.web.submissions import cross_school, template_upload
 
 log = logging.getLogger(__name__)
-NCA = Submission.Channel.NCA
 
 # Findings that mean the file is not this school's return for this collection: kept, never
 # current, none of its pupils stored. The same codes refuse a file at upload (refusals), where
@@ -129,7 +128,7 @@ def _store(submission: Submission, outcome: Outcome) -> str:
         versions = list(
             Submission.objects.select_for_update()
             .filter(school=submission.school, collection=submission.collection)
-            .filter(Q(channel=NCA) if _is_nca(submission) else ~Q(channel=NCA))
+            .stream_of(submission)
             .order_by("version")
         )
         status = _status(submission, outcome, seen)
@@ -146,19 +145,15 @@ def _store(submission: Submission, outcome: Outcome) -> str:
     return status
 
 
-def _is_nca(submission: Submission) -> bool:
-    return submission.channel == NCA
-
-
 def _current(submission: Submission) -> Q:
     """The current version of the submission's stream: the school's own, or the NCA Portal's."""
-    return Q(is_current_nca=True) if _is_nca(submission) else Q(is_current=True)
+    return Q(**{submission.current_field: True})
 
 
 def _sight(submission: Submission, upns: list[str]) -> cross_school.Sighting:
     """The NCA Portal's results are the STA's record of where each pupil sat the tests: never
     matched against schools' own files, never held (the LA imported them itself)."""
-    if _is_nca(submission):
+    if submission.is_nca:
         return cross_school.Sighting([], {}, frozenset(), frozenset(), 0)
     cross_school.lock_pupils(submission, upns)
     return cross_school.sight(submission, upns)
@@ -180,7 +175,7 @@ def _replace_rows(
 def _checked(
     submission: Submission, outcome: Outcome, status: str, made_current: bool, now: dt.datetime
 ) -> None:
-    field = "is_current_nca" if _is_nca(submission) else "is_current"
+    field = submission.current_field
     Submission.objects.filter(pk=submission.pk).update(
         status=status,
         checked_at=now,
@@ -198,7 +193,7 @@ def _status(
 ) -> Submission.Status:
     if outcome.refused:
         return Submission.Status.REFUSED
-    if _is_nca(submission) or submission.hold_released:
+    if submission.is_nca or submission.hold_released:
         return Submission.Status.CHECKED
     if cross_school.too_many(submission, outcome.pupils, seen):
         return Submission.Status.HELD  # the LA looks first (see cross_school)
@@ -216,7 +211,7 @@ def _make_current(
     newest = max(checked, default=0)
     # Most files are a school's first, with no other version to demote or sign-off to void,
     # and are spared those two writes.
-    field = "is_current_nca" if _is_nca(submission) else "is_current"
+    field = submission.current_field
     if any(getattr(v, field) and v.version != newest for v in versions):
         Submission.objects.filter(
             _current(submission), school=submission.school, collection=submission.collection
@@ -224,7 +219,7 @@ def _make_current(
     made_current = status == Submission.Status.CHECKED and newest == submission.version
     if made_current:
         transaction.on_commit(lambda: _refresh_reports(submission))
-    if made_current and not _is_nca(submission) and any(v.pk != submission.pk for v in versions):
+    if made_current and not submission.is_nca and any(v.pk != submission.pk for v in versions):
         # A new current version is not what the head signed: the sign-off must be redone.
         Confirmation.objects.filter(
             submission__school=submission.school,

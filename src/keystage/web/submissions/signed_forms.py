@@ -43,7 +43,7 @@ def pdf_response(confirmation: Confirmation) -> HttpResponse:
         "uploaded_at": receipts.when(version.uploaded_at),
     })  # fmt: skip
     pdf, _ = pdf_of(html)
-    name = f"{school.laestab}-{collection.kind}-{collection.summer}-confirmation-v{version.version}"
+    name = f"{school.number}-{collection.kind}-{collection.summer}-confirmation-v{version.version}"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

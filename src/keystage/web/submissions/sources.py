@@ -41,8 +41,3 @@ def figures_source(collection: Collection) -> QuerySet[Submission]:
 def awaiting_nca(collection: Collection) -> bool:
     """The figures must come from the NCA Portal and no download has been imported yet."""
     return from_nca(collection) and not NcaImport.objects.filter(collection=collection).exists()
-
-
-def schools_own(versions: QuerySet[Submission]) -> QuerySet[Submission]:
-    """The school's own versions only: never the NCA Portal's, which a school does not see."""
-    return versions.exclude(channel=NCA)

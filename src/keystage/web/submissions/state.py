@@ -143,9 +143,7 @@ def _versions(
 ) -> tuple[dict[int, Submission], dict[int, Submission]]:
     """Each school's newest version, and its current one, by school id."""
     # The school's own files: the NCA Portal's results are the LA's (keystage.web.submissions.nca).
-    versions = Submission.objects.filter(collection=collection, school_id__in=ids).exclude(
-        channel=Submission.Channel.NCA
-    )
+    versions = Submission.objects.filter(collection=collection, school_id__in=ids).schools_own()
     latest: dict[int, Submission] = {}
     current: dict[int, Submission] = {}
     for version in versions.select_related("uploaded_by").order_by("school_id", "version"):
@@ -217,9 +215,7 @@ def _step(here: Standing) -> State:
 
 def versions_of(school: School, collection: Collection) -> QuerySet[Submission]:
     """Every version the school sent for the collection (not the NCA Portal's results)."""
-    found = Submission.objects.filter(school=school, collection=collection).exclude(
-        channel=Submission.Channel.NCA
-    )
+    found = Submission.objects.filter(school=school, collection=collection).schools_own()
     return found.select_related("uploaded_by")
 
 
