@@ -111,7 +111,8 @@ def test_the_data_team_locks_checks_and_downloads_the_return(
     assert (setting_file.establishment.ey_urn, setting_file.establishment.estab) == (
         "512345", None)  # fmt: skip
     assert [ch.upn for ch in setting_file.children] == [p.upn for p in pupils(eyfsp, acorns)]
-    assert not any(sam.urn in name for name in members)
+    assert f"{b.laestab}_FTF_330DfE_001.xml" in members
+    assert not any(sam.urn in name or c.laestab in name for name in members)
     left_out = members["NOT-INCLUDED.txt"].decode()
     assert f"{sam.name} (early years URN {sam.urn})" in left_out and c.name in left_out
     assert len(portal.checked) >= 4, portal.checked
