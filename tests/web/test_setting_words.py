@@ -5,19 +5,20 @@ unchanged."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
-from portal_builders import make_admin, make_head, make_staff
+from portal_builders import make_admin, make_answers, make_head, make_staff
 from portal_support import run_tasks, signed_in, with_bad_result
 from reminders_support import D, at
 from setting_support import children, make_setting, post_template, setting_template
 from signing import sign
 
 from keystage.web.accounts import invitations, receipts
-from keystage.web.models import Collection, School, Submission, User
+from keystage.web.models import Collection, Guidance, School, Submission, User
 from keystage.web.reminders.sending import send_reminders
 from keystage.web.schools import expected
 
@@ -111,6 +112,7 @@ def test_a_settings_pages_do_not_send_it_to_an_mis(
     for said in (page, file_page):
         assert "MIS" not in said, said[said.find("MIS") - 200 : said.find("MIS") + 50]
         assert "Errors: fix these in your spreadsheet and upload again" in said
+    assert "(uploaded by the setting)" in file_page
     home = setting_user.get("/").content.decode()
     assert "MIS" not in home and "your school" not in home
 
@@ -119,3 +121,50 @@ def test_a_schools_words_are_unchanged(head_a: Client, school_a: School, ks1: Co
                                        la_folder: Path) -> None:  # fmt: skip
     page = head_a.get(f"/collections/{ks1.pk}/").content.decode()
     assert "help from your MIS supplier" in page
+
+
+def test_a_setting_reads_the_statutory_guidance_not_the_schools_mis_help(
+    setting: School, setting_user: Client, head_a: Client, eyfsp: Collection, la_client: Client
+) -> None:
+    Guidance.objects.create(collection=eyfsp, what_to_send="Export the CTF from your MIS.",
+                            mis_help="SIMS: the help centre.",
+                            statutory="The EYFSP handbook.")  # fmt: skip
+    page = setting_user.get(f"/collections/{eyfsp.pk}/").content.decode()
+    assert "The EYFSP handbook." in page and 'id="setting-guidance"' in page
+    assert "Export the CTF from your MIS." not in page and "SIMS" not in page
+    schools = head_a.get(f"/collections/{eyfsp.pk}/").content.decode()
+    assert "Export the CTF from your MIS." in schools and "SIMS: the help centre." in schools
+    told = la_client.get(f"/la/collections/{eyfsp.pk}/guidance/").content.decode()
+    assert 'id="settings-see"' in told
+
+
+def test_a_setting_is_not_offered_the_schools_collections(
+    setting: School, setting_user: Client, eyfsp: Collection, ks1: Collection
+) -> None:
+    home = setting_user.get("/").content.decode()
+    assert str(eyfsp) in home and ks1.short_name not in home
+
+
+def test_the_eyfsp_lock_and_exports_name_schools_and_settings(
+    setting: School, setting_user: Client, la_client: Client, eyfsp: Collection,
+    schools: list[School],
+) -> None:  # fmt: skip
+    post_template(setting_user, eyfsp, setting_template(setting, eyfsp))
+    run_tasks()
+    make_answers(Submission.objects.get(school=setting, collection=eyfsp))
+    sign(setting, eyfsp)
+    idle = make_setting(urn="634567", name="Sam Childminder", type="Childminder")
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/lock/").content.decode()
+    ticked = re.findall(r'name="leave_out" type="checkbox" value="(\d+)" checked', page)
+    shown = re.findall(r'name="shown" value="(\d+)"', page)
+    response = la_client.post(
+        f"/la/collections/{eyfsp.pk}/lock/", {"shown": shown, "leave_out": ticked}, follow=True
+    )
+    said = response.content.decode()
+    left = len(schools) + 1
+    assert f"is locked for 1 school or setting. {left} schools and settings were left out" in said
+    exports = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+    assert "Schools and settings included: 1" in exports
+    missing = exports.split('id="missing"')[1]
+    row = missing.split(idle.name)[1].split("</tr>")[0]
+    assert "Not started: the setting has not sent a file" in row

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common import events
 from keystage.web.models import Collection, School
+from keystage.web.schools.expected import SETTINGS_SEND
 from keystage.web.submissions.locks import LockError, lock, unlock
 from keystage.web.workspace.lock_all import Locked, choice, lock_all
 
@@ -94,9 +95,16 @@ def _said(window: Collection, done: Locked) -> str:
         return "No school was locked: you left out every school that has not submitted."
     left = len(done.left_out)
     return (
-        f"{window.short_name} is locked for {done.count} school{'s' if done.count != 1 else ''}. "
-        f"{left} school{'s were' if left != 1 else ' was'} left out: not locked."
+        f"{window.short_name} is locked for {_providers(window, done.count)}. "
+        f"{_providers(window, left)} {'were' if left != 1 else 'was'} left out: not locked."
     )
+
+
+def _providers(window: Collection, count: int) -> str:
+    """ "3 schools", or for a collection PVI settings send, "3 schools and settings"."""
+    if window.kind in SETTINGS_SEND:
+        return f"{count} {'schools and settings' if count != 1 else 'school or setting'}"
+    return f"{count} school{'s' if count != 1 else ''}"
 
 
 urls: list[URLPattern] = [
