@@ -156,6 +156,8 @@ def test_the_eyfsp_lock_and_exports_name_schools_and_settings(
     idle = make_setting(urn="634567", name="Sam Childminder", type="Childminder")
     page = la_client.get(f"/la/collections/{eyfsp.pk}/lock/").content.decode()
     ticked = re.findall(r'name="leave_out" type="checkbox" value="(\d+)" checked', page)
+    assert "Schools and settings that have not submitted" in page
+    assert f'{idle.name}</a> <span class="govuk-body-s">EY URN 634567</span>' in page
     shown = re.findall(r'name="shown" value="(\d+)"', page)
     response = la_client.post(
         f"/la/collections/{eyfsp.pk}/lock/", {"shown": shown, "leave_out": ticked}, follow=True

@@ -42,7 +42,10 @@ def lock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     except LockError as refused:
         messages.error(request, str(refused))
         return back
-    return render(request, "la/lock_collection.html", {"collection": window, "choice": shown})
+    return render(request, "la/lock_collection.html", {
+        "collection": window, "choice": shown,
+        "providers": "Schools and settings" if window.kind in SETTINGS_SEND else "Schools",
+    })  # fmt: skip
 
 
 @la_user_required
@@ -92,7 +95,8 @@ def _said(window: Collection, done: Locked) -> str:
     if done.whole:
         return f"{window.short_name} is locked for every school."
     if not done.count:
-        return "No school was locked: you left out every school that has not submitted."
+        who = "school or setting" if window.kind in SETTINGS_SEND else "school"
+        return f"No {who} was locked: you left out every {who} that has not submitted."
     left = len(done.left_out)
     return (
         f"{window.short_name} is locked for {_providers(window, done.count)}. "
