@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from export_support import confirm, csv_rows, ready, send, zip_members
-from portal_builders import make_window
-from portal_support import ctf_bytes
+from portal_builders import make_answers, make_head, make_window
+from portal_support import ctf_bytes, run_tasks, signed_in
+from setting_support import children, make_setting, post_template, setting_template
+from signing import sign
 
 from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil
@@ -21,7 +23,7 @@ from keystage.exports.collect_reader import pupils_of, read_return
 from keystage.exports.collect_spec import spec_for
 from keystage.measures import Measure, compute
 from keystage.web.exports import files as exports
-from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
+from keystage.web.models import AuditEvent, Collection, PupilRecord, School, Submission, User
 from keystage.web.results.page import results_context
 from keystage.web.results.pupils import pupils
 from keystage.web.submissions.locks import lock
@@ -193,3 +195,61 @@ def test_a_school_and_a_setting_map_to_their_establishments() -> None:
     made = exports.establishment_of(setting)
     assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
     assert made.label == "Little Acorns (early years URN 512345)"
+
+
+# -- A PVI setting in the return, from its template to the ZIP -----------------------------------
+
+
+def setting_sends(setting: School, window: Collection, officer: User, number: int = 0) -> None:
+    """The setting's user uploads its filled template (number 1: the demo's setting with a child
+    born before the funded window); it is checked, its queries answered, signed through the
+    confirmation page, and the setting locked."""
+    user = signed_in(make_head(setting, email="jo@littleacorns.example"))
+    pupils = children(setting, window, number)
+    assert post_template(user, window, setting_template(setting, window, pupils)).status_code == 302
+    run_tasks()
+    version = Submission.objects.get(school=setting, collection=window, is_current=True)
+    assert (version.status, version.errors) == ("checked", 0)
+    make_answers(version, text="The date of birth is right.")
+    sign(setting, window)
+    lock(window, setting, officer)
+
+
+def test_a_settings_template_goes_in_the_zip_under_its_early_years_urn(
+    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
+) -> None:
+    setting = make_setting()
+    setting_sends(setting, eyfsp, officer)
+    ready(schools, eyfsp, la_folder, officer)  # (locks the whole collection)
+
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+    included = page[page.index('id="included"') : page.index('id="missing"')]
+    assert setting.name in included and 'id="dfe-checks-clear"' in page
+    members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
+
+    assert "NOT-INCLUDED.txt" not in members
+    back = read_return(members["330512345_FTF_330DfE_001.xml"], spec_for("EYFSP"))
+    assert back.establishment == Establishment("330", None, ey_urn="512345", is_setting=True)
+    assert [c.upn for c in back.children] == [p.upn for p in pupils(eyfsp, setting)]
+    assert len(back.children) == len(children(setting, eyfsp)) > 0
+    for school in schools:  # the schools' files are still keyed by their DfE numbers
+        assert read_return(members[name_of(school)], spec_for("EYFSP")).establishment.estab
+
+
+def test_a_settings_child_outside_the_funded_window_is_listed_with_the_setting(
+    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
+) -> None:
+    setting = make_setting()
+    setting_sends(setting, eyfsp, officer, number=1)  # answered as "right": still not funded
+    ready(schools, eyfsp, la_folder, officer)
+
+    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
+
+    checks = page[page.index('id="dfe-checks"') : page.index('id="dfe-zip"')]
+    assert "EYR-FUNDED" in checks and setting.name in checks
+    assert f'href="/la/collections/{eyfsp.pk}/schools/{setting.pk}/"' in checks
+    assert "A setting returns only funded children, born 1 April 2021 to 31 August 2021" in checks
+    members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
+    assert "330512345_FTF_330DfE_001.xml" not in members and name_of(schools[0]) in members
+    note = members["NOT-INCLUDED.txt"].decode()
+    assert f"{setting.name} (early years URN 512345): 1 error in the DfE's checks" in note

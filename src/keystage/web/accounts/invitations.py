@@ -67,6 +67,8 @@ def expires(sent: dt.datetime) -> str:
 def sign_in_name(person: User) -> str:
     """What the person types to sign in, in words."""
     if person.role == Role.HEAD and person.school is not None:
+        if person.school.is_setting:
+            return f"your setting's early years URN, {person.username}"
         return f"your school's URN, {person.username}"
     if person.username.lower() == person.email.lower():
         return f"your email address, {person.email}"
@@ -76,7 +78,10 @@ def sign_in_name(person: User) -> str:
 def who_to_ask(person: User) -> str:
     """Who sends the invitation again, by the person's role."""
     if person.role == Role.STAFF:
-        return "your head teacher to send you another from the People page"
+        manager = (
+            "setting's manager" if person.school and person.school.is_setting else "head teacher"
+        )
+        return f"your {manager} to send you another from the People page"
     if person.role == Role.HEAD:
         return (
             f"the {settings.LA_NAME} assessment data team to send you another: email "

@@ -86,7 +86,7 @@ def readiness(collection: Collection, today: dt.date) -> Readiness:
     wanted = expected_school_ids(collection)
     included, missing = [], []
     for school in schools:
-        reason = why_not(standings[school.pk])
+        reason = why_not(standings[school.pk], "setting" if school.is_setting else "school")
         if reason and school.pk not in wanted and standings[school.pk].latest is None:
             continue  # not expected and sent nothing: nothing is missing
         if reason:
@@ -110,13 +110,13 @@ def _nca_readiness(collection: Collection) -> Readiness:
     return Readiness(collection, included, missing)
 
 
-def why_not(standing: Standing) -> str:
-    """Why a school's data cannot go onward yet; "" when it can."""
+def why_not(standing: Standing, who: str = "school") -> str:
+    """Why a school's (or, `who`, a setting's) data cannot go onward yet; "" when it can."""
     if standing.step == State.NOT_STARTED:
-        return "Not started: the school has not sent a file"
+        return f"Not started: the {who} has not sent a file"
     problems = []
     if standing.step != State.SUBMITTED:
-        problems.append(f"not confirmed (the school is at “{standing.step.value}”)")
+        problems.append(f"not confirmed (the {who} is at “{standing.step.value}”)")
     if not standing.locked:
         problems.append("not locked")
     if not problems:

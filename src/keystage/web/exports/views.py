@@ -25,6 +25,7 @@ from keystage.web.common.clock import today
 from keystage.web.common.page_views import viewed
 from keystage.web.exports import files as exports
 from keystage.web.models import Collection, School
+from keystage.web.schools.expected import SETTINGS_SEND
 
 PROFILE_WORDS = {
     MINIMISED: "minimised: no names, dates of birth or UPNs",
@@ -50,6 +51,8 @@ def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "collection": collection,
             "ready": ready,
             "dfe_allowed": dfe_allowed,
+            # PVI settings send the EYFSP only: other collections' tables are of schools
+            "providers": "Schools and settings" if collection.kind in SETTINGS_SEND else "Schools",
             "checked": checked,
             "failures": [(f, checked.school_of(f)) for f in checked.findings] if checked else [],
         },

@@ -42,12 +42,19 @@ class Guidance(models.Model):
     # team's own address and phone.
     PARTS = ("what_to_send", "mis_help", "statutory")
     FIELDS = (*PARTS, "contact")
+    # A PVI setting's route is the spreadsheet template, which its collection page explains:
+    # what to send and the MIS suppliers' help are written for schools' CTFs from their MIS.
+    SETTINGS_PARTS = ("statutory",)
 
-    def parts(self) -> list[tuple[str, str]]:
+    def parts(self, names: tuple[str, ...] = PARTS) -> list[tuple[str, str]]:
         """(heading, text) of each part of the guidance proper the LA has written."""
         found = []
-        for name in self.PARTS:
+        for name in names:
             field, text = self._meta.get_field(name), getattr(self, name).strip()
             if text and isinstance(field, models.Field):
                 found.append((str(field.verbose_name), text))
         return found
+
+    def settings_parts(self) -> list[tuple[str, str]]:
+        """The parts a PVI setting reads (SETTINGS_PARTS)."""
+        return self.parts(self.SETTINGS_PARTS)

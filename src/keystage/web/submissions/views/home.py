@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from keystage.web.accounts.access import school_of, school_user_required, signed_in
 from keystage.web.common.clock import today
-from keystage.web.schools.expected import is_expected
+from keystage.web.schools.expected import SETTINGS_SEND, is_expected
 from keystage.web.submissions.state import collections_for_home, standing, team_queries_waiting
 
 
@@ -30,8 +30,8 @@ def _school_home(request: HttpRequest) -> HttpResponse:
     for here in every:
         if here.latest is not None or is_expected(here.collection, school):
             ours.append(here)
-        else:
-            others.append(here.collection)
+        elif not school.is_setting or here.collection.kind in SETTINGS_SEND:
+            others.append(here.collection)  # (a setting is never asked for KS1, phonics, KS2)
     return render(
         request,
         "portal/home.html",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from keystage.web.accounts.access import la_user_required, signed_in
 from keystage.web.common import events
 from keystage.web.models import Collection, School
+from keystage.web.schools.expected import SETTINGS_SEND
 from keystage.web.submissions.locks import LockError, lock, unlock
 from keystage.web.workspace.lock_all import Locked, choice, lock_all
 
@@ -41,7 +42,10 @@ def lock_collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     except LockError as refused:
         messages.error(request, str(refused))
         return back
-    return render(request, "la/lock_collection.html", {"collection": window, "choice": shown})
+    return render(request, "la/lock_collection.html", {
+        "collection": window, "choice": shown,
+        "providers": "Schools and settings" if window.kind in SETTINGS_SEND else "Schools",
+    })  # fmt: skip
 
 
 @la_user_required
@@ -91,12 +95,20 @@ def _said(window: Collection, done: Locked) -> str:
     if done.whole:
         return f"{window.short_name} is locked for every school."
     if not done.count:
-        return "No school was locked: you left out every school that has not submitted."
+        who = "school or setting" if window.kind in SETTINGS_SEND else "school"
+        return f"No {who} was locked: you left out every {who} that has not submitted."
     left = len(done.left_out)
     return (
-        f"{window.short_name} is locked for {done.count} school{'s' if done.count != 1 else ''}. "
-        f"{left} school{'s were' if left != 1 else ' was'} left out: not locked."
+        f"{window.short_name} is locked for {_providers(window, done.count)}. "
+        f"{_providers(window, left)} {'were' if left != 1 else 'was'} left out: not locked."
     )
+
+
+def _providers(window: Collection, count: int) -> str:
+    """ "3 schools", or for a collection PVI settings send, "3 schools and settings"."""
+    if window.kind in SETTINGS_SEND:
+        return f"{count} {'schools and settings' if count != 1 else 'school or setting'}"
+    return f"{count} school{'s' if count != 1 else ''}"
 
 
 urls: list[URLPattern] = [

@@ -6,6 +6,8 @@ workspace.school_record's.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -63,6 +65,7 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             "totals": totals(schools),
             "chart": submissions_chart(collection, schools, table.today),
             "headings": _headings(table),
+            "settings_headings": _headings(table, provider="Setting"),
             "lock": collection_lock(collection),
             "exports": f"?{exports}" if exports else "",
             "filtered": table.filtered,
@@ -72,9 +75,11 @@ def collection_page(request: HttpRequest, collection_id: int) -> HttpResponse:
     )
 
 
-def _headings(table: Table) -> list[Heading]:
-    return headings([SORTS[key] for key in COLUMNS], table.sort,
-                    lambda sort: f"?{table.query(sort=sort)}")  # fmt: skip
+def _headings(table: Table, provider: str = "School") -> list[Heading]:
+    """The columns' headings; the settings' table names its first column "Setting"."""
+    found = headings([SORTS[key] for key in COLUMNS], table.sort,
+                     lambda sort: f"?{table.query(sort=sort)}")  # fmt: skip
+    return [dataclasses.replace(h, label=provider) if h.key == "name" else h for h in found]
 
 
 def _attachment(response: HttpResponse, name: str) -> HttpResponse:
