@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -18,6 +19,7 @@ from portal_support import ctf_bytes, run_tasks, upload
 from keystage.web.exports.files import readiness
 from keystage.web.models import Collection, MoveDecision, Report, School, Submission, User
 from keystage.web.ops.demo_nca import import_combined
+from keystage.web.reminders.sending import send_reminders
 from keystage.web.reports.publish import publish
 from keystage.web.reports.publishable import sort_schools
 from keystage.web.results.pupils import measures_for
@@ -147,3 +149,17 @@ def test_decisions_on_schools_own_uploads_never_trim_the_nca_portals_results(
     decision.parties.set([school_a, school_b])
     assert excluded_records(ks2) == set()
     assert all_pupils(ks2, school_a) == before
+
+
+def test_a_schools_ks2_page_says_its_results_come_from_the_sta_and_it_is_not_chased(
+    head_a: Client, school_a: School
+) -> None:
+    ks2 = make_window("KS2", opens=dt.date(2026, 5, 11), deadline=dt.date(2026, 6, 26),
+                      closes=dt.date(2026, 7, 17))  # fmt: skip
+    page = head_a.get(f"/collections/{ks2.pk}/").content.decode()
+    assert 'id="from-nca"' in page and "the LA does not chase it" in page
+    with time_machine.travel(dt.datetime(2026, 6, 29, 7, tzinfo=dt.UTC), tick=False):
+        assert not send_reminders(dt.date(2026, 6, 29)).sent  # past the deadline, nothing sent
+    earlier = make_window("KS2", academic_year="2024-25", opens=dt.date(2025, 5, 12),
+                          deadline=dt.date(2025, 6, 27), closes=dt.date(2025, 7, 18))  # fmt: skip
+    assert 'id="from-nca"' not in head_a.get(f"/collections/{earlier.pk}/").content.decode()

@@ -170,7 +170,8 @@ def test_only_the_schools_a_collection_expects_are_chased(db: None) -> None:
     """An infant school is not chased for KS2, nor a school that opted out of KS1; an
     expected school that has not sent its file is."""
     dates = {"opens": D(2026, 6, 1), "deadline": D(2026, 6, 26), "closes": D(2026, 7, 17)}
-    ks1, ks2 = make_window("KS1", **dates), make_window("KS2", **dates)
+    # KS2 before the NCA Portal (from 2025-26 the STA sends it and no school is chased).
+    ks1, ks2 = make_window("KS1", **dates), make_window("KS2", academic_year="2024-25", **dates)
     made = ((1, "Oak Infant", 7), (2, "Ash Primary", 11), (3, "Elm Primary", 11))
     infant, opted_out, opted_in = (
         make_school(

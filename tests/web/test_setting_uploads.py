@@ -201,3 +201,14 @@ def test_a_settings_user_never_reaches_a_schools_version_nor_a_school_the_settin
     assert setting_user.get("/la/settings/").status_code == 404
     page = setting_user.get(f"/collections/{eyfsp.pk}/").content.decode()
     assert school_a.name not in page
+
+
+def test_a_setting_cannot_reach_a_collection_settings_do_not_send(
+    setting_user: Client, eyfsp: Collection, ks1: Collection
+):
+    """Settings send the EYFSP only: the other collections' pages and uploads are not theirs."""
+    assert setting_user.get(f"/collections/{eyfsp.pk}/").status_code == 200
+    assert setting_user.get(f"/collections/{ks1.pk}/").status_code == 404
+    posted = setting_user.post(f"/collections/{ks1.pk}/", {"file": io.BytesIO(b"<CTfile/>")})
+    assert posted.status_code == 404
+    assert not Submission.objects.filter(collection=ks1).exists()

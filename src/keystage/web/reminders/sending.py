@@ -33,6 +33,7 @@ from keystage import reminders
 from keystage.web.common import clock, mail
 from keystage.web.models import Collection, Reminder, School
 from keystage.web.schools.expected import expected_school_ids
+from keystage.web.submissions.sources import from_nca
 from keystage.web.submissions.state import Standing, State, standings_for
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def send_reminders(today: dt.date) -> Chased:
 
 
 def _chase(window: Collection, today: dt.date, chased: Chased) -> None:
+    if from_nca(window):
+        return  # the STA sends these results: a school's own upload only checks its TA
     dates = {"opens": window.opens, "deadline": window.deadline, "closes": window.closes}
     if reminders.reason_for(today, **dates, has_queries=True) is None:
         return  # nobody is due anything today: spare the state queries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -23,10 +23,12 @@ from keystage.web.common.clock import today
 from keystage.web.common.forms import AnswerForm, UploadForm
 from keystage.web.common.page_views import viewed
 from keystage.web.models import Collection, Guidance, School, Submission, TeamQuery
+from keystage.web.schools.expected import SETTINGS_SEND
 from keystage.web.submissions import downloads, refusals
 from keystage.web.submissions.answers import save_answer
 from keystage.web.submissions.confirmations import last_voided
 from keystage.web.submissions.findings import findings_of
+from keystage.web.submissions.sources import from_nca
 from keystage.web.submissions.state import State, standing, team_queries_waiting, versions_of
 from keystage.web.submissions.told import outcomes_for_school
 from keystage.web.submissions.uploads import (
@@ -43,6 +45,8 @@ def collection(request: HttpRequest, collection_id: int) -> HttpResponse:
     """The file request page: upload, state, the current version's findings, every version."""
     school = school_of(request)
     window = get_object_or_404(Collection, pk=collection_id)
+    if school.is_setting and window.kind not in SETTINGS_SEND:
+        raise Http404("Early years settings send the EYFSP only.")
     if request.method != "POST":
         return _collection_page(request, school, window, UploadForm(setting=school.is_setting))
     if not signed_in(request).may_upload:
@@ -108,6 +112,7 @@ def _collection_page(
             "guidance": Guidance.objects.filter(collection=window).first(),
             "moves": moves,
             **_funded(school, window),
+            "from_nca": from_nca(window),
         },
         status=400 if form.errors else 200,
     )  # fmt: skip
