@@ -25,6 +25,7 @@ from keystage.web.reports.publishable import sort_schools
 from keystage.web.results.pupils import measures_for
 from keystage.web.submissions.sources import figures_source, from_nca
 from keystage.web.submissions.state import standing
+from keystage.web.submissions.tasks import could_not_check
 from keystage.web.workspace.shared_pupils import excluded_records
 
 NCA = Submission.Channel.NCA
@@ -163,3 +164,20 @@ def test_a_schools_ks2_page_says_its_results_come_from_the_sta_and_it_is_not_cha
     earlier = make_window("KS2", academic_year="2024-25", opens=dt.date(2025, 5, 12),
                           deadline=dt.date(2025, 6, 27), closes=dt.date(2025, 7, 18))  # fmt: skip
     assert 'id="from-nca"' not in head_a.get(f"/collections/{earlier.pk}/").content.decode()
+
+
+def test_an_nca_version_that_cannot_be_checked_tells_its_importer_never_the_school(
+    head_a: Client, la_folder: Path, school_a: School, officer: User
+) -> None:
+    ks2 = make_window("KS2")
+    ks2_upload(head_a, ks2, la_folder, school_a)  # the demo's combined file is made from it
+    User.objects.filter(pk=officer.pk).update(email="officer@la.example")
+    made = import_combined(ks2, user=User.objects.get(pk=officer.pk))
+    nca = Submission.objects.get(nca_import=made, school=school_a)
+    Submission.objects.filter(pk=nca.pk).update(status=Submission.Status.CHECKING)
+    mail.outbox.clear()
+    could_not_check(nca.pk)
+    (told,) = mail.outbox
+    assert told.to == ["officer@la.example"]
+    assert f"/la/collections/{ks2.pk}/nca/{made.pk}/" in told.body
+    assert "The school has not been told" in told.body

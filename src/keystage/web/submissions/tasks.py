@@ -49,6 +49,9 @@ def _tell_school(submission_id: int) -> None:
         version = Submission.objects.select_related("school", "collection", "uploaded_by").get(
             pk=submission_id
         )
+        if version.is_nca:  # the STA's results, which the school neither sent nor sees
+            _tell_importer(version)
+            return
         to = mail.school_addresses(version.school)
         if version.uploaded_by is not None and version.uploaded_by.email:
             to = sorted({*to, version.uploaded_by.email.strip().lower()})
@@ -58,6 +61,17 @@ def _tell_school(submission_id: int) -> None:
         log.exception(
             "Could not tell the school that version %s could not be checked", submission_id
         )
+
+
+def _tell_importer(version: Submission) -> None:
+    """An NCA Portal version that could not be checked is the LA's to see to: the person who
+    imported it hears, with the import's page; the school is never told of it."""
+    if version.uploaded_by is None or not version.uploaded_by.email or version.nca_import is None:
+        return
+    url = mail.link(
+        reverse("portal:la_nca_import", args=[version.collection_id, version.nca_import_id])
+    )
+    mail.send("could_not_check_nca", [version.uploaded_by.email], {"version": version, "url": url})
 
 
 def check_again(submission_ids: Iterable[int] | None = None) -> list[int]:
