@@ -250,12 +250,26 @@ def test_a_byte_that_is_no_character_in_windows_1252_is_refused_with_its_place()
     )
 
 
-def test_a_windows_1252_quote_in_a_file_that_says_iso_8859_1_is_refused() -> None:
-    text = ctf_text("ISO-8859-1", NAMES, euro=False)
-    error = refused(text.encode("cp1252"))
-    assert (error.line, error.column) == place(text, QUOTE)
-    assert "byte (0x92) that ISO-8859-1 does not use for text" in error.message
-    assert "may really be in Windows-1252" in error.message
+def test_a_file_that_says_iso_8859_1_is_read_as_windows_1252() -> None:
+    """Windows programs label Windows-1252 text ISO-8859-1: its quotes, dashes and € are read."""
+    text = ctf_text("ISO-8859-1", NAMES)
+    header, pupils = read_all(io.BytesIO(text.encode("cp1252")))
+    assert [p.surname for p in pupils] == ["Muñoz", f"O{QUOTE}Brien", f"Smith{DASH}Jones"]
+    assert header.data_descriptor == DESCRIPTOR
+    assert read_all(io.BytesIO(ctf_text("latin1", NAMES).encode("cp1252")))[1] == pupils
+
+
+@pytest.mark.parametrize("byte", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_a_byte_windows_1252_leaves_undefined_is_refused_in_iso_8859_1(byte: int) -> None:
+    text = ctf_text("ISO-8859-1", NAMES)
+    error = refused(text.encode("cp1252").replace(b"Smith\x96", b"Smith" + bytes([byte])))
+    line, column = place(text, DASH + "Jones")
+    assert (error.code, error.line, error.column) == ("FILE-NOT-XML", line, column)
+    assert error.message.startswith(
+        f"The file says it is in ISO-8859-1, but at line {line}, column {column} it has a "
+        f"byte (0x{byte:02X}) that is not a character in ISO-8859-1 as Keystage reads it (as "
+        "Windows-1252"
+    )
 
 
 def test_broken_utf16_is_refused_with_its_place() -> None:
@@ -263,9 +277,15 @@ def test_broken_utf16_is_refused_with_its_place() -> None:
     half_a_pair = "Mu".encode("utf-16-le") + b"\x00\xd8"  # a surrogate with no partner
     error = refused(data.replace("Muñ".encode("utf-16-le"), half_a_pair))
     text = ctf_text("UTF-16", NAMES)
-    assert (error.line, error.column) == place(text, "ñoz")
-    assert "not a character in UTF-16" in error.message
-    assert refused(data[:-1]).code == "FILE-NOT-XML"  # half a character at the end
+    line, column = place(text, "ñoz")
+    assert (error.line, error.column) == (line, column)
+    assert error.message.startswith(
+        f"The file says it is in UTF-16, but at line {line}, column {column} it has an "
+        "unpaired surrogate (a broken character"
+    )
+    assert "0x00" not in error.message  # the surrogate's first byte says nothing to anyone
+    cut = refused(data[:-1])  # half a character at the end
+    assert cut.code == "FILE-NOT-XML" and "an unfinished character" in cut.message
 
 
 # --- positions ----------------------------------------------------------------------------

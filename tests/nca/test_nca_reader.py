@@ -124,9 +124,28 @@ def test_a_heading_row_with_no_pupils_is_refused() -> None:
     assert refused(heading + "\n") == ["The file has a heading row but no pupils."]
 
 
+@pytest.mark.parametrize(
+    ("start", "codec"),
+    [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")],
+)
+def test_a_combined_ctf_with_a_byte_order_mark_or_in_utf16_is_read(
+    start: bytes, codec: str
+) -> None:
+    text = (SAMPLES / "ks2_la_combined.xml").read_text()
+    if codec != "utf-8":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    download = read_nca_ctf(start + text.encode(codec))
+    expected = read_nca_ctf((SAMPLES / "ks2_la_combined.xml").read_bytes())
+    assert download.schools == expected.schools and download.pupils == 5
+
+
 def test_a_ctf_that_is_not_xml_or_is_broken_is_refused() -> None:
-    with pytest.raises(DownloadError, match="not an XML file"):
+    with pytest.raises(DownloadError) as caught:
         read_nca_ctf(csv_sample().encode())
+    said = str(caught.value.errors[0])
+    assert "The file is not XML" in said and "it may be a CSV" in said, said
+    with pytest.raises(DownloadError, match="not XML"):
+        read_nca_ctf(b"\xef\xbb\xbf" + csv_sample().encode())
     broken = (SAMPLES / "ks2_la_combined.xml").read_bytes()[:-40]
     with pytest.raises(DownloadError):
         read_nca_ctf(broken)

@@ -1,11 +1,17 @@
 """The encodings a CTF may come in, and the UTF-8 that lxml is always made to read.
 
 Most MIS write CTFs in UTF-8; some write ISO-8859-1, Windows-1252 or UTF-16 with a byte-order
-mark (BOM), all well-formed XML. The encoding is worked out from the file's first bytes: a BOM
-if there is one, else the XML declaration, else UTF-8 (XML's default). A file is read as it
-says, and refused when its bytes contradict what it says (a BOM and a declaration that
-disagree, bytes that are not text in the declared encoding, UTF-16 with no BOM) or when it
-names an encoding Keystage does not read: guessing would put wrong letters in pupils' names.
+mark (BOM), all well-formed XML. A file that says ISO-8859-1 (or Latin-1) is read as Windows-1252,
+as the WHATWG Encoding Standard has browsers do: many Windows programs label Windows-1252 text
+ISO-8859-1, so a curly quote or a dash (bytes 0x80-0x9F) would otherwise refuse a file whose
+label the school office cannot change; the five bytes Windows-1252 leaves undefined (0x81, 0x8D,
+0x8F, 0x90, 0x9D) are still refused with their place.
+
+The encoding is worked out from the file's first bytes: a BOM if there is one, else the XML
+declaration, else UTF-8 (XML's default). A file is read as it says, and refused when its bytes
+contradict what it says (a BOM and a declaration that disagree, bytes that are not text in the
+declared encoding, UTF-16 with no BOM) or when it names an encoding Keystage does not read:
+guessing would put wrong letters in pupils' names.
 
 UTF-8 goes to lxml as it is. Any other encoding is decoded chunk by chunk with an incremental
 decoder and re-encoded as UTF-8, so memory stays flat; the declaration is rewritten to say
@@ -24,6 +30,7 @@ from keystage.ctf.errors import CTFError
 from keystage.ctf.refusals import (
     binary,
     bom_disagrees,
+    broken_utf16,
     misencoded,
     unsupported_encoding,
     utf16_without_bom,
@@ -35,11 +42,10 @@ class Encoding:
     name: str  # as a school office would see it named
     codec: str | None = None  # Python's codec; None: UTF-8, handed to lxml as it is
     bom: int = 0  # bytes of byte-order mark to skip before decoding
-    no_c1: bool = False  # bytes 0x80-0x9F decode to control characters that no CTF holds
 
 
 UTF_8 = Encoding("UTF-8")
-ISO_8859_1 = Encoding("ISO-8859-1", "latin-1", no_c1=True)
+ISO_8859_1 = Encoding("ISO-8859-1", "cp1252")  # read as Windows-1252: see the docstring
 WINDOWS_1252 = Encoding("Windows-1252", "cp1252")
 UTF_16_LE = Encoding("UTF-16", "utf-16-le", bom=2)
 UTF_16_BE = Encoding("UTF-16", "utf-16-be", bom=2)
@@ -53,7 +59,6 @@ _NAMES: dict[str, Encoding] = {
     **dict.fromkeys(("utf-16", "utf16", "utf-16le", "utf-16be"), UTF_16_LE),
 }
 _DECLARED = re.compile(r"""\A<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1""")
-_C1 = re.compile("[\x80-\x9f]")
 # Encodings told by their first bytes (XML 1.0, appendix F) that Keystage does not read.
 _UNREAD = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -121,7 +126,8 @@ class Transcoder:
         self._codec = encoding.codec
         self._decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
         self._line = 1
-        self._column = 0  # characters passed on since the last newline
+        self._column = 0  # characters passed on since the last line end
+        self._after_cr = False  # the text passed on ends in a CR (an LF may follow it)
 
     def head(self, data: bytes) -> bytes:
         """The first chunk: past the BOM, its declaration rewritten to say UTF-8."""
@@ -139,26 +145,34 @@ class Transcoder:
             text = self._decoder.decode(data, final)
         except UnicodeDecodeError as error:
             before = error.object[: error.start].decode(self._codec, "replace")
-            raise self._refusal(before, error.object[error.start]) from None
-        if self.encoding.no_c1 and (control := _C1.search(text)):
-            raise self._refusal(text[: control.start()], ord(control.group()))
+            raise self._refusal(before, error) from None
         if first:
             text = _saying_utf8(text)
         self._advance(text)
         return text.encode("utf-8")
 
     def _advance(self, text: str) -> None:
-        newlines = text.count("\n")
-        if newlines:
-            self._line += newlines
-            self._column = len(text) - text.rfind("\n") - 1
+        """Moves the place past `text`. A line ends at LF, CRLF or a CR alone (old Mac files),
+        as the lines lxml counts once hardening.LineEnds has made each lone CR an LF."""
+        if not text:
+            return
+        if self._after_cr and text[0] == "\n":
+            text = text[1:]  # the LF of a CRLF split between chunks: counted at its CR
+        ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+        if ends:
+            self._line += ends
+            self._column = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
         else:
             self._column += len(text)
+        self._after_cr = text.endswith("\r")
 
-    def _refusal(self, before: str, byte: int) -> CTFError:
+    def _refusal(self, before: str, error: UnicodeDecodeError) -> CTFError:
         """The fault is just past `before`, the text of this chunk that decoded."""
         self._advance(before)
-        return misencoded(self.encoding.name, byte, line=self._line, column=self._column + 1)
+        place = {"line": self._line, "column": self._column + 1}
+        if self.encoding.bom:  # UTF-16: a broken character, not a byte, is what is wrong
+            return broken_utf16(unfinished=error.reason == "truncated data", **place)
+        return misencoded(self.encoding.name, error.object[error.start], **place)
 
 
 def _saying_utf8(text: str) -> str:

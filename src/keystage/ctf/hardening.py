@@ -10,6 +10,7 @@ prolog checks run on the decoded text, so the file's encoding cannot hide a DOCT
 
 from __future__ import annotations
 
+import re
 from typing import IO, Any
 
 from lxml import etree
@@ -37,7 +38,8 @@ _NOT_CTF_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 class CappedStream:
     """The file as lxml reads it, in UTF-8: the sniffed head first, then the rest, counting
-    every byte of the file (before any transcoding) against the cap.
+    every byte of the file (before any transcoding) against the file's size cap, and the UTF-8
+    passed on (after it) against the per-record cap, since that is what lxml holds.
 
     Counting here (not only os.stat) also caps streams and files that grow while being read.
     `text` turns a file in another encoding into UTF-8; None for a UTF-8 file, passed as it is.
@@ -48,14 +50,16 @@ class CappedStream:
     ) -> None:
         self._raw = raw
         self._text = text
+        self._ends = LineEnds()
         self.head = text.head(head) if text else head  # what the prolog checks read
-        self._pending = self.head
+        self._pending = self._ends.feed(self.head)
         self._max_bytes = max_bytes
-        self.count = len(head)
+        self.count = len(head)  # bytes of the file read
+        self.passed = len(self.head)  # bytes of UTF-8 text made from them
         # lines of the text passed on so far: tells a cut-off file from a broken one
-        self.lines = self.head.count(b"\n") + 1
+        self.lines = self._pending.count(b"\n") + 1
         self.eof = False
-        self.released_at = 0  # the count when the reader last released a record
+        self.released_at = 0  # `passed` when the reader last released a record
 
     def read(self, size: int = CHUNK) -> bytes:
         if self._pending:
@@ -72,15 +76,38 @@ class CappedStream:
         """The next chunk of the file, counted, as UTF-8 (b"" while a character is unfinished)."""
         if not data:
             self.eof = True
-            return self._text.finish() if self._text else b""
+            return self._ends.feed(self._text.finish() if self._text else b"", final=True)
         self.count += len(data)
         if self.count > self._max_bytes:
             raise too_big(self.count, self._max_bytes, exact=False)
+        text = self._text.feed(data) if self._text else data
+        self.passed += len(text)
         # Checked here, per chunk, since lxml reads on while a start tag or text is unfinished
-        # and yields no event to check it at.
-        if self.count - self.released_at > MAX_HELD_BYTES + CHUNK:
+        # and yields no event to check it at. Counted in UTF-8: a Windows-1252 byte such as
+        # 0x80 (€) becomes three, so raw bytes would let a record hold three times the cap.
+        if self.passed - self.released_at > MAX_HELD_BYTES + len(text):
             raise too_large_record()
-        return self._text.feed(data) if self._text else data
+        return self._ends.feed(text)
+
+
+class LineEnds:
+    """Makes each CR not followed by an LF (old Mac line ends) an LF, as the XML parser would
+    anyway (XML 1.0, 2.11): the text lxml gives is the same, but libxml2 counts only LFs as
+    line ends, so without this every fault in such a file would be "line 1". Lengths are kept,
+    so columns and counts do not move; a CR at a chunk's end waits to see what follows it.
+    """
+
+    def __init__(self) -> None:
+        self._held = b""
+
+    def feed(self, data: bytes, *, final: bool = False) -> bytes:
+        data, self._held = self._held + data, b""
+        if data.endswith(b"\r") and not final:
+            data, self._held = data[:-1], b"\r"
+        return _LONE_CR.sub(b"\n", data) if b"\r" in data else data
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def open_stream(raw: IO[bytes], max_bytes: int) -> CappedStream:

@@ -8,7 +8,8 @@
 Files come from outside, so the reader trusts nothing: before lxml sees a byte it refuses
 empty files, PDFs, spreadsheets, encodings it does not read and any DOCTYPE (which is where
 entity bombs and external entities live); a file in ISO-8859-1, Windows-1252 or UTF-16 is
-read as it declares, turned into UTF-8 as it streams; lxml runs with entities unresolved, no
+read as it declares (ISO-8859-1 as Windows-1252, keystage.ctf.encodings says why), turned into
+UTF-8 as it streams; lxml runs with entities unresolved, no
 network and no DTD; the reader caps the file's size, the nesting depth, how much one record
 may hold and how many records there are. Every failure is a CTFError with a message for a
 school office, raised where it is met: a truncated file may yield some pupils before the

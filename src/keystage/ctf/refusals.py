@@ -163,11 +163,27 @@ def binary() -> CTFError:
 def misencoded(encoding: str, byte: int, *, line: int, column: int) -> CTFError:
     """A byte that is not text in the encoding the file says it is in."""
     said = f"a byte (0x{byte:02X}) that is not a character in {encoding}"
-    if encoding == "ISO-8859-1" and 0x80 <= byte <= 0x9F:
+    if encoding == "ISO-8859-1":  # read as Windows-1252 (keystage.ctf.encodings says why)
         said = (
-            f"a byte (0x{byte:02X}) that ISO-8859-1 does not use for text (the file may "
-            "really be in Windows-1252)"
+            f"a byte (0x{byte:02X}) that is not a character in ISO-8859-1 as Keystage reads "
+            "it (as Windows-1252, which most programs that say ISO-8859-1 really write)"
         )
+    return _at(encoding, said, line, column)
+
+
+def broken_utf16(*, unfinished: bool, line: int, column: int) -> CTFError:
+    """UTF-16 that does not decode: a surrogate without its partner, or an odd last byte."""
+    if unfinished:
+        said = "an unfinished character (the file ends halfway through one)"
+    else:
+        said = (
+            "an unpaired surrogate (a broken character: half of a two-part character, "
+            "without its other half)"
+        )
+    return _at("UTF-16", said, line, column)
+
+
+def _at(encoding: str, said: str, line: int, column: int) -> CTFError:
     return CTFError(
         "FILE-NOT-XML",
         f"The file says it is in {encoding}, but at line {line}, column {column} it has "

@@ -97,7 +97,7 @@ class Walk:
         if parent is not None:
             while element.getprevious() is not None:
                 del parent[0]
-        self._stream.released_at = self._stream.count
+        self._stream.released_at = self._stream.passed
         self._records += 1
         if self._records > MAX_RECORDS:
             raise too_many_records()

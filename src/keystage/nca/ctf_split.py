@@ -19,17 +19,10 @@ from keystage.nca.model import Download, DownloadError, RowError
 
 
 def read_nca_ctf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Download:
-    """The download's pupils by LAESTAB; raises DownloadError for a file that cannot be used."""
-    if not data.lstrip()[:5].startswith(b"<"):
-        raise DownloadError(
-            [
-                RowError(
-                    None,
-                    "This is not an XML file, so not a CTF. If it is "
-                    "the NCA Portal's CSV, import it as a CSV.",
-                )
-            ]
-        )
+    """The download's pupils by LAESTAB; raises DownloadError for a file that cannot be used.
+
+    What is not XML (the NCA Portal's CSV chosen by mistake, say) is refused by the CTF reader's
+    own sniffing, which knows a byte-order mark and UTF-16 from a file that is not XML."""
     errors: list[RowError] = []
     try:
         with read_ctf(io.BytesIO(data), max_bytes=max_bytes) as reader:
