@@ -14,8 +14,11 @@ from export_support import confirm, csv_rows, ready, send, zip_members
 from portal_builders import make_window
 from portal_support import ctf_bytes
 
+from keystage.checks.rules.header import school_name
 from keystage.codesets import codeset_for
-from keystage.ctf.model import Pupil
+from keystage.codesets import providers as codesets_providers
+from keystage.ctf.model import Pupil, SchoolRef
+from keystage.exports import collect_checks
 from keystage.exports.collect import Establishment
 from keystage.exports.collect_reader import pupils_of, read_return
 from keystage.exports.collect_spec import spec_for
@@ -24,6 +27,7 @@ from keystage.web.exports import files as exports
 from keystage.web.models import AuditEvent, Collection, PupilRecord, School, User
 from keystage.web.results.page import results_context
 from keystage.web.results.pupils import pupils
+from keystage.web.schools import providers
 from keystage.web.submissions.locks import lock
 
 CODESET = codeset_for("2025-26")
@@ -97,7 +101,7 @@ def test_a_failing_check_is_shown_with_the_school_to_chase_and_keeps_it_out(
     response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
     assert "sex is X" in response.content.decode()
     event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
-    assert name_of(a) not in event.detail["files"] and a.urn in event.detail["left_out"]
+    assert name_of(a) not in event.detail["files"] and a.number in event.detail["left_out"]
 
 
 def test_a_child_in_two_schools_files_keeps_both_out_until_the_la_decides(
@@ -192,4 +196,10 @@ def test_a_school_and_a_setting_map_to_their_establishments() -> None:
     )
     made = exports.establishment_of(setting)
     assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
-    assert made.label == "Little Acorns (early years URN 512345)"
+    assert made.label == setting.reference == "Little Acorns (EY URN 512345)"
+    ref = SchoolRef(name="Little Acorns", urn="512345")
+    assert school_name(ref) == setting.reference  # the upload's checks name it the same
+
+
+def test_one_ey_urn_rule_for_the_provider_list_and_the_returns_checks() -> None:
+    assert providers.EY_URN is collect_checks.EY_URN is codesets_providers.EY_URN
