@@ -1,8 +1,9 @@
 """The data team's return to the DfE in a real Chromium, every page checked by axe-core: the
 officer signs in with an authenticator code, locks the EYFSP (leaving out the school that sent
 nothing), opens the exports page, reads the DfE's checks (a setting's child born outside the
-funded window, with the setting to chase), downloads the ZIP and finds in it a school's file
-under its LAESTAB and a PVI setting's under its early years URN, each with its children.
+funded window, left out of the setting's file, with the setting named), downloads the ZIP and
+finds in it a school's file under its LAESTAB and the PVI settings' under their EY URNs, each
+with its funded children.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from portal_builders import make_head, make_officer, make_window
 from portal_support import ctf_bytes, run_tasks, signed_in
 from setting_support import children, make_setting, post_template, setting_template
 
+from keystage.codesets.funded import funded_window
 from keystage.exports.collect_reader import read_return
 from keystage.exports.collect_spec import spec_for
 from keystage.web.models import Collection, School, User
@@ -85,15 +87,14 @@ def test_the_data_team_locks_checks_and_downloads_the_return(
     portal.submit(page.get_by_role("button", name="Lock the schools"))
     expect(page).to_have_url(re.compile(rf"/la/collections/{eyfsp.pk}/$"))
 
-    # The exports page: the DfE's checks name the setting to chase, and why.
+    # The exports page: every provider passes; the setting's unfunded child is left out of its
+    # file (the DfE takes only funded children), named with the setting.
     portal.follow(page.get_by_role("link", name=f"Exports of {eyfsp.short_name}"))
-    checks = page.locator("#dfe-checks")
-    expect(checks).to_contain_text("1 failure to chase")
-    failure = checks.locator("tbody tr")
-    expect(failure).to_have_count(1)
-    expect(failure).to_contain_text(sam.name)
-    expect(failure).to_contain_text("EYR-FUNDED")
-    expect(failure).to_contain_text("born 1 April 2021 to 31 August 2021")
+    expect(page.locator("#dfe-checks-clear")).to_be_visible()
+    left_out = page.locator("#children-left-out tbody tr")
+    expect(left_out).to_have_count(1)
+    expect(left_out).to_contain_text(sam.name)
+    expect(left_out).to_contain_text("born 1 April 2021 to 31 August 2021")
     expect(page.locator("#missing")).to_contain_text(c.name)
 
     with page.expect_download() as downloading:
@@ -112,7 +113,13 @@ def test_the_data_team_locks_checks_and_downloads_the_return(
         "512345", None)  # fmt: skip
     assert [ch.upn for ch in setting_file.children] == [p.upn for p in pupils(eyfsp, acorns)]
     assert f"{b.laestab}_FTF_330DfE_001.xml" in members
-    assert not any(sam.urn in name or c.laestab in name for name in members)
-    left_out = members["NOT-INCLUDED.txt"].decode()
-    assert f"{sam.name} (early years URN {sam.urn})" in left_out and c.name in left_out
+    assert not any(c.laestab in name for name in members)
+    sams = read_return(members[f"330{sam.urn}_FTF_330DfE_001.xml"], spec)
+    first, last = funded_window(2025)
+    funded = [p.upn for p in pupils(eyfsp, sam) if p.dob and first <= p.dob <= last]
+    assert [ch.upn for ch in sams.children] == funded and funded
+    assert len(funded) == len(pupils(eyfsp, sam)) - 1
+    note = members["NOT-INCLUDED.txt"].decode()
+    assert "Children left out of their setting's file" in note
+    assert sam.name in note and c.name in note
     assert len(portal.checked) >= 4, portal.checked

@@ -14,7 +14,7 @@ from keystage import codesets
 from keystage.ctf.reader import read_all
 from keystage.exports import Producer
 from keystage.exports.collect import Establishment, children_of, header_for
-from keystage.exports.collect_checks import run
+from keystage.exports.collect_checks import funded_only, run
 from keystage.exports.collect_registry import RULES, Draft, blocked, rules_for
 from keystage.exports.collect_spec import spec_for
 from keystage.synth import write_la
@@ -176,6 +176,21 @@ def test_an_error_keeps_its_school_out_and_a_header_error_stops_the_return(la: P
     assert blocked(run(header(draft, la="999")))[0]
 
 
+def test_an_unfunded_child_is_left_out_and_its_setting_still_goes(la: Path) -> None:
+    """The DfE takes no unfunded children: one is left out of its setting's file, noted, and
+    nothing about it (here an unreadable sex too) keeps the setting out."""
+    draft = a_setting(clean(la, "EYFSP"), "2021-09-01")
+    draft = child(draft, sex="X")
+    found = run(draft)
+    assert blocked(found) == (False, set())
+    (note,) = [f for f in found if f.code == "EYR-FUNDED"]
+    assert note.severity == "note" and "left out of the setting's file" in note.message
+    assert not [f for f in found if f.code == "EYR-SEX"]
+    setting, children = draft.entries[0]
+    kept = dict(funded_only(draft).entries)[setting]
+    assert [c.upn for c in kept] == [c.upn for c in children[1:]]
+
+
 def test_the_funded_window_moves_with_the_cohort(la: Path) -> None:
     """The 2024 guide's window for 2023-24 is 1 April to 31 August 2019: a year later for
     2024-25, as for each cohort."""
@@ -185,7 +200,7 @@ def test_the_funded_window_moves_with_the_cohort(la: Path) -> None:
     late = a_setting(earlier, "2021-04-01", others="2020-05-01")
     (message,) = [f.message for f in run(late) if f.code == "EYR-FUNDED"]
     assert "born 1 April 2020 to 31 August 2020" in message
-    assert "early years URN 512345" in message
+    assert "EY URN 512345" in message
 
 
 def test_a_child_in_two_places_names_both(la: Path) -> None:

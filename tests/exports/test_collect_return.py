@@ -16,9 +16,11 @@ import pytest
 from lxml import etree
 
 from keystage import codesets
+from keystage.checks.rules import pupil as pupil_rules
+from keystage.codesets import funded
 from keystage.ctf.model import Assessment, Pupil
 from keystage.ctf.reader import read_all
-from keystage.exports import Producer, zip_of
+from keystage.exports import DFE_COLLECTIONS, Producer, collect_checks, packaging, zip_of
 from keystage.exports.collect import (
     Establishment,
     children_of,
@@ -28,7 +30,14 @@ from keystage.exports.collect import (
     write_return,
 )
 from keystage.exports.collect_reader import ReturnReadError, pupils_of, read_return
-from keystage.exports.collect_spec import CONFIRMED, INFERRED, SPECS, settings_of, spec_for
+from keystage.exports.collect_spec import (
+    CONFIRMED,
+    FUNDED_WINDOW,
+    INFERRED,
+    SPECS,
+    settings_of,
+    spec_for,
+)
 from keystage.measures import compute
 from keystage.synth import write_la
 
@@ -174,6 +183,21 @@ def test_every_setting_says_how_it_is_known_and_the_docs_name_it() -> None:
         for name, setting in settings_of(spec).items():
             assert setting.status in (CONFIRMED, INFERRED) and setting.basis, name
             assert f"`{name}`" in docs, name
+
+
+def test_the_funded_windows_dates_are_worked_out_in_one_place() -> None:
+    """The basis quotes the 2024 guide; the window it infers for 2025-26 is codesets.funded's,
+    and the upload's checks and the return's share one NC year table and date wording."""
+    first, last = funded.funded_window(2025)
+    said = f"{first.day} {first:%b} - {last.day} {last:%b %Y} for 2025-26"
+    assert said in FUNDED_WINDOW.basis
+    assert collect_checks.NC_YEARS is pupil_rules.NC_YEARS
+    assert collect_checks.day_text is pupil_rules.day_text
+
+
+def test_the_collections_returned_are_the_specs() -> None:
+    assert DFE_COLLECTIONS == tuple(SPECS) == ("EYFSP", "PHON")
+    assert packaging.Producer is Producer
 
 
 def test_the_zip_holds_every_file_by_name() -> None:

@@ -16,8 +16,11 @@ from portal_support import ctf_bytes, run_tasks, signed_in
 from setting_support import children, make_setting, post_template, setting_template
 from signing import sign
 
+from keystage.checks.rules.header import school_name
 from keystage.codesets import codeset_for
-from keystage.ctf.model import Pupil
+from keystage.codesets import providers as codesets_providers
+from keystage.ctf.model import Pupil, SchoolRef
+from keystage.exports import collect_checks
 from keystage.exports.collect import Establishment
 from keystage.exports.collect_reader import pupils_of, read_return
 from keystage.exports.collect_spec import spec_for
@@ -26,6 +29,7 @@ from keystage.web.exports import files as exports
 from keystage.web.models import AuditEvent, Collection, PupilRecord, School, Submission, User
 from keystage.web.results.page import results_context
 from keystage.web.results.pupils import pupils
+from keystage.web.schools import providers
 from keystage.web.submissions.locks import lock
 
 CODESET = codeset_for("2025-26")
@@ -99,7 +103,7 @@ def test_a_failing_check_is_shown_with_the_school_to_chase_and_keeps_it_out(
     response = la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe/{a.pk}.xml", follow=True)
     assert "sex is X" in response.content.decode()
     event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
-    assert name_of(a) not in event.detail["files"] and a.urn in event.detail["left_out"]
+    assert name_of(a) not in event.detail["files"] and a.number in event.detail["left_out"]
 
 
 def test_a_child_in_two_schools_files_keeps_both_out_until_the_la_decides(
@@ -194,7 +198,9 @@ def test_a_school_and_a_setting_map_to_their_establishments() -> None:
     )
     made = exports.establishment_of(setting)
     assert (made.is_setting, made.ey_urn, made.estab, made.la) == (True, "512345", None, "330")
-    assert made.label == "Little Acorns (early years URN 512345)"
+    assert made.label == setting.reference == "Little Acorns (EY URN 512345)"
+    ref = SchoolRef(name="Little Acorns", urn="512345")
+    assert school_name(ref) == setting.reference  # the upload's checks name it the same
 
 
 # -- A PVI setting in the return, from its template to the ZIP -----------------------------------
@@ -236,20 +242,5 @@ def test_a_settings_template_goes_in_the_zip_under_its_early_years_urn(
         assert read_return(members[name_of(school)], spec_for("EYFSP")).establishment.estab
 
 
-def test_a_settings_child_outside_the_funded_window_is_listed_with_the_setting(
-    schools: list[School], la_folder: Path, officer: User, la_client: Client, eyfsp: Collection
-) -> None:
-    setting = make_setting()
-    setting_sends(setting, eyfsp, officer, number=1)  # answered as "right": still not funded
-    ready(schools, eyfsp, la_folder, officer)
-
-    page = la_client.get(f"/la/collections/{eyfsp.pk}/exports/").content.decode()
-
-    checks = page[page.index('id="dfe-checks"') : page.index('id="dfe-zip"')]
-    assert "EYR-FUNDED" in checks and setting.name in checks
-    assert f'href="/la/collections/{eyfsp.pk}/schools/{setting.pk}/"' in checks
-    assert "A setting returns only funded children, born 1 April 2021 to 31 August 2021" in checks
-    members = zip_members(la_client.get(f"/la/collections/{eyfsp.pk}/exports/dfe.zip"))
-    assert "330512345_FTF_330DfE_001.xml" not in members and name_of(schools[0]) in members
-    note = members["NOT-INCLUDED.txt"].decode()
-    assert f"{setting.name} (early years URN 512345): 1 error in the DfE's checks" in note
+def test_one_ey_urn_rule_for_the_provider_list_and_the_returns_checks() -> None:
+    assert providers.EY_URN is collect_checks.EY_URN is codesets_providers.EY_URN

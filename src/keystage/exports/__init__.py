@@ -2,7 +2,8 @@
 COLLECT (one XML file a school or setting, `collect`, its settings in `collect_spec`, the
 DfE's checks run first in `collect_checks`, read back by `collect_reader`) with a CSV of the
 whole LA, and a pupil-level CSV for benchmarking with other LAs; and the one writer of every
-CSV Keystage writes, which keeps each cell from running as a formula (safe_csv).
+CSV Keystage writes, which keeps each cell from running as a formula (safe_csv); who made an
+export and the ZIP it streams in (`packaging`).
 
     spec = collect_spec.spec_for("EYFSP")
     children = collect.children_of(pupils, spec, codeset)
@@ -14,7 +15,8 @@ Pure Python: never imports Django. The portal (keystage.web.exports.files) choos
 gives the pupils and records every download.
 """
 
-from keystage.exports.dfe import DFE_COLLECTIONS, Producer, zip_of, zip_stream
+from keystage.exports.collect_spec import DFE_COLLECTIONS
+from keystage.exports.packaging import Producer, zip_of, zip_stream
 from keystage.exports.safe_csv import csv_bytes, csv_text, inert, write_csv
 from keystage.exports.tables import (
     FULL,

@@ -22,9 +22,10 @@ import keystage
 from keystage.checks.run import Lookup
 from keystage.codesets import Codeset
 from keystage.codesets.model import as_mark
+from keystage.codesets.providers import setting_label
 from keystage.ctf.model import Assessment, Pupil
 from keystage.exports.collect_spec import CollectSpec
-from keystage.exports.dfe import Producer
+from keystage.exports.packaging import Producer
 from keystage.measures.phonics import PhonicsScorer
 from keystage.measures.results import by_role, latest
 
@@ -53,7 +54,7 @@ class Establishment:
     def label(self) -> str:
         """How a message names it: "Oak Primary (3302001)", "Little Acorns (EY URN 512345)"."""
         if self.is_setting:
-            return f"{self.name} (early years URN {self.ey_urn or 'missing'})"
+            return setting_label(self.name, self.ey_urn or "missing")
         return f"{self.name} ({self.la}{self.estab or '????'})"
 
 

@@ -8,30 +8,44 @@ the LA to chase, and says what to do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from keystage.checks.model import ERROR, QUERY
-from keystage.checks.rules.pupil import RECHECK_YEAR, USUAL_YEAR, year_group_range
+from keystage.checks.model import ERROR, NOTE, QUERY
+from keystage.checks.rules.pupil import (
+    NC_YEARS,
+    RECHECK_YEAR,
+    USUAL_YEAR,
+    day_text,
+    year_group_range,
+)
 from keystage.codesets.model import as_mark
+from keystage.codesets.providers import EY_URN
 from keystage.ctf import upn
 from keystage.ctf.model import parse_date
 from keystage.exports.collect import Child, Establishment
-from keystage.exports.collect_registry import Draft, Problem, ReturnFinding, rule
+from keystage.exports.collect_registry import Draft, Problem, ReturnFinding, rule, rules_for
 from keystage.exports.collect_registry import run as _run
 from keystage.exports.collect_spec import funded_window
 
 _LA = re.compile(r"[0-9]{3}")
 _ESTAB = re.compile(r"[0-9]{4}")
-_EY_URN = re.compile(r"[567][0-9]{5}")
-_NC_YEARS = {"R": 0, "1": 1, "2": 2}  # NCyearActual of the returns' year groups
 FIX_AT_SCHOOL = "Ask them to correct it in their system and send their file again."
 
 
 def run(draft: Draft) -> list[ReturnFinding]:
-    return _run(draft)
+    """Every finding: those of the children returned (`funded_only`), and a note of each
+    unfunded child left out (EYR-FUNDED, from the whole draft)."""
+    found = _run(funded_only(draft))
+    code = _funded_code(draft)
+    if code is not None:
+        found += [ReturnFinding(code, NOTE.value, message, establishment,
+                                child.upn if child else None)
+                  for establishment, child, message in funded(draft)]  # fmt: skip
+    return found
 
 
 def _children(draft: Draft) -> Iterator[tuple[Establishment, Child]]:
@@ -42,10 +56,6 @@ def _children(draft: Draft) -> Iterator[tuple[Establishment, Child]]:
 
 def _who(establishment: Establishment, child: Child) -> str:
     return f"{establishment.label}: {child.display_name} (UPN {child.upn or 'none'})"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # -- The header -------------------------------------------------------------------------------
@@ -124,7 +134,7 @@ def establishment_id(draft: Draft) -> Iterator[Problem]:
                 "schools only. Leave it out of the collection's expected list."
             )
             yield establishment, None, message
-        elif establishment.is_setting and not _EY_URN.fullmatch(establishment.ey_urn or ""):
+        elif establishment.is_setting and not EY_URN.fullmatch(establishment.ey_urn or ""):
             message = (
                 f"{establishment.label}: the early years URN must be 6 digits starting 5, 6 "
                 "or 7, as in the early years census. Correct the setting's URN in the "
@@ -237,7 +247,9 @@ def child_dob(draft: Draft) -> Iterator[Problem]:
         born = parse_date(child.dob)
         if born is None or born >= reference:
             if born is not None:
-                problem = f"born {_day(born)}, on or after the reference date {_day(reference)}"
+                problem = (
+                    f"born {day_text(born)}, on or after the reference date {day_text(reference)}"
+                )
             elif child.dob:
                 problem = f"the date of birth {child.dob!r} is not a real date"
             else:
@@ -254,15 +266,15 @@ def child_dob(draft: Draft) -> Iterator[Problem]:
 def child_dob_range(draft: Draft) -> Iterator[Problem]:
     for establishment, child in _children(draft):
         born = parse_date(child.dob)
-        year = _NC_YEARS.get(child.nc_year or USUAL_YEAR[draft.spec.kind])
+        year = NC_YEARS.get(child.nc_year or USUAL_YEAR[draft.spec.kind])
         if born is None or year is None or establishment.is_setting:
             continue
         first, last = year_group_range(draft.codeset.start_year, year)
         if not first <= born <= last:
             message = (
-                f"{_who(establishment, child)}: born {_day(born)}, outside the year group's "
-                f"usual range ({_day(first)} to {_day(last)}). If the child is taught out of "
-                "their year group, explain it in COLLECT's notepad; otherwise ask the school "
+                f"{_who(establishment, child)}: born {day_text(born)}, outside the year group's "
+                f"usual range ({day_text(first)} to {day_text(last)}). If the child is taught out "
+                "of their year group, explain it in COLLECT's notepad; otherwise ask the school "
                 "to correct the date of birth."
             )
             yield establishment, child, message
@@ -270,21 +282,44 @@ def child_dob_range(draft: Draft) -> Iterator[Problem]:
 
 @rule(
     eyfsp="EYR-FUNDED",
-    severity=ERROR,
-    summary="A PVI setting's child is funded: born in the cohort's window (2026: 1 April "
-    "to 31 August 2021).",
+    severity=NOTE,
+    summary="A PVI setting's child born outside the cohort's funded window (2026: 1 April to "
+    "31 August 2021) is left out of the setting's file; the setting stays in the return.",
 )
 def funded(draft: Draft) -> Iterator[Problem]:
     first, last = funded_window(draft.codeset)
     for establishment, child in _children(draft):
         born = parse_date(child.dob)
-        if establishment.is_setting and born is not None and not first <= born <= last:
+        if born is not None and _unfunded(establishment, child, first, last):
             message = (
-                f"{_who(establishment, child)}: born {_day(born)}. A setting returns only "
-                f"funded children, born {_day(first)} to {_day(last)}. Ask the setting "
-                "whether the date of birth is wrong; if not, the child is not returned."
+                f"{_who(establishment, child)}: born {day_text(born)}, so not funded (a setting "
+                f"returns only children born {day_text(first)} to {day_text(last)}, and the DfE "
+                "takes no others). The child is left out of the setting's file; if the date of "
+                "birth is wrong, ask the setting to correct it and send its file again."
             )
             yield establishment, child, message
+
+
+def _funded_code(draft: Draft) -> str | None:
+    return next((code for code, r in rules_for(draft.spec.kind) if r.check is funded), None)
+
+
+def _unfunded(establishment: Establishment, child: Child, first: dt.date, last: dt.date) -> bool:
+    born = parse_date(child.dob)
+    return establishment.is_setting and born is not None and not first <= born <= last
+
+
+def funded_only(draft: Draft) -> Draft:
+    """The draft without the settings' unfunded children: the files are made from it, and the
+    other checks read it, so nothing about a child who is not returned keeps a setting out."""
+    if _funded_code(draft) is None:
+        return draft  # a return that takes no settings (phonics): EYR-ESTAB-ID stops them
+    first, last = funded_window(draft.codeset)
+    entries = [
+        (establishment, [c for c in children if not _unfunded(establishment, c, first, last)])
+        for establishment, children in draft.entries
+    ]
+    return dataclasses.replace(draft, entries=entries)
 
 
 # -- The results ------------------------------------------------------------------------------

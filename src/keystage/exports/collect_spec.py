@@ -192,13 +192,23 @@ PHON = CollectSpec(
 )
 
 SPECS: Mapping[str, CollectSpec] = MappingProxyType({"EYFSP": EYFSP, "PHON": PHON})
+DFE_COLLECTIONS = tuple(SPECS)  # the collections returned to the DfE this way
 
+
+def _window_text(start_year: int) -> str:
+    first, last = funded.funded_window(start_year)
+    year = f"{start_year}-{(start_year + 1) % 100:02d}"
+    return f"{first.day} {first:%b} - {last.day} {last:%b %Y} for {year}"
+
+
+# The basis quotes the 2024 guide's own dates (the source); every other date in it is computed
+# by keystage.codesets.funded, the one place the window is worked out.
 FUNDED_WINDOW = Setting(
     (funded.FIRST_MONTH_DAY, funded.LAST_MONTH_DAY, funded.YEARS_BEFORE_START),
     INFERRED,
-    "PVI children born 1 April to 31 August, four years before the academic year starts "
-    "(2024 return guide: 1 Apr - 31 Aug 2019 for 2023-24); that it moves with the cohort, so "
-    "1 Apr - 31 Aug 2021 for 2026, is inferred.",
+    f"PVI children born in a window {funded.YEARS_BEFORE_START} years before the academic "
+    "year starts (2024 return guide: 1 Apr - 31 Aug 2019 for 2023-24); that it moves with the "
+    f"cohort, so {_window_text(2025)}, is inferred.",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from keystage.checks.model import ERROR, QUERY, Finding
 from keystage.checks.registry import declare, finding, rule
 from keystage.checks.run import Run
+from keystage.codesets.providers import setting_label
 from keystage.ctf.model import Header, SchoolRef
 
 # A CTF's fixed document name (a format constant, not a yearly code).
@@ -83,7 +84,7 @@ def school_name(school: SchoolRef) -> str:
     """'Oak Lane Primary (330/2001)'; a PVI setting, which has no establishment number,
     'Little Acorns Nursery (EY URN 512345)'."""
     if school.urn and not school.estab:
-        return f"{school.name} (EY URN {school.urn})" if school.name else f"EY URN {school.urn}"
+        return setting_label(school.name or "", school.urn)
     number = f"{school.la or '?'}/{school.estab or '?'}"
     return f"{school.name} ({number})" if school.name else f"school {number}"
 

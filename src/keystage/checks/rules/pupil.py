@@ -15,7 +15,7 @@ from keystage.ctf import upn
 from keystage.ctf.model import Pupil
 
 # NCyearActual as a primary school writes it: R for Reception, else the year's number.
-_NC_YEARS = {"R": 0, **{str(n): n for n in range(1, 7)}}
+NC_YEARS = {"R": 0, **{str(n): n for n in range(1, 7)}}
 # The year group a collection is for, when the file does not say.
 USUAL_YEAR = {"EYFSP": "R", "PHON": "1", "KS1": "2", "KS2": "6"}
 RECHECK_YEAR = "2"  # NCyearActual of a pupil taking the phonics re-check
@@ -192,7 +192,7 @@ def _year_name(nc_year: int) -> str:
     return "Reception" if nc_year == 0 else f"Year {nc_year}"
 
 
-def _day(day: dt.date) -> str:
+def day_text(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
@@ -204,8 +204,8 @@ def _usual_year(pupil: Pupil, run: Run) -> int | None:
     if run.collection == "PHON":
         this_year = run.codeset.assessment_year
         if any(a.year and a.year < this_year for a, _ in run.results(pupil).own):
-            return _NC_YEARS[RECHECK_YEAR]
-    return _NC_YEARS[USUAL_YEAR[run.collection]]
+            return NC_YEARS[RECHECK_YEAR]
+    return NC_YEARS[USUAL_YEAR[run.collection]]
 
 
 @rule(
@@ -220,7 +220,7 @@ def dob_range(pupil: Pupil, run: Run) -> Iterable[Finding]:
     if run.context.setting and run.collection == "EYFSP":
         return _outside_funded_window(pupil, run)
     born = pupil.dob_date
-    nc_year = _NC_YEARS.get(pupil.nc_year or "")
+    nc_year = NC_YEARS.get(pupil.nc_year or "")
     if nc_year is None:
         nc_year = _usual_year(pupil, run)
     if born is None or nc_year is None:
@@ -230,8 +230,9 @@ def dob_range(pupil: Pupil, run: Run) -> Iterable[Finding]:
         return ()
     message = (
         f"{who(pupil)}: born {born.isoformat()}, outside the usual range for "
-        f"{_year_name(nc_year)} ({_day(first)} to {_day(last)}). If the pupil is taught out of "
-        "their year group, confirm it; otherwise correct the date of birth or NC year in your MIS."
+        f"{_year_name(nc_year)} ({day_text(first)} to {day_text(last)}). If the pupil is taught "
+        "out of their year group, confirm it; otherwise correct the date of birth or NC year in "
+        "your MIS."
     )
     return (finding("DOB-RANGE", message, pupil, "DOB"),)
 
@@ -246,9 +247,9 @@ def _outside_funded_window(pupil: Pupil, run: Run) -> Iterable[Finding]:
     if first <= born <= last:
         return ()
     message = (
-        f"{who(pupil)}: born {_day(born)}, outside the funded window for this year's EYFSP "
-        f"({_day(first)} to {_day(last)}). A setting returns only children receiving funded "
-        "early education in that window: correct the date of birth, or remove the child if "
+        f"{who(pupil)}: born {day_text(born)}, outside the funded window for this year's EYFSP "
+        f"({day_text(first)} to {day_text(last)}). A setting returns only children receiving "
+        "funded early education in that window: correct the date of birth, or remove the child if "
         "they are not funded (a child at school returns through the school)."
     )
     return (finding("DOB-RANGE", message, pupil, "DOB"),)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from keystage.checks import COLLECTION_NAMES
+from keystage.checks.model import NOTE
 from keystage.codesets import codeset_for
 from keystage.ctf.model import Pupil
 from keystage.exports import (
@@ -208,12 +209,23 @@ class DfeReturn:
         self.codeset = codeset_for(self.collection.academic_year)
         self.header = header_for(self.spec, self.codeset, la, made)
         self.establishments = {s.pk: establishment_of(s) for s in gathered.schools}
-        self.children = {
+        everyone = {
             s.pk: children_of(gathered.pupils[s.pk], self.spec, self.codeset)
             for s in gathered.schools
         }
-        entries = [(self.establishments[s.pk], self.children[s.pk]) for s in gathered.schools]
-        self.findings = return_checks.run(Draft(self.spec, self.codeset, self.header, la, entries))
+        entries = [(self.establishments[s.pk], everyone[s.pk]) for s in gathered.schools]
+        draft = Draft(self.spec, self.codeset, self.header, la, entries)
+        self.findings = return_checks.run(draft)
+        # A setting's unfunded children are left out of its file (the DfE takes none), and so
+        # of the pupils going: the setting itself still goes.
+        kept = {e.key: children for e, children in return_checks.funded_only(draft).entries}
+        self.children = {pk: list(kept[pk]) for pk in everyone}
+        returned = {id(c) for found in self.children.values() for c in found}
+        self.pupils = {
+            pk: [p for p, c in zip(gathered.pupils[pk], everyone[pk], strict=True)
+                 if id(c) in returned]
+            for pk in everyone
+        }  # fmt: skip
         self.header_wrong, kept_out = blocked(self.findings)
         self.failed = [
             Missing(s, self._failed_reason(s)) for s in gathered.schools
@@ -231,6 +243,17 @@ class DfeReturn:
         return (
             f"{count} error{'s' if count != 1 else ''} in the DfE's checks ({first.code}): {said}"
         )
+
+    @property
+    def children_left_out(self) -> list[tuple[School | None, str]]:
+        """Each child left out of their setting's file (EYR-FUNDED's notes), with the setting."""
+        notes = [f for f in self.findings if f.severity == NOTE]
+        return [(self.school_of(f), f.message) for f in notes]
+
+    def rows(self, schools: Iterable[School] | None = None) -> list[SchoolPupil]:
+        """The pupils the DfE is sent, of the schools and settings going (or those given)."""
+        chosen = self.going if schools is None else schools
+        return [SchoolPupil(s.laestab, s.urn, s.name, p) for s in chosen for p in self.pupils[s.pk]]
 
     @property
     def errors(self) -> list[ReturnFinding]:
@@ -280,30 +303,38 @@ class DfeReturn:
         for school, made in self.files():
             sent.append(school)
             yield made.name, made.body
-        table = la_return(self.gathered.rows(sent), self.collection.kind, self.codeset)
-        yield self.csv_name, csv_bytes(table)
+        yield self.csv_name, la_csv(self, sent)
         left_out = [*missing, *self.failed]
-        if left_out:
-            yield "NOT-INCLUDED.txt", not_included(self.collection, left_out)
+        children = [message for _, message in self.children_left_out]
+        if left_out or children:
+            yield "NOT-INCLUDED.txt", not_included(self.collection, left_out, children)
 
     def zip(self, missing: Sequence[Missing]) -> Iterator[bytes]:
         return zip_stream(self.members(missing), self.made.made_at)
 
 
-def la_csv(gathered: Gathered) -> bytes:
-    """The CSV of the whole LA for the DfE, on its own (the ZIP's holds only the schools whose
-    files passed the read-back checks: the same, unless one failed)."""
-    codeset = codeset_for(gathered.collection.academic_year)
-    return csv_bytes(la_return(gathered.rows(), gathered.collection.kind, codeset))
+def la_csv(made: DfeReturn, schools: Iterable[School] | None = None) -> bytes:
+    """The LA's CSV that goes beside the DfE return: the pupils of its files, and no others.
+    A data officer checks one against the other, and sends the two together, so a CSV that
+    also held the schools failing the DfE's checks, or a setting's unfunded children (whom
+    the DfE must not be sent), would not add up to the return. The ZIP's CSV holds the schools
+    whose files were read back (`schools`): the same, unless one failed."""
+    return csv_bytes(la_return(made.rows(schools), made.collection.kind, made.codeset))
 
 
-def not_included(collection: Collection, left_out: Iterable[Missing]) -> bytes:
+def not_included(
+    collection: Collection, left_out: Iterable[Missing], children: Sequence[str] = ()
+) -> bytes:
+    """NOT-INCLUDED.txt: the schools and settings left out, and the children left out of the
+    files that went (each line names their setting)."""
+    name = COLLECTION_NAMES.get(collection.kind, collection.kind)
     lines = [
-        f"Schools not in this {COLLECTION_NAMES.get(collection.kind, collection.kind)} return "
-        "to the DfE, and why:",
+        f"Schools and settings not in this {name} return to the DfE, and why:",
         "",
         *(f"{establishment_of(m.school).label}: {m.reason}" for m in left_out),
     ]
+    if children:
+        lines += ["", "Children left out of their setting's file, and why:", "", *children]
     return ("\r\n".join(lines) + "\r\n").encode()
 
 

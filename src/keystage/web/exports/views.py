@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
+from keystage.checks.model import NOTE
 from keystage.codesets import codeset_for
 from keystage.exports import FULL, MINIMISED, PROFILES
 from keystage.exports.tables import benchmark_columns, la_return_columns
@@ -54,7 +55,9 @@ def exports_page(request: HttpRequest, collection_id: int) -> HttpResponse:
             # PVI settings send the EYFSP only: other collections' tables are of schools
             "providers": "Schools and settings" if collection.kind in SETTINGS_SEND else "Schools",
             "checked": checked,
-            "failures": [(f, checked.school_of(f)) for f in checked.findings] if checked else [],
+            "failures": [(f, checked.school_of(f)) for f in checked.findings if f.severity != NOTE]
+            if checked
+            else [],
         },
     )
 
@@ -132,7 +135,7 @@ def dfe_zip(request: HttpRequest, collection_id: int) -> HttpResponseBase:
         f"{pupils} pupils, and the LA's CSV)",
         request=request, collection=collection, export=exports.DFE_EXPORT, number=number,
         files=made.names, pupils=pupils,
-        left_out=[m.school.urn for m in [*ready.missing, *made.failed]],
+        left_out=[m.school.number for m in [*ready.missing, *made.failed]],
     )  # fmt: skip
     response = StreamingHttpResponse(made.zip(ready.missing), content_type="application/zip")
     name = exports.export_name(collection, f"dfe-return-{number:03d}", "zip", today())
@@ -173,18 +176,22 @@ def dfe_school(request: HttpRequest, collection_id: int, school_id: int) -> Http
 @la_user_required
 @require_safe
 def la_csv(request: HttpRequest, collection_id: int) -> HttpResponse:
-    """The CSV of the whole LA that goes with the DfE return, on its own."""
+    """The LA's CSV that goes with the DfE return, on its own: the pupils of the return's
+    files, as the ZIP's CSV (exports.la_csv says why)."""
     try:
         collection, ready = _exportable(collection_id, dfe=True)
     except _NotNowError as refused:
         return _back(request, collection_id, str(refused))
-    gathered = exports.gather(collection, ready.included)
-    body = exports.la_csv(gathered)
+    made = exports.dfe_return(collection, ready, exports.next_number(collection))
+    if made.header_wrong or not made.going:
+        return _back(request, collection_id, HEADER_WRONG if made.header_wrong else NONE_CLEAR)
+    body = exports.la_csv(made)
+    pupils = len(made.rows())
     record(
         Action.DOWNLOAD,
-        f"downloaded the LA's CSV for the DfE ({gathered.total} pupils, with names)",
-        request=request, collection=collection, export="dfe-csv", pupils=gathered.total,
-        schools=[s.laestab for s in gathered.schools],
+        f"downloaded the LA's CSV for the DfE ({pupils} pupils, with names)",
+        request=request, collection=collection, export="dfe-csv", pupils=pupils,
+        schools=[s.number for s in made.going],
     )  # fmt: skip
     name = exports.export_name(collection, "dfe-pupils", "csv", today())
     return _attachment(body, "text/csv; charset=utf-8", name)

@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from keystage.codesets.providers import setting_label
 from keystage.web.models.collections import Collection
 
 CLOSED = "Closed"  # GIAS's EstablishmentStatus for a closed establishment
@@ -74,7 +75,7 @@ class School(models.Model):
         """How pages, emails and the audit trail name a provider: "Oak Primary (9992001)",
         "Little Acorns Nursery (EY URN 512345)"."""
         if self.is_setting:
-            return f"{self.name} (EY URN {self.urn})"
+            return setting_label(self.name, self.urn)
         return f"{self.name} ({self.laestab})"
 
     @property

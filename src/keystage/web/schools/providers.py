@@ -20,11 +20,11 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from keystage.codesets.providers import EY_URN
 from keystage.web.models import School
 from keystage.web.models.schools import SCHOOL, SETTING
 from keystage.web.schools.gias import Establishment, Extract, RegisterError, Value
 
-EY_URN = re.compile(r"^[567]\d{5}$")
 MOST_PROBLEMS_SHOWN = 10
 
 # A School field -> the headings that mean it, folded (lower case, letters and digits only).
@@ -100,7 +100,7 @@ def read_settings(text: str, name: str = "The provider list", *, la: str | None 
 def _setting(number: int, row: dict[str, str], la: str | None) -> Establishment:
     who = row["name"] or "a setting with no name"
     urn = row["urn"]
-    if not EY_URN.match(urn):
+    if not EY_URN.fullmatch(urn):
         raise ValueError(
             f"{who}: EY URN {urn!r} is not an early years URN (6 digits starting 5, 6 or 7, as "
             "on the setting's Ofsted registration). Correct it in the list and load it again."

@@ -2,7 +2,8 @@
 streamed as its members are made.
 
 The return to the DfE itself is `keystage.exports.collect` (the COLLECT XML files, one a school
-or setting) with its settings in `collect_spec` and its checks in `collect_checks`.
+or setting) with its settings in `collect_spec` (which collections go: `DFE_COLLECTIONS`) and
+its checks in `collect_checks`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import io
 import zipfile
 from collections.abc import Buffer, Iterable, Iterator
 from dataclasses import dataclass
-
-DFE_COLLECTIONS = ("EYFSP", "PHON")
 
 
 @dataclass(frozen=True)
