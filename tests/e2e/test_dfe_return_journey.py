@@ -116,7 +116,7 @@ def test_the_data_team_locks_checks_and_downloads_the_return(
     assert not any(c.laestab in name for name in members)
     sams = read_return(members[f"330{sam.urn}_FTF_330DfE_001.xml"], spec)
     first, last = funded_window(2025)
-    funded = [p.upn for p in pupils(eyfsp, sam) if p.dob and first <= p.dob <= last]
+    funded = [p.upn for p in pupils(eyfsp, sam) if p.dob_date and first <= p.dob_date <= last]
     assert [ch.upn for ch in sams.children] == funded and funded
     assert len(funded) == len(pupils(eyfsp, sam)) - 1
     note = members["NOT-INCLUDED.txt"].decode()
