@@ -82,6 +82,6 @@ def test_a_combined_file_over_a_schools_cap_is_imported_up_to_the_import_cap() -
         assert "school by school" in refused.content.decode()
     with override_settings(MAX_UPLOAD_BYTES=small, MAX_IMPORT_BYTES=len(combined)):
         done = team.post(f"/la/collections/{ks2.pk}/nca/", {"file": sample("la.xml", combined)})
-    assert done.status_code == 302, done.content.decode()[-3000:]
+    assert done.status_code == 302
     run_tasks()
     assert NcaImport.objects.get().versions.filter(status="checked").count() == 2
