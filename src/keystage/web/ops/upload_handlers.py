@@ -116,9 +116,11 @@ POLICIES: dict[str, UploadPolicy] = {
         many=True,
     ),
     # The NCA Portal's KS2 download: a CTF or a CSV, so sniffed by the import itself.
+    # A combined LA file (about 3 KB a pupil) is over a school's cap: the import cap, as the
+    # unattributed files'.
     "portal:la_nca": UploadPolicy(
-        file_cap=_ctf_cap,
-        request_cap=lambda: _ctf_cap() + FORM_ALLOWANCE,
+        file_cap=lambda: int(settings.MAX_IMPORT_BYTES),
+        request_cap=lambda: int(settings.MAX_IMPORT_BYTES) + FORM_ALLOWANCE,
         advice="Download the results school by school from the NCA Portal and import each.",
     ),
     "portal:la_comparisons": UploadPolicy(

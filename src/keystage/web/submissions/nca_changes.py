@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from keystage.codesets import codeset_for
 from keystage.codesets.model import Codeset
-from keystage.ctf.model import pupil_from_dict
+from keystage.ctf.model import AssessmentKey
 from keystage.web.common.pupil_ids import display_name
 from keystage.web.models import NcaImport, PupilRecord, School, Submission
 
 NCA = Submission.Channel.NCA
+CHECKED = Submission.Status.CHECKED
 
 
 @dataclass(frozen=True)
@@ -65,39 +66,63 @@ class SchoolChanges:
 
 def changes_in(made: NcaImport) -> list[SchoolChanges]:
     """Every school of the import, by name, with what changed since its previous NCA version.
-    A version not yet checked has no pupils stored: it is listed with nothing compared."""
+    A version not yet checked has no pupils stored: it is listed with nothing compared.
+
+    A handful of queries however many schools: the versions, the versions they replace, and
+    the pupils of both, each loaded at once (an LA's import has some 300 schools)."""
     codeset = codeset_for(made.collection.academic_year)
-    versions = made.versions.select_related("school").order_by("school__name")
-    return [_school(v, codeset) for v in versions]
-
-
-def _school(version: Submission, codeset: Codeset) -> SchoolChanges:
-    before = (
-        Submission.objects.filter(
-            school=version.school,
-            collection=version.collection,
-            channel=NCA,
-            version__lt=version.version,
-            status=Submission.Status.CHECKED,
-        )
-        .order_by("-version")
-        .first()
-    )
-    found = SchoolChanges(version.school, version, before)
-    if before is None or version.status != Submission.Status.CHECKED:
-        return found
-    old, new = _records(before), _records(version)
-    found.added = [_named(new[u]) for u in sorted(new.keys() - old.keys(), key=_by(new))]
-    found.removed = [_named(old[u]) for u in sorted(old.keys() - new.keys(), key=_by(old))]
-    for upn in sorted(new.keys() & old.keys(), key=_by(new)):
-        differ = _results_changed(old[upn], new[upn], codeset)
-        if differ:
-            found.changed.append(PupilChanges(upn, display_name(new[upn]), differ))
+    versions = list(made.versions.select_related("school").order_by("school__name"))
+    before = _replaced(made, versions)
+    compared = [v for v in versions if v.status == CHECKED and v.school_id in before]
+    records = _records([v.pk for v in compared] + [before[v.school_id].pk for v in compared])
+    found = []
+    for version in versions:
+        changes = SchoolChanges(version.school, version, before.get(version.school_id))
+        if version in compared:
+            _compare(changes, records, codeset)
+        found.append(changes)
     return found
 
 
-def _records(version: Submission) -> dict[str, PupilRecord]:
-    return {r.upn: r for r in PupilRecord.objects.filter(submission=version).exclude(upn="")}
+def _replaced(made: NcaImport, versions: list[Submission]) -> dict[int, Submission]:
+    """Each school's checked NCA version just before the import's one (absent: none)."""
+    now = {v.school_id: v.version for v in versions}
+    earlier = Submission.objects.filter(
+        collection=made.collection, channel=NCA, status=CHECKED, school_id__in=now
+    ).order_by("school_id", "version")
+    found: dict[int, Submission] = {}
+    for version in earlier:
+        if version.version < now[version.school_id]:
+            found[version.school_id] = version  # ascending: the last kept is the latest
+    return found
+
+
+def _compare(
+    found: SchoolChanges, records: dict[int, dict[str, PupilRecord]], codeset: Codeset
+) -> None:
+    assert found.before is not None
+    old, new = records.get(found.before.pk, {}), records.get(found.version.pk, {})
+    found.added = [_named(new[u]) for u in sorted(new.keys() - old.keys(), key=_by(new))]
+    found.removed = [_named(old[u]) for u in sorted(old.keys() - new.keys(), key=_by(old))]
+    for upn in sorted(new.keys() & old.keys(), key=_by(new)):
+        if old[upn].data.get("assessments") == new[upn].data.get("assessments"):
+            continue  # the same results as stored: nothing to read (most pupils)
+        differ = _results_changed(old[upn], new[upn], codeset)
+        if differ:
+            found.changed.append(PupilChanges(upn, display_name(new[upn]), differ))
+
+
+def _records(versions: list[int]) -> dict[int, dict[str, PupilRecord]]:
+    """The versions' pupils by UPN, version by version, in one query: only their names and
+    results (the stored pupil's other data is not read, nor decoded)."""
+    found: dict[int, dict[str, PupilRecord]] = {pk: {} for pk in versions}
+    rows = PupilRecord.objects.filter(submission_id__in=versions).exclude(upn="")
+    fields = ("submission_id", "upn", "surname", "forename", "data__assessments")
+    for version, upn, surname, forename, results in rows.values_list(*fields):
+        record = PupilRecord(upn=upn, surname=surname, forename=forename)
+        record.data = {"assessments": results or ()}
+        found[version][upn] = record
+    return found
 
 
 def _by(records: dict[str, PupilRecord]) -> Callable[[str], tuple[str, str, str]]:
@@ -122,9 +147,12 @@ def _results_changed(old: PupilRecord, new: PupilRecord, codeset: Codeset) -> li
 
 
 def _results(record: PupilRecord, codeset: Codeset) -> dict[str, str]:
+    """The record's results by code-table role, read from the stored dicts (no whole Pupil
+    made: the page compares every pupil of an LA, some 15,000)."""
     found = {}
-    for item in pupil_from_dict(record.data).assessments:
-        kind = codeset.lookup(item)
+    for item in record.data.get("assessments", ()):
+        key = AssessmentKey(*(item.get(name) or "" for name in AssessmentKey._fields))
+        kind = codeset.lookup(key)
         if kind is not None:
-            found[kind.role] = item.result or ""
+            found[kind.role] = item.get("result") or ""
     return found

@@ -3,10 +3,14 @@ collection with a form for the next, and one import with what it changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path
 
 from keystage.web.accounts.access import la_user_required, signed_in
@@ -22,12 +26,17 @@ class NcaImportForm(forms.Form):
     file = forms.FileField(
         label="Import the NCA Portal's KS2 download",
         help_text="The CTF (combined for the LA, or for one school; its name ends in .xml) or "
-        "the CSV of all results with TA (its name ends in .csv), up to 50 MB.",
+        "the CSV of all results with TA (its name ends in .csv).",
         error_messages={
             "required": "Select the file you downloaded from the NCA Portal",
             "empty": "The file is empty. Download it from the NCA Portal again.",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # the cap as configured, not as when first imported
+        largest = filesizeformat(settings.MAX_IMPORT_BYTES)
+        self.fields["file"].help_text = f"{self.fields['file'].help_text[:-1]}, up to {largest}."
 
 
 @la_user_required
