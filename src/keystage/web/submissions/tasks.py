@@ -71,7 +71,9 @@ def _tell_importer(version: Submission) -> None:
     url = mail.link(
         reverse("portal:la_nca_import", args=[version.collection_id, version.nca_import_id])
     )
-    mail.send("could_not_check_nca", [version.uploaded_by.email], {"version": version, "url": url})
+    by = version.uploaded_by
+    said = {"version": version, "url": url, "name": by.get_full_name() or by.username}
+    mail.send("could_not_check_nca", [by.email], said)
 
 
 def check_again(submission_ids: Iterable[int] | None = None) -> list[int]:
