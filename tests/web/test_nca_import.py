@@ -188,8 +188,12 @@ def test_another_collection_or_the_same_file_twice_is_refused(ks2: Collection) -
     with pytest.raises(NcaRefusedError, match="KS1 2026 does not take the NCA Portal"):
         import_download(ks1, sample("ks2_la_combined.xml"), user=None)
     imported(ks2, "ks2_la_combined.xml")
-    with pytest.raises(NcaRefusedError, match="already imported, as import 1"):
+    with pytest.raises(NcaRefusedError, match=r"already imported, as import 1 on .*, the newest"):
         import_download(ks2, sample("ks2_la_combined.xml"), user=None)
+    # An older import's file is the LA going back to it: imported again, not refused.
+    imported(ks2, "ks2_results_with_ta_later.csv")
+    again = imported(ks2, "ks2_la_combined.xml")
+    assert again.number == 3
     earlier_year = make_window("KS2", academic_year="2026-27")
     with pytest.raises(NcaRefusedError, match="academic year starting 2025, not 2026-27"):
         import_download(earlier_year, sample("ks2_la_combined.xml"), user=None)

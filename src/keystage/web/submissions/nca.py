@@ -202,11 +202,14 @@ def _not_locked(collection: Collection, found: Attributed) -> None:
 
 
 def _not_imported_before(collection: Collection, sha256: str) -> None:
-    earlier = NcaImport.objects.filter(collection=collection, sha256=sha256).first()
-    if earlier is not None:
+    """The same file as the newest import changes nothing, so it is refused; an older import's
+    file may be imported again (to go back to it), and its differences are shown."""
+    latest = NcaImport.objects.filter(collection=collection).order_by("-number").first()
+    if latest is not None and latest.sha256 == sha256:
         raise NcaRefusedError(
-            f"This file was already imported, as import {earlier.number} on "
-            f"{timezone.localtime(earlier.imported_at):%-d %B %Y}. Nothing has changed."
+            f"This file was already imported, as import {latest.number} on "
+            f"{timezone.localtime(latest.imported_at):%-d %B %Y}, the newest: importing it "
+            "again would change nothing."
         )
 
 
